@@ -1,0 +1,1 @@
+"""Tapaamo: scheduling and reminders for Finnish child-welfare family work."""
