@@ -52,8 +52,7 @@ class WorkerDiary:
         """Time a meeting at ``place`` may not touch: appointments, plus travel buffer
         around those at a different place."""
         return merge(
-            b.interval if b.place == place else b.interval.widened(rules.buffer)
-            for b in self.busy
+            b.interval if b.place == place else b.interval.widened(rules.buffer) for b in self.busy
         )
 
 

@@ -15,7 +15,13 @@ from chalicelib.domain.workdays import at_local, is_working_day, local
 RULES = BookingRules()
 DAYS = 3
 # Ordinary weeks, both DST Sundays, Midsummer Eve and Christmas Eve with the days around them.
-FIRST_DAYS = [date(2026, 12, 1), date(2026, 3, 27), date(2026, 10, 23), date(2026, 6, 18), date(2026, 12, 23)]
+FIRST_DAYS = [
+    date(2026, 12, 1),
+    date(2026, 3, 27),
+    date(2026, 10, 23),
+    date(2026, 6, 18),
+    date(2026, 12, 23),
+]
 LOCATION_OF = {"office:kallio": "kallio", "home:c1": "home", "school:c1": "school"}
 PLACES = list(LOCATION_OF)
 FIVE = timedelta(minutes=5)
@@ -25,7 +31,9 @@ FIVE = timedelta(minutes=5)
 def span_on(draw, first_day, step_minutes, longest_minutes):
     """An interval starting on the listed days, on a ``step_minutes`` grid of the wall clock."""
     day = first_day + timedelta(days=draw(st.integers(0, DAYS - 1)))
-    start = at_local(day, draw(st.integers(5, 21))) + draw(st.integers(0, 60 // step_minutes - 1)) * timedelta(minutes=step_minutes)
+    start = at_local(day, draw(st.integers(5, 21))) + draw(
+        st.integers(0, 60 // step_minutes - 1)
+    ) * timedelta(minutes=step_minutes)
     length = draw(st.integers(1, longest_minutes // 5)) * FIVE
     return Interval(start, start + length)
 
@@ -36,7 +44,14 @@ def scenarios(draw):
     diaries = tuple(
         WorkerDiary(
             f"w{n}",
-            busy=tuple(draw(st.lists(st.builds(Busy, span_on(first_day, 30, 180), st.sampled_from(PLACES)), max_size=6))),
+            busy=tuple(
+                draw(
+                    st.lists(
+                        st.builds(Busy, span_on(first_day, 30, 180), st.sampled_from(PLACES)),
+                        max_size=6,
+                    )
+                )
+            ),
             absences=tuple(draw(st.lists(span_on(first_day, 5, 240), max_size=2))),
             extra_hours=tuple(draw(st.lists(span_on(first_day, 5, 360), max_size=2))),
         )
@@ -47,11 +62,15 @@ def scenarios(draw):
             LOCATION_OF[place],
             place,
             rooms=draw(st.sampled_from([1, 2])) if place.startswith("office") else None,
-            booked=tuple(draw(st.lists(span_on(first_day, 30, 180), max_size=3))) if place.startswith("office") else (),
+            booked=tuple(draw(st.lists(span_on(first_day, 30, 180), max_size=3)))
+            if place.startswith("office")
+            else (),
         )
         for place in draw(st.lists(st.sampled_from(PLACES), min_size=1, max_size=3, unique=True))
     )
-    family = FamilyLoad(draw(st.integers(1, 3)), tuple(draw(st.lists(span_on(first_day, 30, 120), max_size=2))))
+    family = FamilyLoad(
+        draw(st.integers(1, 3)), tuple(draw(st.lists(span_on(first_day, 30, 120), max_size=2)))
+    )
     minutes = draw(st.sampled_from([60, 90, 120]))
     now = at_local(first_day, 12) - timedelta(hours=draw(st.integers(0, 48)))
     return diaries, places, family, minutes, first_day, now
@@ -103,8 +122,13 @@ def test_no_slot_touches_a_busy_worker_or_their_travel_buffer(scenario):
         for location in slot.locations:
             for diary in diaries:
                 for busy in diary.busy:
-                    margin = timedelta(0) if busy.place == place_of[location] else timedelta(minutes=30)
-                    assert slot.end + margin <= busy.interval.start or busy.interval.end + margin <= slot.start
+                    margin = (
+                        timedelta(0) if busy.place == place_of[location] else timedelta(minutes=30)
+                    )
+                    assert (
+                        slot.end + margin <= busy.interval.start
+                        or busy.interval.end + margin <= slot.start
+                    )
 
 
 @settings(max_examples=60, deadline=None)
@@ -139,7 +163,12 @@ def test_removing_a_busy_interval_never_removes_a_slot(scenario, data):
     if not diary.busy:
         return
     dropped = data.draw(st.integers(0, len(diary.busy) - 1))
-    freer = WorkerDiary(diary.worker_id, diary.busy[:dropped] + diary.busy[dropped + 1 :], diary.absences, diary.extra_hours)
+    freer = WorkerDiary(
+        diary.worker_id,
+        diary.busy[:dropped] + diary.busy[dropped + 1 :],
+        diary.absences,
+        diary.extra_hours,
+    )
     before = free_slots(diaries, places, family, minutes, RULES, first_day, DAYS, now)
     after = free_slots((freer,) + diaries[1:], places, family, minutes, RULES, first_day, DAYS, now)
     assert listed(before) <= listed(after)

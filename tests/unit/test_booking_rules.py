@@ -35,13 +35,22 @@ meetings = st.builds(meeting, st.integers(0, 20), st.integers(1, 240))
 def test_buckets_count_thirty_minute_cells_from_the_epoch():
     start = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)
     cell = int(start.timestamp()) // 1800
-    assert lock_buckets(Interval(start, start + timedelta(minutes=90)), RULES) == [cell, cell + 1, cell + 2]
+    assert lock_buckets(Interval(start, start + timedelta(minutes=90)), RULES) == [
+        cell,
+        cell + 1,
+        cell + 2,
+    ]
 
 
 def test_an_off_grid_end_occupies_the_cell_it_touches():
     start = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)
     cell = int(start.timestamp()) // 1800
-    assert lock_buckets(Interval(start, start + timedelta(minutes=100)), RULES) == [cell, cell + 1, cell + 2, cell + 3]
+    assert lock_buckets(Interval(start, start + timedelta(minutes=100)), RULES) == [
+        cell,
+        cell + 1,
+        cell + 2,
+        cell + 3,
+    ]
 
 
 def test_buffer_buckets_are_the_cells_either_side():

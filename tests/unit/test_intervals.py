@@ -1,4 +1,5 @@
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 import pytest
 from hypothesis import given
@@ -11,7 +12,9 @@ ORIGIN = datetime(2026, 12, 1, tzinfo=UTC)
 
 
 def span(start_minute: int, end_minute: int) -> Interval:
-    return Interval(ORIGIN + timedelta(minutes=start_minute), ORIGIN + timedelta(minutes=end_minute))
+    return Interval(
+        ORIGIN + timedelta(minutes=start_minute), ORIGIN + timedelta(minutes=end_minute)
+    )
 
 
 spans = st.lists(
@@ -25,12 +28,15 @@ def minutes_in(intervals: list[Interval]) -> set[int]:
     return {
         m
         for i in intervals
-        for m in range(int((i.start - ORIGIN) / timedelta(minutes=1)), int((i.end - ORIGIN) / timedelta(minutes=1)))
+        for m in range(
+            int((i.start - ORIGIN) / timedelta(minutes=1)),
+            int((i.end - ORIGIN) / timedelta(minutes=1)),
+        )
     }
 
 
 def is_merged(intervals: list[Interval]) -> bool:
-    return all(a.end < b.start for a, b in zip(intervals, intervals[1:]))
+    return all(a.end < b.start for a, b in pairwise(intervals))
 
 
 def test_an_interval_must_end_after_it_starts():
