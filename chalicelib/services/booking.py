@@ -249,8 +249,11 @@ def _explain(request, appointment, office, now, rules, moving) -> None:
     state = _calendar_state(request.case, weeks, offices, rules,
                             rooms={office.id: office.rooms} if office else None,
                             ignore=moving.id if moving else None)
-    family = NO_LIMITS if request.staff else state.family
-    check_booking(state.diaries, state.places.get(request.location), family,
-                  appointment.start, appointment.minutes, rules, now, staff=request.staff)
+    place = state.places.get(request.location)
+    # A taken time is named before the family's own limits: when the family's own
+    # booking holds the very slot (a race of double clicks), "taken" is the true answer.
+    for family in (NO_LIMITS, NO_LIMITS if request.staff else state.family):
+        check_booking(state.diaries, place, family, appointment.start, appointment.minutes,
+                      rules, now, staff=request.staff)
     # The obstacle went away between the transaction and this read: still a conflict.
     raise Conflict("this time was just taken", code="slot_taken")
