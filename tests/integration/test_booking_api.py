@@ -421,3 +421,22 @@ def test_dst_week_slots_keep_their_wall_clock_times(client, coord, monday):
             continue
         assert listed[0][11:16] == "07:00" and listed[-1][11:16] == "18:30"
         assert len(listed) == 24
+
+
+def test_a_booking_and_a_cancel_queue_messages_without_names(client, family):
+    from chalicelib.store.tx import client as ddb
+    from chalicelib.store.tx import from_dynamo, table_name
+
+    booked = book(client, family, at(TUESDAY, 10))[1]
+    call(client, "POST", f"{family.base}/appointments/{booked['id']}/cancel", {})
+    items = ddb().query(TableName=table_name(), IndexName="by_parent",
+                        KeyConditionExpression="gsi1pk = :p",
+                        ExpressionAttributeValues={":p": {"S": f"CASE#{family.case}#NOTES"}})
+    notes = sorted((n["kind"], n["channel"], n["recipient"], tuple(sorted(n["params"])))
+                   for n in map(from_dynamo, items["Items"]))
+    assert notes == [
+        ("cancellation", "email", "family@example.org", ("location", "start")),
+        ("cancellation", "sms", "+358401234567", ("location", "start")),
+        ("confirmation", "email", "family@example.org", ("location", "manage_url", "start")),
+        ("confirmation", "sms", "+358401234567", ("location", "manage_url", "start")),
+    ]
