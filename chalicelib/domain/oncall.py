@@ -154,7 +154,10 @@ def on_call_at(rotations: Iterable[Rotation], overrides: Iterable[Override],
     return {level: _who(rotations, overrides, level, at)[0] for level in LEVELS}
 
 
-def _breakpoints(rotations, overrides, level: str, start: datetime, end: datetime) -> list:
+def _breakpoints(rotations, overrides, level: str, start: datetime,
+                 end: datetime) -> list[datetime]:
+    # Every instant the answer could change at. Handoffs of a superseded rotation add cuts
+    # that change nothing; _timeline merges them away again.
     points = {start}
     points.update(t for o in overrides if o.level == level
                   for t in (o.start, o.end) if start < t < end)
