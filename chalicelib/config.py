@@ -23,6 +23,8 @@ class Settings:
     oidc_jwks_url: str | None
     support_phone: str
     crisis_phone: str
+    sms_sender_id: str = "Tapaamo"
+    email_sender: str = "tapaamo@example.org"
 
     @property
     def is_local(self) -> bool:
@@ -44,4 +46,6 @@ def load_settings() -> Settings:
         oidc_jwks_url=env.get("OIDC_JWKS_URL") or None,
         support_phone=env.get("TAPAAMO_SUPPORT_PHONE", "+358 9 310 44222"),
         crisis_phone=env.get("TAPAAMO_CRISIS_PHONE", "+358 9 310 44222"),
+        sms_sender_id=env.get("TAPAAMO_SMS_SENDER_ID", "Tapaamo"),
+        email_sender=env.get("TAPAAMO_EMAIL_SENDER", "tapaamo@example.org"),
     )
