@@ -54,7 +54,9 @@ def fire(timer: ReminderTimer, case: Case | None, now: datetime) -> bool:
         tx.commit()
     except TransactionCancelled as cancelled:
         if "appointment" in cancelled.failed:
-            return False  # cancelled, moved, or another sweep got there first
+            # Cancelled, moved, or another sweep got there first: send nothing.
+            timers.drop_stale_timer(timer)
+            return False
         # This very reminder is in the outbox already (a timer set again without a new
         # sequence): queue nothing, but move the timer on so it does not fire forever.
         advance_only = Transaction()

@@ -3,8 +3,9 @@
 Booking sets the timer with :func:`reminder_timer_fields` in the same write that books or
 moves the appointment (a move raises ``sequence``). Attributes: ``due_shard`` =
 ``reminder#<UTC date>``, ``due_at`` (ISO UTC), ``reminder_index`` (into
-``domain.reminders.reminder_times``) and ``reminder_hours`` (the case's hours when booked,
-so later edits to the case do not shift an index already set). The sweep advances or
+``domain.reminders.reminder_times``) and ``reminder_minutes`` (the case's reminder hours
+when booked, in whole minutes, so later edits to the case do not shift an index already
+set). The sweep advances or
 removes the timer with :func:`advance_timer`, fenced by status, sequence and ``due_at``.
 """
 
@@ -16,7 +17,7 @@ from datetime import datetime
 from chalicelib.domain.reminders import ReminderTimer, next_reminder, reminder_times
 from chalicelib.store.outbox import due_fields
 from chalicelib.store.timers import query_due
-from chalicelib.store.tx import Transaction, from_dynamo
+from chalicelib.store.tx import Transaction, client, from_dynamo, key, table_name, to_dynamo
 
 DUE_KIND = "reminder"
 TIMER_ATTRIBUTES = ("due_shard", "due_at", "reminder_index")
@@ -25,7 +26,7 @@ TIMER_ATTRIBUTES = ("due_shard", "due_at", "reminder_index")
 def reminder_timer_fields(start: datetime, hours: Iterable[float], now: datetime) -> dict:
     """Attributes to store on an appointment booked (or moved) at ``now``.
 
-    Without a reminder still ahead only ``reminder_hours`` is returned: on a move, REMOVE
+    Without a reminder still ahead only ``reminder_minutes`` is returned: on a move, REMOVE
     :data:`TIMER_ATTRIBUTES` then.
 
     >>> from datetime import UTC
@@ -33,9 +34,11 @@ def reminder_timer_fields(start: datetime, hours: Iterable[float], now: datetime
     ...                       datetime(2026, 11, 20, tzinfo=UTC))["due_at"]
     '2026-12-01T08:00:00+00:00'
     """
-    hours = [float(h) for h in hours]
+    # Whole minutes: plain integers store the same through PynamoDB and raw writes.
+    minutes = sorted({round(float(h) * 60) for h in hours})
+    hours = [m / 60 for m in minutes]
     index = next_reminder(start, hours, now)
-    fields = {"reminder_hours": hours}
+    fields = {"reminder_minutes": minutes}
     if index is not None:
         at = reminder_times(start, hours)[index]
         fields |= {**due_fields(DUE_KIND, at), "reminder_index": index}
@@ -47,7 +50,7 @@ def timer_from_item(item: dict) -> ReminderTimer:
         appointment_id=item["pk"].removeprefix("APPT#"), case_id=item["case_id"],
         start=datetime.fromisoformat(item["start"]), location=item["location"],
         sequence=int(item.get("sequence") or 0),
-        hours=tuple(float(h) for h in item.get("reminder_hours") or (24.0,)),
+        hours=tuple(m / 60 for m in item.get("reminder_minutes") or (24 * 60,)),
         index=int(item.get("reminder_index") or 0),
         due_at=datetime.fromisoformat(item["due_at"]),
     )
@@ -77,3 +80,20 @@ def advance_timer(tx: Transaction, timer: ReminderTimer, next_at: datetime | Non
     tx.update(f"APPT#{timer.appointment_id}", "APPT", expression, label="appointment",
               condition="#st = :booked AND #seq = :seq AND due_at = :seen",
               names={"#st": "status", "#seq": "sequence"}, values=values)
+
+
+def drop_stale_timer(timer: ReminderTimer) -> None:
+    """Remove a timer left on an appointment that is no longer booked at that sequence
+    (a cancel or move that did not clear it), so sweeps stop finding it."""
+    ddb = client()
+    try:
+        ddb.update_item(
+            TableName=table_name(), Key=key(f"APPT#{timer.appointment_id}", "APPT"),
+            UpdateExpression="REMOVE " + ", ".join(TIMER_ATTRIBUTES),
+            ConditionExpression="due_at = :seen AND (#st <> :booked OR #seq <> :seq)",
+            ExpressionAttributeNames={"#st": "status", "#seq": "sequence"},
+            ExpressionAttributeValues={k: to_dynamo(v) for k, v in {
+                ":seen": due_fields(DUE_KIND, timer.due_at)["due_at"], ":booked": "booked",
+                ":seq": timer.sequence}.items()})
+    except ddb.exceptions.ConditionalCheckFailedException:
+        pass  # advanced by another sweep, or re-set by a move: nothing stale
