@@ -9,10 +9,12 @@ import pytest
 
 from chalicelib.domain.delivery import MAX_ATTEMPTS
 from chalicelib.domain.notification import Notification
+from chalicelib.notify.delivery import deliver
 from chalicelib.notify.providers import AwsProvider, Crash, FakeProvider
 from chalicelib.notify.templates import Message
 from chalicelib.store import deliveries, outbox
 from chalicelib.store.tx import Transaction
+from tests.support.ddblocal import ddb_local  # noqa: F401 - fixture
 from tests.support.notify import hki, make_case, run
 
 T0 = hki(2026, 12, 1, 10, 0)
@@ -56,26 +58,38 @@ def test_a_queued_message_is_sent_once_and_recorded(case):
         "sent", 1, "fake-1", T0)
 
 
-def test_two_parallel_sweeps_send_each_message_once(case):
+def test_a_sweep_that_read_the_index_too_late_sends_nothing(case):
     provider = FakeProvider()
-    notes = [queue(case, key=f"confirmation:a{n}") for n in range(8)]
+    queue(case)
+    seen_by_both = deliveries.find_due(T0, limit=100)
+    assert run(provider, T0)["sent"] == 1
+    late = [deliver(seen, provider, T0, {}) for seen in seen_by_both]
+    assert late == ["skipped"] and len(provider.sent) == 1
+
+
+def test_two_parallel_sweeps_send_each_message_once(ddb_local):
+    from chalicelib import bootstrap
+
+    bootstrap.wiring()
+    case = make_case()
+    provider = FakeProvider()
+    notes = [queue(case, key=f"confirmation:a{n}") for n in range(12)]
     start = threading.Barrier(2)
-    errors = []
+    outcomes = []
 
     def sweep():
-        try:
-            start.wait()
-            run(provider, T0)
-        except Exception as error:  # noqa: BLE001 - surfaced by the assertion below
-            errors.append(error)
+        start.wait()
+        outcomes.append(run(provider, T0))
 
     threads = [threading.Thread(target=sweep) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert errors == []
-    assert len(provider.sent) == len(notes)
+    assert len(outcomes) == 2
+    assert sorted(message.body for _, _, message in provider.sent) == sorted(
+        [provider.sent[0][2].body] * len(notes))
+    assert sum(o["sent"] for o in outcomes) == len(notes)
     assert {n.status for n in stored(case).values()} == {"sent"}
 
 
