@@ -44,7 +44,8 @@ def ddb_local(monkeypatch, tmp_path):
     port = _free_port()
     process = subprocess.Popen(
         ["java", f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}", "-jar", str(jar),
-         "-inMemory", "-port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+         "-inMemory", "-port", str(port)], cwd=tmp_path,  # it writes a metadata file there
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     endpoint = f"http://127.0.0.1:{port}"
     env = {"TAPAAMO_STAGE": "local", "TAPAAMO_TABLE": f"tapaamo-{uuid.uuid4().hex[:8]}",
            "TAPAAMO_DDB_ENDPOINT": endpoint, "AWS_DEFAULT_REGION": "eu-north-1",
