@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from chalicelib.config import Settings, load_settings
+from chalicelib.notify.providers import AwsProvider, LocalSink, Provider
 from chalicelib.store import table
 from chalicelib.store.directory import DynamoDirectory
 
@@ -18,6 +19,7 @@ from chalicelib.store.directory import DynamoDirectory
 class Wiring:
     settings: Settings
     directory: DynamoDirectory
+    notifier: Provider
 
 
 _current: Wiring | None = None
@@ -29,8 +31,16 @@ def wiring() -> Wiring:
     settings = load_settings()
     if _current is None or _current.settings != settings:
         table.configure(settings.table, settings.region, settings.ddb_endpoint)
-        _current = Wiring(settings=settings, directory=DynamoDirectory())
+        _current = Wiring(settings=settings, directory=DynamoDirectory(),
+                          notifier=notifier(settings))
     return _current
+
+
+def notifier(settings: Settings) -> Provider:
+    """SNS/SES in AWS; locally the terminal and ``<local dir>/notifications.log``."""
+    if settings.is_local:
+        return LocalSink(settings.local_dir)
+    return AwsProvider(settings.region, settings.sms_sender_id, settings.email_sender)
 
 
 def now() -> datetime:

@@ -23,6 +23,8 @@ class Settings:
     oidc_jwks_url: str | None
     support_phone: str
     crisis_phone: str
+    sms_sender_id: str = "Tapaamo"
+    email_sender: str = "tapaamo@example.org"
     hook_secret: str | None = field(default=None, repr=False)  # never in logs
 
     @property
@@ -64,6 +66,9 @@ def load_settings() -> Settings:
         oidc_jwks_url=env.get("OIDC_JWKS_URL") or None,
         support_phone=env.get("TAPAAMO_SUPPORT_PHONE", "+358 9 310 44222"),
         crisis_phone=env.get("TAPAAMO_CRISIS_PHONE", "+358 9 310 44222"),
+        sms_sender_id=env.get("TAPAAMO_SMS_SENDER_ID", "Tapaamo"),
+        # The prod IAM policy allows sending only From this address (infra/policies).
+        email_sender=env.get("TAPAAMO_MAIL_FROM", "tapaamo@example.org"),
         hook_secret=env.get("TAPAAMO_HOOK_SECRET") or None,
     )
 
