@@ -2,9 +2,11 @@
 
 from chalice import Chalice
 
-from chalicelib.api import auth, directory, health
+from chalicelib.api import auth, directory, health, review_jobs, reviews
 
 app = Chalice(app_name="tapaamo")
 app.register_blueprint(auth.bp)
 app.register_blueprint(health.bp)
 app.register_blueprint(directory.bp)
+app.register_blueprint(reviews.bp)
+app.register_blueprint(review_jobs.bp)

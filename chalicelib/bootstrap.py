@@ -12,12 +12,14 @@ from datetime import UTC, datetime
 from chalicelib.config import Settings, load_settings
 from chalicelib.store import table
 from chalicelib.store.directory import DynamoDirectory
+from chalicelib.store.reviews import DynamoReviews
 
 
 @dataclass(frozen=True)
 class Wiring:
     settings: Settings
     directory: DynamoDirectory
+    reviews: DynamoReviews
 
 
 _current: Wiring | None = None
@@ -29,7 +31,7 @@ def wiring() -> Wiring:
     settings = load_settings()
     if _current is None or _current.settings != settings:
         table.configure(settings.table, settings.region, settings.ddb_endpoint)
-        _current = Wiring(settings=settings, directory=DynamoDirectory())
+        _current = Wiring(settings=settings, directory=DynamoDirectory(), reviews=DynamoReviews())
     return _current
 
 

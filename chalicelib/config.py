@@ -23,6 +23,7 @@ class Settings:
     oidc_jwks_url: str | None
     support_phone: str
     crisis_phone: str
+    coordinator_emails: tuple[str, ...] = ()
 
     @property
     def is_local(self) -> bool:
@@ -44,4 +45,7 @@ def load_settings() -> Settings:
         oidc_jwks_url=env.get("OIDC_JWKS_URL") or None,
         support_phone=env.get("TAPAAMO_SUPPORT_PHONE", "+358 9 310 44222"),
         crisis_phone=env.get("TAPAAMO_CRISIS_PHONE", "+358 9 310 44222"),
+        # Comma-separated: who hears of overdue reviews (tiimivastaava).
+        coordinator_emails=tuple(a.strip() for a in env.get("TAPAAMO_COORDINATOR_EMAIL", "")
+                                 .split(",") if a.strip()),
     )
