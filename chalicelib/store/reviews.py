@@ -33,7 +33,14 @@ from chalicelib.domain.reviews import ReviewDue
 from chalicelib.domain.workdays import local
 from chalicelib.store import outbox
 from chalicelib.store.table import DueIndex, TableModel
-from chalicelib.store.tx import Transaction, TransactionCancelled, client, from_dynamo, table_name
+from chalicelib.store.tx import (
+    Transaction,
+    TransactionCancelled,
+    batch_get,
+    client,
+    from_dynamo,
+    table_name,
+)
 
 DUE_KIND = "review"
 MAX_OPS = 100  # DynamoDB's limit per transaction
@@ -81,6 +88,10 @@ def review_key(case_id: str, review_id: str) -> tuple[str, str]:
 def deadline_key(worker_id: str, record: ReviewRecord) -> tuple[str, str]:
     review = record.review
     return f"DEADLINES#{worker_id}", f"{review.due.isoformat()}#{record.case_id}#{review.id}"
+
+
+def outbox_key(note: Notification) -> tuple[str, str]:
+    return f"NOTE#{note.id}", "NOTE"
 
 
 def _day(value: str | None) -> date | None:
@@ -180,19 +191,22 @@ class DynamoReviews:
         Returns:
             False when another sweep or a recompute got there first.
         """
-        for with_notes in (True, False):
+        pending = list(notes)
+        for _ in range(3):
             tx = Transaction()
             self._claim(tx, record, sent_on, notice_on)
-            if with_notes:
-                for note in notes:
-                    outbox.enqueue(tx, note, now)
+            for note in pending:
+                outbox.enqueue(tx, note, now)
             try:
                 tx.commit()
                 return True
             except TransactionCancelled as error:
                 if "claim" in error.failed:
                     return False
-                # Only notes that were queued before failed: advance the timer alone.
+                # Some notes were queued before (a claim lost after its notes went out):
+                # keep the others and try again.
+                queued = batch_get([outbox_key(note) for note in pending])
+                pending = [note for note in pending if outbox_key(note) not in queued]
         return False
 
     def open_deadlines(self, worker_id: str) -> list[Deadline]:
