@@ -2,10 +2,12 @@
 
 from chalice import Chalice
 
-from chalicelib.api import auth, directory, health, notifications
+from chalicelib.api import auth, directory, health, notifications, review_jobs, reviews
 
 app = Chalice(app_name="tapaamo")
 app.register_blueprint(auth.bp)
 app.register_blueprint(health.bp)
 app.register_blueprint(directory.bp)
 app.register_blueprint(notifications.bp)
+app.register_blueprint(reviews.bp)
+app.register_blueprint(review_jobs.bp)

@@ -13,6 +13,7 @@ from chalicelib.config import Settings, load_settings
 from chalicelib.notify.providers import AwsProvider, LocalSink, Provider
 from chalicelib.store import table
 from chalicelib.store.directory import DynamoDirectory
+from chalicelib.store.reviews import DynamoReviews
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class Wiring:
     settings: Settings
     directory: DynamoDirectory
     notifier: Provider
+    reviews: DynamoReviews
 
 
 _current: Wiring | None = None
@@ -32,7 +34,7 @@ def wiring() -> Wiring:
     if _current is None or _current.settings != settings:
         table.configure(settings.table, settings.region, settings.ddb_endpoint)
         _current = Wiring(settings=settings, directory=DynamoDirectory(),
-                          notifier=notifier(settings))
+                          notifier=notifier(settings), reviews=DynamoReviews())
     return _current
 
 

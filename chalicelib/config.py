@@ -26,6 +26,7 @@ class Settings:
     sms_sender_id: str = "Tapaamo"
     email_sender: str = "tapaamo@example.org"
     hook_secret: str | None = field(default=None, repr=False)  # never in logs
+    coordinator_emails: tuple[str, ...] = ()
 
     @property
     def is_local(self) -> bool:
@@ -70,6 +71,9 @@ def load_settings() -> Settings:
         # The prod IAM policy allows sending only From this address (infra/policies).
         email_sender=env.get("TAPAAMO_MAIL_FROM", "tapaamo@example.org"),
         hook_secret=env.get("TAPAAMO_HOOK_SECRET") or None,
+        # Comma-separated: who hears of overdue reviews (tiimivastaava).
+        coordinator_emails=tuple(a.strip() for a in env.get("TAPAAMO_COORDINATOR_EMAIL", "")
+                                 .split(",") if a.strip()),
     )
 
 
