@@ -2,9 +2,10 @@
 
 from chalice import Chalice
 
-from chalicelib.api import auth, directory, health
+from chalicelib.api import auth, directory, feeds, health
 
 app = Chalice(app_name="tapaamo")
 app.register_blueprint(auth.bp)
 app.register_blueprint(health.bp)
 app.register_blueprint(directory.bp)
+app.register_blueprint(feeds.bp)

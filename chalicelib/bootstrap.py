@@ -6,18 +6,30 @@ only when the settings change (tests switch tables and endpoints between cases).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from chalicelib.config import Settings, load_settings
+from chalicelib.services.offices import OfficeNames
 from chalicelib.store import table
+from chalicelib.store.agenda import DynamoAgenda, DynamoLinks
 from chalicelib.store.directory import DynamoDirectory
+
+if TYPE_CHECKING:
+    from chalicelib.services.feeds import EventSource
 
 
 @dataclass(frozen=True)
 class Wiring:
     settings: Settings
     directory: DynamoDirectory
+    agenda: DynamoAgenda = field(default_factory=DynamoAgenda)
+    links: DynamoLinks = field(default_factory=DynamoLinks)
+    office_names: OfficeNames | None = None
+    # What a worker's feed shows besides appointments; one line per source, e.g.
+    # ``reviews.deadline_events(repo)``, ``oncall.shift_events(repo)``.
+    feed_sources: tuple[EventSource, ...] = ()
 
 
 _current: Wiring | None = None
@@ -29,7 +41,9 @@ def wiring() -> Wiring:
     settings = load_settings()
     if _current is None or _current.settings != settings:
         table.configure(settings.table, settings.region, settings.ddb_endpoint)
-        _current = Wiring(settings=settings, directory=DynamoDirectory())
+        directory = DynamoDirectory()
+        _current = Wiring(settings=settings, directory=directory,
+                          office_names=OfficeNames(directory))
     return _current
 
 
