@@ -2,7 +2,7 @@
 
 from chalice import Chalice
 
-from chalicelib.api import auth, directory, health, notifications, review_jobs, reviews
+from chalicelib.api import auth, directory, feeds, health, notifications, review_jobs, reviews
 
 app = Chalice(app_name="tapaamo")
 app.register_blueprint(auth.bp)
@@ -11,3 +11,4 @@ app.register_blueprint(directory.bp)
 app.register_blueprint(notifications.bp)
 app.register_blueprint(reviews.bp)
 app.register_blueprint(review_jobs.bp)
+app.register_blueprint(feeds.bp)
