@@ -2,11 +2,25 @@
 
 from chalice import Chalice
 
-from chalicelib.api import appointments, auth, booking, directory, health
+from chalicelib.api import (
+    appointments,
+    auth,
+    booking,
+    directory,
+    feeds,
+    health,
+    notifications,
+    review_jobs,
+    reviews,
+)
 
 app = Chalice(app_name="tapaamo")
 app.register_blueprint(auth.bp)
 app.register_blueprint(health.bp)
 app.register_blueprint(directory.bp)
+app.register_blueprint(notifications.bp)
+app.register_blueprint(reviews.bp)
+app.register_blueprint(review_jobs.bp)
+app.register_blueprint(feeds.bp)
 app.register_blueprint(booking.bp)
 app.register_blueprint(appointments.bp)
