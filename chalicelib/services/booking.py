@@ -29,6 +29,7 @@ from chalicelib.store import appointments as store
 from chalicelib.store import calendar, links
 from chalicelib.store.directory import office_key
 from chalicelib.store.outbox import enqueue
+from chalicelib.store.reminders import reminder_timer_fields
 from chalicelib.store.tx import TransactionCancelled, batch_get
 
 RULES = BookingRules()
@@ -92,7 +93,9 @@ def book(request: BookingRequest, items: dict, now: datetime,
         plan = calendar.Plan()
         store.add_booking(plan, appointment, rules, rooms=office.rooms if office else None,
                           weekly_limit=None if request.staff else request.case.meetings_per_week,
-                          releasing=moving)
+                          releasing=moving,
+                          timer=reminder_timer_fields(appointment.start, request.case.reminders,
+                                                      now))
         _confirm(plan, request, appointment, now)
         if request.idempotency:
             links.remember_response(plan.tx, links.idempotency_key(

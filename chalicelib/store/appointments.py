@@ -24,6 +24,7 @@ from chalicelib.domain.booking_rules import (
     off_hours_buckets,
 )
 from chalicelib.domain.intervals import Interval
+from chalicelib.store.reminders import TIMER_ATTRIBUTES
 from chalicelib.store.calendar import Plan, cal_key, day_attr, load_key, rooms_key, week_of
 from chalicelib.store.tx import batch_get, client, from_dynamo, table_name, to_dynamo
 
@@ -68,7 +69,7 @@ def _agenda_item(worker: str, a: Appointment) -> dict:
     return {"pk": pk, "sk": sk, "case_id": a.case_id, "appointment_id": a.id,
             "start": _utc(a.start), "end": _utc(a.end), "location": a.location,
             "kind": a.kind, "status": a.status, "sequence": a.sequence,
-            "updated_at": _utc(a.updated_at)}
+            "created_at": _utc(a.created_at), "updated_at": _utc(a.updated_at)}
 
 
 def _load_entry(a: Appointment) -> str:
@@ -76,7 +77,8 @@ def _load_entry(a: Appointment) -> str:
 
 
 def add_booking(plan: Plan, new: Appointment, rules: BookingRules, *, rooms: int | None,
-                weekly_limit: int | None, releasing: Appointment | None = None) -> None:
+                weekly_limit: int | None, releasing: Appointment | None = None,
+                timer: dict | None = None) -> None:
     """The changes and conditions that book ``new`` (and release ``releasing``, a move).
 
     Conditions: every lock bucket free and not absent for every worker (or held by the
@@ -110,7 +112,9 @@ def add_booking(plan: Plan, new: Appointment, rules: BookingRules, *, rooms: int
     _count_load(plan, new, weekly_limit, releasing)
     if releasing:
         _release(plan, releasing, rules, keep=new)
-    plan.tx.put(appointment_item(new), "appointment", "attribute_not_exists(pk)")
+    # ``timer``: the reminder timer (store.reminders.reminder_timer_fields) set with it.
+    plan.tx.put({**appointment_item(new), **(timer or {})}, "appointment",
+                "attribute_not_exists(pk)")
     for worker in new.workers:
         plan.tx.put(_agenda_item(worker, new), f"agenda:{worker}")
 
@@ -182,6 +186,8 @@ def _release(plan: Plan, old: Appointment, rules: BookingRules,
     apt.op("status", "SET", "cancelled")
     apt.op("sequence", "SET", cancelled)
     apt.op("updated_at", "SET", _utc(keep.updated_at if keep else old.updated_at))
+    for attr in TIMER_ATTRIBUTES:  # a cancelled appointment sends no reminder
+        apt.op(attr, "REMOVE")
     for worker in old.workers:
         agenda = plan.item(agenda_key(worker, old), f"agenda-old:{worker}")
         agenda.op("status", "SET", "cancelled")

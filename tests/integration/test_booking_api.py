@@ -440,3 +440,15 @@ def test_a_booking_and_a_cancel_queue_messages_without_names(client, family):
         ("confirmation", "email", "family@example.org", ("location", "manage_url", "start")),
         ("confirmation", "sms", "+358401234567", ("location", "manage_url", "start")),
     ]
+
+
+def test_a_booking_sets_the_reminder_timer_and_a_cancel_clears_it(client, family):
+    from chalicelib.store.appointments import appointment_key
+    from chalicelib.store.tx import batch_get
+
+    booked = book(client, family, at(TUESDAY, 10))[1]
+    item = batch_get([appointment_key(booked["id"])])[appointment_key(booked["id"])]
+    assert item["due_at"] == "2026-11-30T08:00:00+00:00"  # 24 h before
+    call(client, "POST", f"{family.base}/appointments/{booked['id']}/cancel", {})
+    item = batch_get([appointment_key(booked["id"])])[appointment_key(booked["id"])]
+    assert "due_at" not in item and item["status"] == "cancelled" and item["sequence"] == 1

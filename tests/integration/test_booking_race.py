@@ -18,9 +18,10 @@ from chalicelib.domain.booking_rules import BookingRules, iso_week_key, lock_buc
 from chalicelib.domain.intervals import Interval
 from chalicelib.domain.workdays import at_local
 from chalicelib.store.calendar import cal_key, load_key
-from chalicelib.store.tx import batch_get, client as ddb
-from tests.support.api import make_worker
+from chalicelib.store.tx import batch_get
+from tests.support.api import call, make_worker
 from tests.support.booking import NOW, TUESDAY, at, book, make_family
+from tests.support.ddblocal import ddb_local  # noqa: F401 - fixture
 
 
 @pytest.fixture
@@ -48,6 +49,11 @@ def coord(aws, token):
 
 def test_twenty_parallel_bookings_of_one_start_give_one_201_and_nineteen_409(client, coord,
                                                                             atomic_calls):
+    race_for_one_start(client, coord)
+
+
+def race_for_one_start(client, coord):
+    """20 threads, two families sharing a worker and an office, the same start."""
     with time_machine.travel(NOW, tick=True):
         shared = make_worker(client, coord)
         first = make_family(client, coord, workers=[shared, make_worker(client, coord)])
@@ -68,12 +74,46 @@ def test_twenty_parallel_bookings_of_one_start_give_one_201_and_nineteen_409(cli
     for family in (first, second):
         load = batch_get([load_key(family.case, week)]).get(load_key(family.case, week), {})
         assert load.get("n", 0) == (1 if family.case == winner["case"] else 0)
-    appointments = ddb().scan(TableName=aws_table(), FilterExpression="begins_with(pk, :p)",
-                              ExpressionAttributeValues={":p": {"S": "APPT#"}})["Items"]
-    assert len(appointments) == 1
+    listed = [call(client, "GET", f"{f.base}/appointments", {})[1]["appointments"]
+              for f in (first, second)]
+    assert [a["id"] for a in listed[0] + listed[1]] == [winner["id"]]
 
 
-def aws_table() -> str:
-    from chalicelib.store.tx import table_name
+@pytest.fixture
+def local_client(ddb_local):
+    from chalice.test import Client
 
-    return table_name()
+    from app import app
+
+    with Client(app, stage_name="local") as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def local_coord(ddb_local):
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from chalicelib.auth import mint_local_token
+
+    with time_machine.travel(NOW, tick=False):
+        value = mint_local_token(Path(ddb_local["TAPAAMO_LOCAL_DIR"]), "coordinator", None,
+                                 datetime.now(UTC))
+    return {"Authorization": f"Bearer {value}", "Content-Type": "application/json"}
+
+
+def test_on_dynamodb_local_twenty_parallel_bookings_give_one_201(local_client, local_coord):
+    race_for_one_start(local_client, local_coord)
+
+
+def test_on_dynamodb_local_overlapping_starts_of_two_families_leave_one_winner(
+        local_client, local_coord):
+    with time_machine.travel(NOW, tick=True):
+        shared = make_worker(local_client, local_coord)
+        first = make_family(local_client, local_coord, workers=[shared])
+        second = make_family(local_client, local_coord, workers=[shared])
+        asks = [(first, at(TUESDAY, 10)), (second, at(TUESDAY, 10, 30)),
+                (first, at(TUESDAY, 11)), (second, at(TUESDAY, 9, 30))] * 4
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            results = list(pool.map(lambda ask: book(local_client, *ask), asks))
+    assert Counter(status for status, _ in results) == {201: 1, 409: 15}, results
