@@ -12,6 +12,7 @@ from chalicelib import bootstrap
 from chalicelib.api.http import endpoint, json_object, json_response, query_param
 from chalicelib.domain.appointment import appointment_view
 from chalicelib.domain.errors import Invalid, NotFound, Rejected
+from chalicelib.domain.workdays import local
 from chalicelib.services import booking
 from chalicelib.services.links import open_link
 from chalicelib.store.appointments import appointment_from_item, appointment_key, case_appointments
@@ -66,7 +67,7 @@ def family_slots(token):
     bootstrap.wiring()
     try:
         first = date.fromisoformat(query_param(request, "from", "") or
-                                   (now + timedelta(days=1)).date().isoformat())
+                                   local(now + timedelta(days=1)).date().isoformat())
         days = int(query_param(request, "days", "14"))
     except ValueError as error:
         raise Invalid("from is YYYY-MM-DD and days a whole number", code="bad_query") from error

@@ -452,3 +452,34 @@ def test_a_booking_sets_the_reminder_timer_and_a_cancel_clears_it(client, family
     call(client, "POST", f"{family.base}/appointments/{booked['id']}/cancel", {})
     item = batch_get([appointment_key(booked["id"])])[appointment_key(booked["id"])]
     assert "due_at" not in item and item["status"] == "cancelled" and item["sequence"] == 1
+
+
+def test_a_transaction_conflict_is_retried_and_then_books(client, family, monkeypatch):
+    from chalicelib.domain.errors import Unavailable
+    from chalicelib.store.tx import Transaction
+
+    original, conflicts = Transaction.commit, []
+
+    def conflicting_once(self, token=None):
+        if not conflicts:
+            conflicts.append(1)
+            raise Unavailable("busy")
+        return original(self, token)
+
+    monkeypatch.setattr(Transaction, "commit", conflicting_once)
+    status, body = book(client, family, at(TUESDAY, 10))
+    assert status == 201 and conflicts == [1]
+    assert len(call(client, "GET", f"{family.base}/appointments", {})[1]["appointments"]) == 1
+
+
+def test_lasting_conflicts_answer_503_with_retry_after(client, family, monkeypatch):
+    from chalicelib.domain.errors import Unavailable
+    from chalicelib.store.tx import Transaction
+
+    def always_busy(self, token=None):
+        raise Unavailable("busy")
+
+    monkeypatch.setattr(Transaction, "commit", always_busy)
+    response = client.http.post(f"{family.base}/appointments", headers=JSON,
+                                body='{"start": "%s", "location": "home"}' % at(TUESDAY, 10))
+    assert response.status_code == 503 and response.headers["Retry-After"] == "1"
