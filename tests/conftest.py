@@ -1,3 +1,64 @@
-"""Shared fixtures."""
+"""Shared fixtures: moto for AWS in-process, the Chalice test client, staff tokens."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import boto3
+import pytest
 
 pytest_plugins = ["tests.support.stack"]
+
+
+@pytest.fixture
+def aws(monkeypatch, tmp_path):
+    """An isolated, in-process AWS (moto) with the Tapaamo table created."""
+    from moto import mock_aws
+
+    from chalicelib.store.table import create_table, reset_connections
+
+    table = f"tapaamo-{uuid.uuid4().hex[:8]}"
+    env = {
+        "TAPAAMO_STAGE": "local",
+        "TAPAAMO_TABLE": table,
+        "AWS_DEFAULT_REGION": "eu-north-1",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "TAPAAMO_LOCAL_DIR": str(tmp_path / "local"),
+        "TAPAAMO_PUBLIC_URL": "http://tapaamo.test",
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("TAPAAMO_DDB_ENDPOINT", raising=False)
+    with mock_aws():
+        reset_connections()
+        create_table(boto3.client("dynamodb", region_name="eu-north-1"), table)
+        yield env
+        reset_connections()
+
+
+@pytest.fixture
+def client(aws):
+    from chalice.test import Client
+
+    from app import app
+
+    with Client(app, stage_name="local") as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def token(aws):
+    """``token(role, worker=None)`` → an ``Authorization`` header dict."""
+    from pathlib import Path
+
+    from chalicelib.auth import mint_local_token
+
+    def make(role: str = "coordinator", worker: str | None = None) -> dict:
+        value = mint_local_token(Path(aws["TAPAAMO_LOCAL_DIR"]), role, worker,
+                                 datetime.now(UTC))
+        return {"Authorization": f"Bearer {value}", "Content-Type": "application/json"}
+
+    return make

@@ -1,1 +1,1 @@
-"""The embedded local stack: DynamoDB Local, ``chalice local`` and a pump for events (DESIGN.md §5)."""
+"""The embedded local stack: DynamoDB Local, chalice local and a pump for scheduled work."""

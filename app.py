@@ -1,0 +1,10 @@
+"""Tapaamo's Chalice app: registers the blueprints and event handlers, nothing else."""
+
+from chalice import Chalice
+
+from chalicelib.api import auth, directory, health
+
+app = Chalice(app_name="tapaamo")
+app.register_blueprint(auth.bp)
+app.register_blueprint(health.bp)
+app.register_blueprint(directory.bp)

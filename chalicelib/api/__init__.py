@@ -1,0 +1,1 @@
+"""Chalice blueprints: request parsing, auth and error mapping only; one service call each."""

@@ -1,0 +1,116 @@
+"""Directory endpoints: offices, workers, cases and the case audit (DESIGN.md §4)."""
+
+import re
+
+from chalice import Blueprint
+
+from chalicelib import bootstrap
+from chalicelib.api.auth import staff
+from chalicelib.api.http import actor_of, endpoint, json_object, json_response, parse
+from chalicelib.domain.access import require_self_or_coordinator
+from chalicelib.domain.directory import Case, Office, Worker
+from chalicelib.domain.errors import Rejected
+from chalicelib.services import directory as use
+
+bp = Blueprint(__name__)
+
+
+def _schemas():
+    from chalicelib.api import schemas  # pydantic + phonenumbers: only when a body arrives
+
+    return schemas
+
+
+def _checked_id(value: str) -> str:
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", value):
+        raise Rejected("ids are 1-40 characters a-z, 0-9 and '-'", code="invalid_value",
+                       field="id")
+    return value
+
+
+def office_json(o: Office) -> dict:
+    return {"id": o.id, "name": o.name, "address": o.address, "rooms": o.rooms}
+
+
+def worker_json(w: Worker) -> dict:
+    return {"id": w.id, "name": w.name, "email": w.email, "phone": w.phone,
+            "office": w.office, "roles": list(w.roles)}
+
+
+def case_json(c: Case) -> dict:
+    return {"id": c.id, **use.case_fields(c), "created_at": c.created_at,
+            "updated_at": c.updated_at}
+
+
+@endpoint(bp, "/offices/{office_id}", methods=["PUT"], authorizer=staff)
+def put_office(office_id):
+    request = bp.current_request
+    actor = actor_of(request)
+    body = parse(_schemas().OfficeIn, json_object(request))
+    office = Office(id=_checked_id(office_id), name=body.name, address=body.address,
+                    rooms=body.rooms)
+    return json_response(office_json(use.put_office(bootstrap.wiring().directory, actor, office)))
+
+
+@endpoint(bp, "/offices", authorizer=staff)
+def list_offices():
+    actor_of(bp.current_request)
+    offices = use.list_offices(bootstrap.wiring().directory)
+    return json_response({"offices": [office_json(o) for o in offices]})
+
+
+@endpoint(bp, "/workers/{worker_id}", methods=["PUT"], authorizer=staff)
+def put_worker(worker_id):
+    request = bp.current_request
+    actor = actor_of(request)
+    body = parse(_schemas().WorkerIn, json_object(request))
+    worker = Worker(id=_checked_id(worker_id), name=body.name, email=body.email,
+                    phone=body.phone, office=body.office, roles=tuple(body.roles))
+    return json_response(worker_json(use.put_worker(bootstrap.wiring().directory, actor, worker)))
+
+
+@endpoint(bp, "/workers/{worker_id}", authorizer=staff)
+def get_worker(worker_id):
+    actor = actor_of(bp.current_request)
+    require_self_or_coordinator(actor, worker_id)
+    return json_response(worker_json(use.get_worker(bootstrap.wiring().directory, worker_id)))
+
+
+@endpoint(bp, "/cases", methods=["POST"], authorizer=staff)
+def open_case():
+    request = bp.current_request
+    actor = actor_of(request)
+    body = parse(_schemas().CaseIn, json_object(request))
+    case = use.open_case(bootstrap.wiring().directory, actor, body.model_dump(), bootstrap.now())
+    return json_response(case_json(case), status=201)
+
+
+@endpoint(bp, "/cases/{case_id}", authorizer=staff)
+def get_case(case_id):
+    actor = actor_of(bp.current_request)
+    case = use.read_case(bootstrap.wiring().directory, actor, case_id, bootstrap.now())
+    return json_response(case_json(case))
+
+
+@endpoint(bp, "/cases/{case_id}", methods=["PATCH"], authorizer=staff)
+def patch_case(case_id):
+    request = bp.current_request
+    actor = actor_of(request)
+    patch = json_object(request)
+    schemas = _schemas()
+
+    def merge(current: dict) -> dict:
+        merged = {**current, **patch}
+        if isinstance(patch.get("contact"), dict):  # contact merges field by field
+            merged["contact"] = {**current["contact"], **patch["contact"]}
+        return parse(schemas.CaseIn, merged).model_dump()
+
+    case = use.update_case(bootstrap.wiring().directory, actor, case_id, merge, bootstrap.now())
+    return json_response(case_json(case))
+
+
+@endpoint(bp, "/cases/{case_id}/audit", authorizer=staff)
+def case_audit(case_id):
+    actor = actor_of(bp.current_request)
+    entries = use.case_audit(bootstrap.wiring().directory, actor, case_id, bootstrap.now())
+    return json_response({"entries": entries})

@@ -1,0 +1,77 @@
+"""The one place where errors become HTTP responses in the contract's shape.
+
+``{"error": {"code": "<snake_case>", "message": "...", "field"?: "..."}}``
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from chalice import Response
+
+from chalicelib.domain import errors
+
+log = logging.getLogger("tapaamo.api")
+
+STATUS = {
+    errors.Invalid: 400,
+    errors.Unauthorized: 401,
+    errors.Forbidden: 403,
+    errors.NotFound: 404,
+    errors.Conflict: 409,
+    errors.Gone: 410,
+    errors.Rejected: 422,
+    errors.Unavailable: 503,
+}
+# DynamoDB answers that mean "busy, try again", never "your input is wrong".
+RETRYABLE_AWS_CODES = {
+    "ProvisionedThroughputExceededException",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "TransactionConflictException",
+    "TransactionInProgressException",
+    "InternalServerError",
+    "ServiceUnavailable",
+}
+
+
+def error_body(code: str, message: str, field: str | None = None) -> str:
+    error = {"code": code, "message": message}
+    if field:
+        error["field"] = field
+    return json.dumps({"error": error})
+
+
+def error_response(error: errors.DomainError) -> Response:
+    status = next(s for cls, s in STATUS.items() if isinstance(error, cls))
+    headers = {"Content-Type": "application/json"}
+    if status == 503:
+        headers["Retry-After"] = "1"
+    return Response(error_body(error.code, error.message, error.field), status_code=status,
+                    headers=headers)
+
+
+def unexpected_response(exc: Exception, path: str) -> Response:
+    """Map an exception nobody raised on purpose: busy AWS → 503, the rest → 500."""
+    code = _aws_error_code(exc)
+    if code in RETRYABLE_AWS_CODES:
+        log.warning("retryable AWS error %s on %s", code, path)
+        return error_response(errors.Unavailable("the service is busy, try again"))
+    # Only the exception type and path are logged: messages may quote user data.
+    log.error("unhandled %s on %s", type(exc).__name__, path, exc_info=False)
+    return Response(error_body("internal_error", "something went wrong on our side"),
+                    status_code=500, headers={"Content-Type": "application/json"})
+
+
+def _aws_error_code(exc: BaseException | None) -> str | None:
+    # PynamoDB wraps botocore's ClientError; walk the cause chain to find the code.
+    while exc is not None:
+        response = getattr(exc, "response", None)
+        if isinstance(response, dict) and "Error" in response:
+            return response["Error"].get("Code")
+        code = getattr(exc, "cause_response_code", None)
+        if code:
+            return code
+        exc = exc.__cause__ or exc.__context__
+    return None

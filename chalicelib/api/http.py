@@ -1,0 +1,96 @@
+"""Request/response plumbing shared by the blueprints: routes, bodies, actors, JSON."""
+
+from __future__ import annotations
+
+import functools
+import json
+from datetime import date, datetime
+
+from chalice import Response
+
+from chalicelib.api.errors import error_response, unexpected_response
+from chalicelib.domain.access import Actor
+from chalicelib.domain.errors import DomainError, Invalid, Rejected, Unauthorized
+from chalicelib.domain.workdays import HELSINKI
+
+
+def endpoint(bp, path: str, methods=("GET",), authorizer=None, **kwargs):
+    """Register ``view`` on ``bp`` with the contract's error mapping around it.
+
+    Chalice turns exceptions into its own 500 body before middleware sees them, so the
+    mapping wraps each view instead.
+    """
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(**params):
+            try:
+                return view(**params)
+            except DomainError as error:
+                return error_response(error)
+            except Exception as exc:  # noqa: BLE001 - the last line of defence
+                return unexpected_response(exc, path)
+
+        bp.route(path, methods=list(methods), authorizer=authorizer, **kwargs)(wrapped)
+        return view
+
+    return decorate
+
+
+def actor_of(request) -> Actor:
+    """The staff member the authorizer verified; 401 when the token did not verify."""
+    context = (request.context or {}).get("authorizer") or {}
+    if not context.get("role"):
+        raise Unauthorized(context.get("error") or "a valid bearer token is required")
+    return Actor(subject=context.get("principalId", ""), role=context["role"],
+                 worker_id=context.get("worker") or None)
+
+
+def json_object(request) -> dict:
+    """The request body as a JSON object; 400 when it is not one."""
+    raw = request.raw_body or b""
+    if not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise Invalid("the body is not valid JSON", code="malformed_json") from error
+    if not isinstance(data, dict):
+        raise Invalid("the body must be a JSON object", code="malformed_json")
+    return data
+
+
+def parse(schema, data: dict):
+    """Validate ``data`` with a pydantic model; 422 naming the first bad field."""
+    from pydantic import ValidationError
+
+    try:
+        return schema.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or None
+        message = first["msg"].removeprefix("Value error, ")
+        raise Rejected(f"{field}: {message}" if field else message, code="invalid_value",
+                       field=field) from error
+
+
+def query_param(request, name: str, default=None):
+    return (request.query_params or {}).get(name, default)
+
+
+def to_json(value):
+    """JSON-able form: instants as ISO 8601 with the Helsinki offset, dates as YYYY-MM-DD."""
+    if isinstance(value, datetime):
+        return value.astimezone(HELSINKI).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: to_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_json(v) for v in value]
+    return value
+
+
+def json_response(body, status: int = 200, headers: dict | None = None) -> Response:
+    return Response(json.dumps(to_json(body), ensure_ascii=False), status_code=status,
+                    headers={"Content-Type": "application/json", **(headers or {})})

@@ -1,0 +1,96 @@
+"""Request bodies of the directory API, validated with pydantic (imported where used:
+pydantic and phonenumbers are too heavy for every cold start)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+import phonenumbers
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
+
+from chalicelib.domain.directory import LANGUAGES, SERVICES, WORKER_ROLES
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
+
+
+def e164(value: str) -> str:
+    """A Finnish local ("040 123 4567") or international number, as E.164."""
+    try:
+        number = phonenumbers.parse(value, "FI")
+    except phonenumbers.NumberParseException as error:
+        raise ValueError("not a phone number") from error
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError("not a valid phone number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def email(value: str) -> str:
+    value = value.strip()
+    local, _, domain = value.partition("@")
+    if not local or "." not in domain or " " in value or len(value) > 254:
+        raise ValueError("not an e-mail address")
+    return value
+
+
+Phone = Annotated[str, AfterValidator(e164)]
+Email = Annotated[str, AfterValidator(email)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class OfficeIn(Strict):
+    name: Text
+    address: Text
+    rooms: int = Field(ge=1, le=50)
+
+
+class WorkerIn(Strict):
+    name: Text
+    email: Email | None = None
+    phone: Phone | None = None
+    office: Id | None = None
+    roles: list[Literal[WORKER_ROLES]] = Field(default_factory=lambda: ["instructor"])
+
+
+class ContactIn(Strict):
+    phone: Phone | None = None
+    email: Email | None = None
+    language: Literal[LANGUAGES] = "fi"
+
+
+class CaseIn(Strict):
+    service: Literal[SERVICES]
+    workers: list[Id] = Field(min_length=1, max_length=2)
+    social_worker: Id | None = None
+    start_date: date
+    meeting_minutes: int = Field(default=90, ge=60, le=180)
+    meetings_per_week: int = Field(ge=1, le=3)
+    locations: list[Annotated[str, StringConstraints(min_length=1, max_length=40)]] = Field(
+        min_length=1, max_length=10)
+    contact: ContactIn
+    reminders: list[float] = Field(default_factory=lambda: [24.0], max_length=5)
+
+    @field_validator("workers")
+    @classmethod
+    def _distinct(cls, workers: list[str]) -> list[str]:
+        if len(set(workers)) != len(workers):
+            raise ValueError("workers must be distinct")
+        return workers
+
+    @field_validator("reminders")
+    @classmethod
+    def _hours_before(cls, hours: list[float]) -> list[float]:
+        if any(not 0 < h <= 24 * 14 for h in hours):
+            raise ValueError("reminders are hours before the meeting, between 0 and 336")
+        return sorted(set(hours), reverse=True)

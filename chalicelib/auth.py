@@ -1,0 +1,103 @@
+"""Staff bearer tokens: RS256 JWTs from an OIDC issuer (prod) or a local key (local stage).
+
+The local key is an RSA key created on first use under ``TAPAAMO_LOCAL_DIR``; the CLI
+signs development tokens with it. In prod the issuer's JWKS is fetched once per
+container and cached by PyJWT.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from chalicelib.config import Settings
+from chalicelib.domain.access import Actor
+from chalicelib.domain.errors import Unauthorized
+
+LOCAL_ISSUER = "tapaamo-local"
+AUDIENCE = "tapaamo"
+ROLES = ("coordinator", "worker")
+_jwks_clients: dict[str, object] = {}
+
+
+def local_private_key(local_dir: Path):
+    """Load the local signing key, creating it (mode 0600) on first use."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    path = local_dir / "jwt-key.pem"
+    if not path.exists():
+        local_dir.mkdir(parents=True, exist_ok=True)
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        pem = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        # Write then rename: two processes starting at once never read half a key.
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(pem)
+        tmp.chmod(0o600)
+        tmp.replace(path)
+    return serialization.load_pem_private_key(path.read_bytes(), password=None)
+
+
+def mint_local_token(local_dir: Path, role: str, worker: str | None, now: datetime,
+                     ttl: timedelta = timedelta(hours=12)) -> str:
+    """A token the local stage accepts (for the CLI and tests)."""
+    import jwt
+
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {ROLES}")
+    claims = {
+        "iss": LOCAL_ISSUER,
+        "aud": AUDIENCE,
+        "sub": worker or f"local-{role}",
+        "role": role,
+        "iat": int(now.timestamp()),
+        "exp": int((now + ttl).timestamp()),
+    }
+    if worker:
+        claims["worker_id"] = worker
+    return jwt.encode(claims, local_private_key(local_dir), algorithm="RS256")
+
+
+def verify(token: str, settings: Settings) -> Actor:
+    """The actor a bearer token stands for; raises Unauthorized for any bad token."""
+    import jwt
+
+    try:
+        if settings.is_local:
+            key = local_private_key(settings.local_dir).public_key()
+            issuer, audience = LOCAL_ISSUER, AUDIENCE
+        else:
+            key = _jwks_client(settings.oidc_jwks_url).get_signing_key_from_jwt(token).key
+            issuer, audience = settings.oidc_issuer, settings.oidc_audience
+        claims = jwt.decode(token, key, algorithms=["RS256"], issuer=issuer, audience=audience,
+                            options={"require": ["exp", "iss", "aud", "sub"]})
+    except jwt.PyJWTError as error:
+        raise Unauthorized(f"invalid token: {type(error).__name__}") from error
+    role = _role_of(claims)
+    if role is None:
+        raise Unauthorized("the token carries no Tapaamo role")
+    return Actor(subject=str(claims["sub"]), role=role, worker_id=claims.get("worker_id"))
+
+
+def _role_of(claims: dict) -> str | None:
+    # Entra ID puts app roles in "roles"; Cognito groups in "cognito:groups".
+    offered = [claims.get("role"), *claims.get("roles", []), *claims.get("cognito:groups", [])]
+    for role in ROLES:
+        if role in offered:
+            return role
+    return None
+
+
+def _jwks_client(url: str | None):
+    import jwt
+
+    if not url:
+        raise Unauthorized("OIDC is not configured")
+    if url not in _jwks_clients:
+        _jwks_clients[url] = jwt.PyJWKClient(url, cache_keys=True, lifespan=3600)
+    return _jwks_clients[url]

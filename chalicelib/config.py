@@ -1,0 +1,47 @@
+"""Settings read from the environment, lazily: chalice.test.Client sets a stage's
+variables only during a call, so nothing here may run at import time."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the wiring needs to build the real collaborators."""
+
+    stage: str
+    table: str
+    region: str
+    ddb_endpoint: str | None
+    local_dir: Path
+    public_url: str
+    oidc_issuer: str | None
+    oidc_audience: str | None
+    oidc_jwks_url: str | None
+    support_phone: str
+    crisis_phone: str
+
+    @property
+    def is_local(self) -> bool:
+        return self.stage != "prod"
+
+
+def load_settings() -> Settings:
+    """Read the current environment (cheap; call it per request if needed)."""
+    env = os.environ
+    return Settings(
+        stage=env.get("TAPAAMO_STAGE", "local"),
+        table=env.get("TAPAAMO_TABLE", "tapaamo"),
+        region=env.get("AWS_DEFAULT_REGION") or env.get("AWS_REGION") or "eu-north-1",
+        ddb_endpoint=env.get("TAPAAMO_DDB_ENDPOINT") or None,
+        local_dir=Path(env.get("TAPAAMO_LOCAL_DIR", ".local")).resolve(),
+        public_url=env.get("TAPAAMO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+        oidc_issuer=env.get("OIDC_ISSUER") or None,
+        oidc_audience=env.get("OIDC_AUDIENCE") or None,
+        oidc_jwks_url=env.get("OIDC_JWKS_URL") or None,
+        support_phone=env.get("TAPAAMO_SUPPORT_PHONE", "+358 9 310 44222"),
+        crisis_phone=env.get("TAPAAMO_CRISIS_PHONE", "+358 9 310 44222"),
+    )

@@ -1,0 +1,83 @@
+"""The directory: offices, workers and family cases (asiakkuudet) as plain values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+SERVICES = (
+    "tehostettu-perhetyo",
+    "perhetyo",
+    "korjaava-perhetyo",
+    "tukihenkilotoiminta",
+    "palvelutarpeen-arviointi",
+)
+PLACE_KINDS = ("home", "daycare", "school", "placement")
+LANGUAGES = ("fi", "sv", "en")
+WORKER_ROLES = ("instructor", "support-person", "social-worker", "on-call", "coordinator")
+
+
+@dataclass(frozen=True)
+class Office:
+    """A team office (toimipiste) with a number of meeting rooms."""
+
+    id: str
+    name: str
+    address: str
+    rooms: int
+
+
+@dataclass(frozen=True)
+class Worker:
+    """A member of staff: social instructor, social worker, on-call worker."""
+
+    id: str
+    name: str
+    email: str | None
+    phone: str | None
+    office: str | None
+    roles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Contact:
+    """How the family is reached; phone in E.164."""
+
+    phone: str | None
+    email: str | None
+    language: str = "fi"
+
+
+@dataclass(frozen=True)
+class Case:
+    """A family's service: who works with them, where, and how often.
+
+    ``link_epoch`` invalidates every booking link issued before it was raised (revoke all).
+    """
+
+    id: str
+    service: str
+    workers: tuple[str, ...]
+    start_date: date
+    meeting_minutes: int
+    meetings_per_week: int
+    locations: tuple[str, ...]
+    contact: Contact
+    social_worker: str | None = None
+    reminders: tuple[float, ...] = (24.0,)
+    link_epoch: int = 0
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    version: int = 0
+
+
+def place_identity(case_id: str, location: str) -> str:
+    """Which physical place a location is, for the travel buffer.
+
+    Offices are shared by every case; a family's home, daycare, school or placement is
+    that family's own, so two families' homes are different places.
+
+    >>> place_identity("k1", "home"), place_identity("k1", "kallio")
+    ('home:k1', 'office:kallio')
+    """
+    return f"{location}:{case_id}" if location in PLACE_KINDS else f"office:{location}"

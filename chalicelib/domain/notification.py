@@ -1,0 +1,43 @@
+"""A message to send (SMS or e-mail), as the outbox stores it before delivery.
+
+Kinds (DESIGN.md §2): confirmation, cancellation, reminder, escalation,
+escalation-received, escalation-fallback, review-due, review-overdue, oncall-gap.
+``params`` carry only what the template needs (time, place, a link, a short code):
+never names, case details or the family's message text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+KINDS = (
+    "confirmation", "cancellation", "reminder", "escalation", "escalation-received",
+    "escalation-fallback", "review-due", "review-overdue", "oncall-gap",
+)
+CHANNELS = ("sms", "email")
+
+
+@dataclass(frozen=True)
+class Notification:
+    """One message to one recipient.
+
+    ``dedupe_key`` names the event it is about (e.g. ``"reminder:<appointment>:<at>"``);
+    the outbox id is derived from it, so the same event can never be queued twice.
+    """
+
+    kind: str
+    channel: str
+    recipient: str
+    dedupe_key: str
+    language: str = "fi"
+    params: dict = field(default_factory=dict)
+    case_id: str | None = None
+    escalation_id: str | None = None
+    not_before: datetime | None = None
+
+    @property
+    def id(self) -> str:
+        return hashlib.sha256(f"{self.channel}|{self.recipient}|{self.dedupe_key}".encode()
+                              ).hexdigest()[:24]

@@ -1,0 +1,68 @@
+"""Demo data for the local stack: Helsinki's six family-work offices, three pairs of
+social instructors and three families. Seeding twice changes nothing."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+
+from chalicelib.domain.access import Actor
+from chalicelib.domain.directory import Case, Contact, Office, Worker
+from chalicelib.services import directory as use
+
+SEEDER = Actor(subject="demo-seed", role="coordinator")
+
+OFFICES = (
+    Office("kallio", "Kallio", "Toinen linja 4 A, 00530 Helsinki", 3),
+    Office("itakeskus", "Itäkeskus", "Turunlinnantie 12, 00930 Helsinki", 4),
+    Office("vuosaari", "Vuosaari", "Kahvikuja 3, 00980 Helsinki", 2),
+    Office("malmi", "Malmi", "Ala-Malmin tori 1, 00700 Helsinki", 3),
+    Office("maunula", "Maunula", "Metsäpurontie 4, 00630 Helsinki", 2),
+    Office("lassila", "Lassila", "Kaupintie 11, 00440 Helsinki", 2),
+)
+
+WORKERS = (
+    Worker("w-aino", "Aino Demo", "aino.demo@example.org", "+358401000001", "kallio",
+           ("instructor", "on-call")),
+    Worker("w-eero", "Eero Demo", "eero.demo@example.org", "+358401000002", "kallio",
+           ("instructor", "on-call")),
+    Worker("w-liisa", "Liisa Demo", "liisa.demo@example.org", "+358401000003", "itakeskus",
+           ("instructor", "on-call")),
+    Worker("w-mikko", "Mikko Demo", "mikko.demo@example.org", "+358401000004", "itakeskus",
+           ("instructor",)),
+    Worker("w-sara", "Sara Demo", "sara.demo@example.org", "+358401000005", "malmi",
+           ("support-person", "on-call")),
+    Worker("w-olli", "Olli Demo", "olli.demo@example.org", "+358401000006", "malmi",
+           ("instructor",)),
+    Worker("w-kaisa", "Kaisa Demo", "kaisa.demo@example.org", "+358401000007", "kallio",
+           ("social-worker",)),
+)
+
+
+def demo_cases(today: date) -> tuple[Case, ...]:
+    return (
+        Case("kdemo001", "tehostettu-perhetyo", ("w-aino", "w-eero"), today, 90, 2,
+             ("home", "kallio"), Contact("+358501000101", "perhe1@example.org", "fi"),
+             social_worker="w-kaisa"),
+        Case("kdemo002", "perhetyo", ("w-liisa", "w-mikko"), today, 120, 1,
+             ("home", "school", "itakeskus"), Contact("+358501000102", None, "sv")),
+        Case("kdemo003", "tukihenkilotoiminta", ("w-sara",), today, 90, 1,
+             ("home", "malmi"), Contact("+358501000103", None, "en")),
+    )
+
+
+def seed_demo(wiring, now: datetime) -> list[str]:
+    """Write whatever demo data is missing; returns lines for the terminal."""
+    repo = wiring.directory
+    existing = {o.id for o in repo.list_offices()}
+    for office in OFFICES:
+        if office.id not in existing:
+            use.put_office(repo, SEEDER, office)
+    known = repo.get_workers([w.id for w in WORKERS])
+    for worker in WORKERS:
+        if worker.id not in known:
+            use.put_worker(repo, SEEDER, worker)
+    for case in demo_cases(now.date()):
+        if repo.get_case(case.id) is None:
+            repo.save_case(replace(case, created_at=now, updated_at=now))
+    return [f"demo: {len(OFFICES)} offices, {len(WORKERS)} workers, 3 cases"]

@@ -1,0 +1,1 @@
+"""Use cases: each loads through repositories, applies the domain, and writes once."""

@@ -1,0 +1,242 @@
+"""Offices, workers, cases and the case audit log in DynamoDB, and their in-memory twin.
+
+Item layout (one table, see ``table.py``):
+
+* office   ``pk=OFFICE``           ``sk=<office id>``   (listing is one Query)
+* worker   ``pk=WORKER#<id>``      ``sk=PROFILE``
+* case     ``pk=CASE#<id>``        ``sk=CASE``          (``version`` guards concurrent edits)
+* audit    ``pk=CASE#<id>``        ``sk=AUDIT#<UTC instant>#<nonce>``
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import replace
+from datetime import date, datetime
+
+from pynamodb.attributes import (
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.exceptions import PutError
+
+from chalicelib.domain.directory import Case, Contact, Office, Worker
+from chalicelib.domain.errors import Conflict
+from chalicelib.store.table import TableModel
+
+
+class OfficeItem(TableModel):
+    name = UnicodeAttribute()
+    address = UnicodeAttribute()
+    rooms = NumberAttribute()
+
+
+class WorkerItem(TableModel):
+    name = UnicodeAttribute()
+    email = UnicodeAttribute(null=True)
+    phone = UnicodeAttribute(null=True)
+    office = UnicodeAttribute(null=True)
+    roles = ListAttribute(of=UnicodeAttribute, default=list)
+
+
+class ContactMap(MapAttribute):
+    phone = UnicodeAttribute(null=True)
+    email = UnicodeAttribute(null=True)
+    language = UnicodeAttribute(default="fi")
+
+
+class CaseItem(TableModel):
+    service = UnicodeAttribute()
+    workers = ListAttribute(of=UnicodeAttribute)
+    social_worker = UnicodeAttribute(null=True)
+    start_date = UnicodeAttribute()
+    meeting_minutes = NumberAttribute()
+    meetings_per_week = NumberAttribute()
+    locations = ListAttribute(of=UnicodeAttribute)
+    contact = ContactMap()
+    reminders = ListAttribute(of=NumberAttribute)
+    link_epoch = NumberAttribute(default=0)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    version = NumberAttribute(default=0)
+
+
+class AuditItem(TableModel):
+    at = UTCDateTimeAttribute()
+    actor = UnicodeAttribute()
+    action = UnicodeAttribute()
+
+
+def office_key(office_id: str) -> tuple[str, str]:
+    return "OFFICE", office_id
+
+
+def worker_key(worker_id: str) -> tuple[str, str]:
+    return f"WORKER#{worker_id}", "PROFILE"
+
+
+def case_key(case_id: str) -> tuple[str, str]:
+    return f"CASE#{case_id}", "CASE"
+
+
+def office_from_item(item: OfficeItem) -> Office:
+    return Office(id=item.sk, name=item.name, address=item.address, rooms=int(item.rooms))
+
+
+def worker_from_item(item: WorkerItem) -> Worker:
+    return Worker(
+        id=item.pk.removeprefix("WORKER#"),
+        name=item.name,
+        email=item.email,
+        phone=item.phone,
+        office=item.office,
+        roles=tuple(item.roles or ()),
+    )
+
+
+def case_from_item(item: CaseItem) -> Case:
+    return Case(
+        id=item.pk.removeprefix("CASE#"),
+        service=item.service,
+        workers=tuple(item.workers),
+        social_worker=item.social_worker,
+        start_date=date.fromisoformat(item.start_date),
+        meeting_minutes=int(item.meeting_minutes),
+        meetings_per_week=int(item.meetings_per_week),
+        locations=tuple(item.locations),
+        contact=Contact(item.contact.phone, item.contact.email, item.contact.language),
+        reminders=tuple(float(h) for h in item.reminders),
+        link_epoch=int(item.link_epoch or 0),
+        created_at=item.created_at,
+        updated_at=item.updated_at,
+        version=int(item.version or 0),
+    )
+
+
+def case_to_item(case: Case) -> CaseItem:
+    pk, sk = case_key(case.id)
+    return CaseItem(
+        pk,
+        sk,
+        service=case.service,
+        workers=list(case.workers),
+        social_worker=case.social_worker,
+        start_date=case.start_date.isoformat(),
+        meeting_minutes=case.meeting_minutes,
+        meetings_per_week=case.meetings_per_week,
+        locations=list(case.locations),
+        contact=ContactMap(
+            phone=case.contact.phone, email=case.contact.email, language=case.contact.language
+        ),
+        reminders=list(case.reminders),
+        link_epoch=case.link_epoch,
+        created_at=case.created_at,
+        updated_at=case.updated_at,
+        version=case.version,
+    )
+
+
+class DynamoDirectory:
+    """The directory repository on DynamoDB."""
+
+    def put_office(self, office: Office) -> None:
+        OfficeItem(*office_key(office.id), name=office.name, address=office.address,
+                   rooms=office.rooms).save()
+
+    def list_offices(self) -> list[Office]:
+        return [office_from_item(i) for i in OfficeItem.query("OFFICE")]
+
+    def get_offices(self, ids) -> dict[str, Office]:
+        keys = [office_key(i) for i in set(ids)]
+        return {o.id: o for o in map(office_from_item, OfficeItem.batch_get(keys))}
+
+    def put_worker(self, worker: Worker) -> None:
+        WorkerItem(*worker_key(worker.id), name=worker.name, email=worker.email,
+                   phone=worker.phone, office=worker.office, roles=list(worker.roles)).save()
+
+    def get_workers(self, ids) -> dict[str, Worker]:
+        keys = [worker_key(i) for i in set(ids)]
+        return {w.id: w for w in map(worker_from_item, WorkerItem.batch_get(keys))}
+
+    def get_case(self, case_id: str) -> Case | None:
+        try:
+            return case_from_item(CaseItem.get(*case_key(case_id)))
+        except CaseItem.DoesNotExist:
+            return None
+
+    def save_case(self, case: Case) -> Case:
+        """Insert (version 0) or update (the stored version must still be ``case.version``)."""
+        item = case_to_item(case)
+        item.version = case.version + 1
+        condition = (
+            CaseItem.pk.does_not_exist()
+            if case.version == 0
+            else CaseItem.version == case.version
+        )
+        try:
+            item.save(condition=condition)
+        except PutError as error:
+            if _is_condition_failure(error):
+                raise Conflict("the case was changed by someone else; reload and retry",
+                               code="concurrent_update") from error
+            raise
+        return case_from_item(item)
+
+    def add_audit(self, case_id: str, at: datetime, actor: str, action: str) -> None:
+        sk = f"AUDIT#{at.isoformat()}#{secrets.token_hex(4)}"
+        AuditItem(case_key(case_id)[0], sk, at=at, actor=actor, action=action).save()
+
+    def list_audit(self, case_id: str) -> list[tuple[datetime, str, str]]:
+        items = AuditItem.query(case_key(case_id)[0], AuditItem.sk.startswith("AUDIT#"))
+        return [(i.at, i.actor, i.action) for i in items]
+
+
+def _is_condition_failure(error: Exception) -> bool:
+    cause = getattr(error, "cause_response_code", None)
+    return cause == "ConditionalCheckFailedException"
+
+
+class InMemoryDirectory:
+    """The same interface over dicts, for fast service tests."""
+
+    def __init__(self):
+        self.offices: dict[str, Office] = {}
+        self.workers: dict[str, Worker] = {}
+        self.cases: dict[str, Case] = {}
+        self.audit: dict[str, list[tuple[datetime, str, str]]] = {}
+
+    def put_office(self, office: Office) -> None:
+        self.offices[office.id] = office
+
+    def list_offices(self) -> list[Office]:
+        return [self.offices[k] for k in sorted(self.offices)]
+
+    def get_offices(self, ids) -> dict[str, Office]:
+        return {i: self.offices[i] for i in set(ids) if i in self.offices}
+
+    def put_worker(self, worker: Worker) -> None:
+        self.workers[worker.id] = worker
+
+    def get_workers(self, ids) -> dict[str, Worker]:
+        return {i: self.workers[i] for i in set(ids) if i in self.workers}
+
+    def get_case(self, case_id: str) -> Case | None:
+        return self.cases.get(case_id)
+
+    def save_case(self, case: Case) -> Case:
+        stored = self.cases.get(case.id)
+        if (stored.version if stored else 0) != case.version:
+            raise Conflict("the case was changed by someone else; reload and retry",
+                           code="concurrent_update")
+        saved = replace(case, version=case.version + 1)
+        self.cases[case.id] = saved
+        return saved
+
+    def add_audit(self, case_id: str, at: datetime, actor: str, action: str) -> None:
+        self.audit.setdefault(case_id, []).append((at, actor, action))
+
+    def list_audit(self, case_id: str) -> list[tuple[datetime, str, str]]:
+        return sorted(self.audit.get(case_id, []))

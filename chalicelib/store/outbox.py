@@ -1,0 +1,62 @@
+"""The outbox: notifications stored with the change that causes them, delivered later.
+
+Item: ``pk=NOTE#<id>``, ``sk=NOTE``; ``gsi1pk`` = ``CASE#<id>#NOTES`` or
+``ESC#<id>#NOTES`` (listing by case or escalation); ``due_shard``/``due_at`` while
+waiting for delivery (the ``due`` index), removed once sent or failed for good.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+
+from chalicelib.domain.notification import Notification
+from chalicelib.store.table import TableModel
+from chalicelib.store.tx import Transaction
+
+DUE_KIND = "outbox"
+
+
+class OutboxItem(TableModel):
+    kind = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    recipient = UnicodeAttribute()
+    language = UnicodeAttribute()
+    params = MapAttribute(default=dict)
+    case_id = UnicodeAttribute(null=True)
+    escalation_id = UnicodeAttribute(null=True)
+    status = UnicodeAttribute(default="queued")
+    attempts = NumberAttribute(default=0)
+    created_at = UTCDateTimeAttribute()
+    sent_at = UTCDateTimeAttribute(null=True)
+    provider_id = UnicodeAttribute(null=True)
+    last_error = UnicodeAttribute(null=True)
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    due_shard = UnicodeAttribute(null=True)
+    due_at = UnicodeAttribute(null=True)
+
+
+def due_fields(kind: str, at: datetime) -> dict:
+    """The ``due`` index attributes of a timer of ``kind`` firing at ``at``."""
+    at = at.astimezone(UTC)
+    return {"due_shard": f"{kind}#{at.date().isoformat()}", "due_at": at.isoformat()}
+
+
+def outbox_item(note: Notification, now: datetime) -> OutboxItem:
+    parent = f"CASE#{note.case_id}" if note.case_id else f"ESC#{note.escalation_id}"
+    return OutboxItem(
+        f"NOTE#{note.id}", "NOTE",
+        kind=note.kind, channel=note.channel, recipient=note.recipient,
+        language=note.language, params=note.params, case_id=note.case_id,
+        escalation_id=note.escalation_id, created_at=now,
+        gsi1pk=f"{parent}#NOTES", gsi1sk=f"{now.astimezone(UTC).isoformat()}#{note.id}",
+        **due_fields(DUE_KIND, note.not_before or now),
+    )
+
+
+def enqueue(tx: Transaction, note: Notification, now: datetime) -> None:
+    """Add ``note`` to ``tx``; the transaction fails if the same event was queued before."""
+    tx.put(outbox_item(note, now), label=f"outbox:{note.kind}",
+           condition="attribute_not_exists(pk)")

@@ -1,0 +1,150 @@
+"""One ``TransactWriteItems`` built from labelled operations, and raw batch reads.
+
+PynamoDB's own ``TransactWrite`` reorders operations (condition checks, deletes, puts,
+updates), so its cancellation reasons do not follow call order, and it cannot update
+attributes whose names are data (the booking locks are). This builder keeps call order,
+labels every operation, and reports which labels failed their condition.
+
+Everything goes through the botocore client PynamoDB already holds, so a botocore event
+hook (bench/) counts every DynamoDB round trip in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from chalicelib.domain.errors import Unavailable
+from chalicelib.store.table import TableModel
+
+
+def client():
+    """The botocore DynamoDB client of the configured table."""
+    return TableModel._get_connection().connection.client
+
+
+def table_name() -> str:
+    return TableModel.Meta.table_name
+
+
+def to_dynamo(value) -> dict:
+    """A Python value as a DynamoDB attribute value."""
+    from boto3.dynamodb.types import TypeSerializer
+
+    if isinstance(value, float):
+        value = Decimal(str(value))
+    return TypeSerializer().serialize(value)
+
+
+def from_dynamo(item: dict) -> dict:
+    """A raw item as Python values (numbers become int or float)."""
+    from boto3.dynamodb.types import TypeDeserializer
+
+    plain = {k: TypeDeserializer().deserialize(v) for k, v in item.items()}
+    return {k: _number(v) for k, v in plain.items()}
+
+
+def _number(value):
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, list):
+        return [_number(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _number(v) for k, v in value.items()}
+    return value
+
+
+def key(pk: str, sk: str) -> dict:
+    return {"pk": {"S": pk}, "sk": {"S": sk}}
+
+
+class TransactionCancelled(Exception):
+    """Some conditions failed; ``failed`` holds their labels in call order."""
+
+    def __init__(self, failed: list[str], reasons: list[str]):
+        super().__init__(f"transaction cancelled: {failed or reasons}")
+        self.failed = failed
+        self.reasons = reasons
+
+
+@dataclass
+class Transaction:
+    """Collects operations; :meth:`commit` runs them all or none."""
+
+    ops: list[dict] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+
+    def put(self, item: TableModel | dict, label: str, condition: str | None = None,
+            names: dict | None = None, values: dict | None = None) -> None:
+        raw = item.serialize() if isinstance(item, TableModel) else {
+            k: to_dynamo(v) for k, v in item.items() if v is not None}
+        self._add("Put", {"Item": raw}, label, condition, names, values)
+
+    def update(self, pk: str, sk: str, expression: str, label: str,
+               condition: str | None = None, names: dict | None = None,
+               values: dict | None = None) -> None:
+        self._add("Update", {"Key": key(pk, sk), "UpdateExpression": expression}, label,
+                  condition, names, values)
+
+    def check(self, pk: str, sk: str, condition: str, label: str, names: dict | None = None,
+              values: dict | None = None) -> None:
+        self._add("ConditionCheck", {"Key": key(pk, sk)}, label, condition, names, values)
+
+    def delete(self, pk: str, sk: str, label: str, condition: str | None = None,
+               names: dict | None = None, values: dict | None = None) -> None:
+        self._add("Delete", {"Key": key(pk, sk)}, label, condition, names, values)
+
+    def _add(self, kind, body, label, condition, names, values) -> None:
+        body = {"TableName": table_name(), **body}
+        if condition:
+            body["ConditionExpression"] = condition
+        if names:
+            body["ExpressionAttributeNames"] = names
+        if values:
+            body["ExpressionAttributeValues"] = {k: to_dynamo(v) for k, v in values.items()}
+        self.ops.append({kind: body})
+        self.labels.append(label)
+
+    def commit(self, token: str | None = None) -> None:
+        """Run the transaction; ``token`` makes a retried call idempotent for 10 minutes."""
+        if not self.ops:
+            return
+        if len(self.ops) > 100:
+            raise ValueError("a DynamoDB transaction holds at most 100 operations")
+        params = {"TransactItems": self.ops}
+        if token:
+            params["ClientRequestToken"] = token
+        ddb = client()
+        try:
+            ddb.transact_write_items(**params)
+        except ddb.exceptions.TransactionCanceledException as error:
+            reasons = [r.get("Code", "None") for r in error.response.get("CancellationReasons", [])]
+            if any(r in ("ThrottlingError", "TransactionConflict", "ProvisionedThroughputExceeded")
+                   for r in reasons) and "ConditionalCheckFailed" not in reasons:
+                raise Unavailable("busy: another change to the same items is under way") \
+                    from error
+            failed = [label for label, r in zip(self.labels, reasons) if r == "ConditionalCheckFailed"]
+            raise TransactionCancelled(failed, reasons) from error
+
+
+def batch_get(keys: list[tuple[str, str]], consistent: bool = False) -> dict[tuple[str, str], dict]:
+    """Fetch up to 100 items in one round trip (more only for unprocessed keys).
+
+    Returns ``{(pk, sk): plain item}``; missing items are absent.
+    """
+    unique = list(dict.fromkeys(keys))
+    if len(unique) > 100:
+        raise ValueError("batch_get takes at most 100 keys")
+    found: dict[tuple[str, str], dict] = {}
+    if not unique:
+        return found
+    request = {table_name(): {"Keys": [key(pk, sk) for pk, sk in unique],
+                              "ConsistentRead": consistent}}
+    ddb = client()
+    while request:
+        response = ddb.batch_get_item(RequestItems=request)
+        for raw in response.get("Responses", {}).get(table_name(), []):
+            item = from_dynamo(raw)
+            found[(item["pk"], item["sk"])] = item
+        request = response.get("UnprocessedKeys") or None
+    return found

@@ -1,0 +1,51 @@
+"""The raw transaction builder on moto: all or nothing, failures named by label."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from chalicelib.domain.notification import Notification
+from chalicelib.store import outbox
+from chalicelib.store.tx import Transaction, TransactionCancelled, batch_get
+
+
+@pytest.fixture
+def store(aws):
+    from chalicelib import bootstrap
+
+    return bootstrap.wiring()
+
+
+def test_a_transaction_writes_everything_or_nothing(store):
+    tx = Transaction()
+    tx.update("LOCK#w1", "2026-12-01", "SET #b = :v", label="lock",
+              condition="attribute_not_exists(#b)", names={"#b": "b100"}, values={":v": "a1"})
+    tx.put({"pk": "APPT#a1", "sk": "APPT", "minutes": 90}, label="appointment")
+    tx.commit()
+    items = batch_get([("LOCK#w1", "2026-12-01"), ("APPT#a1", "APPT")])
+    assert items[("LOCK#w1", "2026-12-01")]["b100"] == "a1"
+    assert items[("APPT#a1", "APPT")]["minutes"] == 90
+
+    again = Transaction()
+    again.put({"pk": "APPT#a2", "sk": "APPT"}, label="appointment")
+    again.update("LOCK#w1", "2026-12-01", "SET #b = :v", label="lock",
+                 condition="attribute_not_exists(#b)", names={"#b": "b100"}, values={":v": "a2"})
+    with pytest.raises(TransactionCancelled) as cancelled:
+        again.commit()
+    assert cancelled.value.failed == ["lock"]
+    assert ("APPT#a2", "APPT") not in batch_get([("APPT#a2", "APPT")])
+
+
+def test_the_same_notification_is_queued_once(store):
+    now = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    note = Notification("confirmation", "sms", "+358401234567", "confirmation:a1", case_id="k1")
+    tx = Transaction()
+    outbox.enqueue(tx, note, now)
+    tx.commit()
+    twice = Transaction()
+    outbox.enqueue(twice, note, now)
+    with pytest.raises(TransactionCancelled) as cancelled:
+        twice.commit()
+    assert cancelled.value.failed == ["outbox:confirmation"]
+    item = batch_get([(f"NOTE#{note.id}", "NOTE")])[(f"NOTE#{note.id}", "NOTE")]
+    assert item["status"] == "queued" and item["due_shard"] == "outbox#2026-12-01"
