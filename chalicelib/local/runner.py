@@ -22,7 +22,6 @@ from chalicelib.local.queue import LocalQueue
 from chalicelib.local.settings import LOOPBACK, StackSettings, dynamodb_port, port_is_free, settings_from_environment
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
-_LINKS = ("booking_url:", "feed_url:")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,7 +66,7 @@ def _run(settings: StackSettings, args: argparse.Namespace, cleanup: ExitStack) 
     os.environ.update(env)  # the pump runs the app in this process; children inherit it too
 
     _cli("create-tables")
-    links = [line for line in _cli("seed").splitlines() if line.startswith(_LINKS)]
+    seeded = [line for line in _cli("seed").splitlines() if line.strip()]  # incl. booking_url:/feed_url:
     token = _cli("token", "--role", "coordinator").split()[-1]
 
     api = _start_api(settings, reload=not args.no_reload)
@@ -82,7 +81,7 @@ def _run(settings: StackSettings, args: argparse.Namespace, cleanup: ExitStack) 
     cleanup.callback(stop_pump.set)
 
     _write_state(settings, engine.endpoint, env, cleanup)
-    _print_banner(settings, engine, token, links, pump)
+    _print_banner(settings, engine, token, seeded, pump)
     _watch(api, engine.process)
 
 
@@ -135,7 +134,7 @@ def _warn(message: str) -> None:
     print(f"WARNING: {message}", file=sys.stderr, flush=True)
 
 
-def _print_banner(settings: StackSettings, engine: Engine, token: str, links: list[str], pump: Pump) -> None:
+def _print_banner(settings: StackSettings, engine: Engine, token: str, seeded: list[str], pump: Pump) -> None:
     here = Path.cwd()
     where = settings.stack_dir.relative_to(here) if settings.stack_dir.is_relative_to(here) else settings.stack_dir
     data = f"data in {where}/dynamodb" if engine.persistent else "in memory: data is lost on stop"
@@ -146,7 +145,7 @@ def _print_banner(settings: StackSettings, engine: Engine, token: str, links: li
         f"  DynamoDB:       {engine.name} at {engine.endpoint} ({data})",
         f"  Pump:           {len(pump.schedules)} scheduled function(s), {len(pump.consumers)} queue handler(s)",
         f"  Notifications:  {where}/notifications.log (and this terminal)",
-        *(f"  {link}" for link in links),
+        *(f"  {line}" for line in seeded),
         "  Staff token (coordinator):",
         f"    export TOKEN={token}",
         f"  Try: curl -H \"Authorization: Bearer $TOKEN\" {settings.base_url}/offices",

@@ -80,6 +80,8 @@ def settings_from_environment(project_dir: Path, port: int | None = None, local_
 def port_is_free(port: int) -> bool:
     """True if nothing listens on ``port`` on loopback and it can be bound now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        # As the servers do: connections in TIME_WAIT from a stack just stopped do not count.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((LOOPBACK, port))
         except OSError:
