@@ -72,10 +72,13 @@ class Pump:
         next_schedule = 0.0
         while not stop.is_set():
             now = datetime.now(timezone.utc)
-            if time.monotonic() >= next_schedule:
-                self.run_schedules(now)
-                next_schedule = time.monotonic() + schedule_seconds
-            self.drain_queues(now)
+            try:
+                if time.monotonic() >= next_schedule:
+                    next_schedule = time.monotonic() + schedule_seconds
+                    self.run_schedules(now)
+                self.drain_queues(now)
+            except Exception:  # noqa: BLE001 - e.g. an unreadable spool file: say so, keep pumping
+                log.exception("local pump: round failed")
             stop.wait(poll_seconds)
 
     def _invoke(self, function_name: str, event: dict) -> set[str] | None:

@@ -6,6 +6,7 @@ starts is stopped, in reverse order, on Ctrl-C / SIGTERM or when one part fails.
 
 import argparse
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -28,6 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run the stack until interrupted; the exit status is 0 after Ctrl-C, 1 when a part failed."""
     args = _parse(argv)
     settings = settings_from_environment(PROJECT_DIR, args.port, args.local_dir)
+    # The pump runs handlers in this process: log like Lambda and `chalice local` do.
+    logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="%(message)s")
     # SIGTERM (make, a test, systemd) stops the stack exactly like Ctrl-C does.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     with ExitStack() as cleanup:
@@ -59,6 +62,7 @@ def _run(settings: StackSettings, args: argparse.Namespace, cleanup: ExitStack) 
     if not port_is_free(settings.port):
         raise processes.StackError(f"port {settings.port} is in use: stop what runs there or set PORT=…")
     settings.stack_dir.mkdir(parents=True, exist_ok=True)
+    settings.state_file.unlink(missing_ok=True)  # left behind if a stack was killed with -9
 
     engine = start_engine(PROJECT_DIR, settings.stack_dir / "dynamodb", dynamodb_port(settings.port), _warn)
     cleanup.callback(processes.stop, engine.process)

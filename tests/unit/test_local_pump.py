@@ -1,5 +1,7 @@
 """The local pump finds an app's scheduled functions and queue handlers and feeds them."""
 
+import threading
+import time
 from datetime import datetime, timezone
 
 from chalice import Blueprint, Chalice, Rate
@@ -90,3 +92,21 @@ def test_a_message_sent_later_than_the_round_waits_for_the_next_round(tmp_path):
 
     assert Pump(make_app(calls), queue).drain_queues(NOW) == 0
     assert calls == []
+
+
+def test_an_unreadable_spool_file_is_logged_and_the_pump_keeps_running(tmp_path, caplog):
+    calls = []
+    broken = tmp_path / "queue" / "notifications" / "00000000000000000000-broken.json"
+    broken.parent.mkdir(parents=True)
+    broken.write_text("{not json")
+    pump, stop = Pump(make_app(calls), LocalQueue(tmp_path)), threading.Event()
+    thread = threading.Thread(target=pump.run, args=(stop, 0.0, 0.01))
+
+    thread.start()
+    time.sleep(0.3)
+    stop.set()
+    thread.join(5)
+
+    assert not thread.is_alive()
+    assert sum(1 for c in calls if c[0] == "every_minute") > 1
+    assert "local pump: round failed" in caplog.text
