@@ -31,7 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     settings = settings_from_environment(PROJECT_DIR, args.port, args.local_dir)
     # The pump runs handlers in this process: log like Lambda and `chalice local` do.
     logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="%(message)s")
-    # SIGTERM (make, a test, systemd) stops the stack exactly like Ctrl-C does.
+    # SIGTERM (a test, systemd) stops the stack exactly like Ctrl-C does; SIGINT is set too
+    # because a shell that starts us in the background hands it down ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     with ExitStack() as cleanup:
         try:
@@ -53,7 +55,6 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m chalicelib.local", description=__doc__)
     parser.add_argument("--port", type=int, help="API port (default: $PORT or 8000)")
     parser.add_argument("--local-dir", type=Path, help="root of local data (default: <project>/.local)")
-    parser.add_argument("--no-reload", action="store_true", help="do not restart chalice local on code changes")
     parser.add_argument("--schedule-seconds", type=float, default=5.0, help="how often scheduled functions run")
     return parser.parse_args(argv)
 
@@ -73,7 +74,7 @@ def _run(settings: StackSettings, args: argparse.Namespace, cleanup: ExitStack) 
     seeded = [line for line in _cli("seed").splitlines() if line.strip()]  # incl. booking_url:/feed_url:
     token = _cli("token", "--role", "coordinator").split()[-1]
 
-    api = _start_api(settings, reload=not args.no_reload)
+    api = _start_api(settings)
     cleanup.callback(processes.stop, api)
     processes.wait_for_http(f"{settings.base_url}/health", api, timeout_seconds=120, what="chalice local")
 
@@ -100,12 +101,12 @@ def _cli(*args: str) -> str:
     return result.stdout
 
 
-def _start_api(settings: StackSettings, reload: bool) -> subprocess.Popen:
+def _start_api(settings: StackSettings) -> subprocess.Popen:
     chalice = Path(sys.executable).with_name("chalice")
+    # No autoreload: chalice's file watcher polls every file under the project, .venv and
+    # node_modules included, and restarts on each write DynamoDB Local makes in .local/.
     args = [str(chalice), "--project-dir", str(PROJECT_DIR), "local", "--stage", "local",
-            "--host", LOOPBACK, "--port", str(settings.port)]
-    if not reload:
-        args.append("--no-autoreload")
+            "--host", LOOPBACK, "--port", str(settings.port), "--no-autoreload"]
     return processes.start(args, env=os.environ, cwd=str(PROJECT_DIR))
 
 

@@ -67,7 +67,7 @@ def start_local_stack(local_root: Path, port: int | None = None) -> Iterator[Run
     log = local_root / f"runner-{settings.port}.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TAPAAMO_", "PORT"))}
     args = [sys.executable, "-m", "chalicelib.local", "--port", str(settings.port), "--local-dir",
-            str(settings.local_root), "--no-reload", "--schedule-seconds", "2"]
+            str(settings.local_root), "--schedule-seconds", "2"]
     with open(log, "ab") as out:
         process = processes.start(args, env=env, cwd=str(PROJECT_DIR), stdout=out, stderr=subprocess.STDOUT)
     stack = None
