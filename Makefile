@@ -39,9 +39,9 @@ bench: $(VENV)/.installed node_modules/.installed
 fuzz: $(VENV)/.installed node_modules/.installed
 	@if [ -d tests/fuzz ]; then $(BIN)/pytest tests/fuzz; else echo "no fuzz tests yet (tests/fuzz/)"; fi
 
+# CloudFormation template + Lambda zip in build/ (docs/DEPLOY.md); needs no AWS account.
 package: $(VENV)/.installed
-	rm -rf build/package
-	$(BIN)/chalice package --stage prod build/package
+	$(BIN)/python -m infra.package build
 
 # Forget the local stack's data for one PORT (default 8000); stop the stack first.
 reset:
