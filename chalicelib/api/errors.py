@@ -59,7 +59,7 @@ def unexpected_response(exc: Exception, path: str) -> Response:
         log.warning("retryable AWS error %s on %s", code, path)
         return error_response(errors.Unavailable("the service is busy, try again"))
     # Only the exception type and path are logged: messages may quote user data.
-    log.error("unhandled %s on %s", type(exc).__name__, path, exc_info=False)
+    log.error("unhandled %s (%s) on %s", type(exc).__name__, code, path, exc_info=False)
     return Response(error_body("internal_error", "something went wrong on our side"),
                     status_code=500, headers={"Content-Type": "application/json"})
 

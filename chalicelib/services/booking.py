@@ -102,7 +102,7 @@ def book(request: BookingRequest, items: dict, now: datetime,
                 request.case.id, request.idempotency), links.StoredResponse(
                 request.fingerprint("move" if moving else "book"), status, body), now)
         try:
-            plan.transaction().commit()
+            plan.commit(token=appointment.id)
             return status, body
         except Unavailable:
             _back_off(attempt)
@@ -130,13 +130,14 @@ def cancel(appointment: Appointment, case: Case, now: datetime,
     """Cancel and release everything the appointment holds; cancelling twice is a no-op."""
     if not appointment.booked:
         return appointment
+    request_token = "c" + secrets.token_hex(12)  # one per request, kept across its retries
     for attempt in range(ATTEMPTS):
         plan = calendar.Plan()
         store.release(plan, appointment, rules, now)
         for note in _notes("cancellation", case, appointment, None):
             enqueue(plan.tx, note, now)
         try:
-            plan.transaction().commit()
+            plan.commit(token=request_token)
             break
         except Unavailable:
             _back_off(attempt)

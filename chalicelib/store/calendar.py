@@ -28,6 +28,7 @@ from chalicelib.domain.booking_rules import BookingRules, bucket_start, iso_week
 from chalicelib.domain.diary import Busy, FamilyLoad, PlaceOption, WorkerDiary
 from chalicelib.domain.intervals import Interval, merge
 from chalicelib.domain.workdays import at_local, local
+from chalicelib.domain.errors import Unavailable
 from chalicelib.store.tx import Transaction
 
 
@@ -133,6 +134,24 @@ class Plan:
         for change in self.changes.values():
             change.emit(self.tx)
         return self.tx
+
+    def commit(self, token: str) -> None:
+        """Run the plan as one transaction; ``token`` (ClientRequestToken) makes a retry of
+        a transaction that did commit, but whose answer was lost, succeed instead of failing
+        on its own locks.
+
+        Raises:
+            TransactionCancelled: conditions failed.
+            Unavailable: conflicts, throttling, or a server error (5xx): retry.
+        """
+        from botocore.exceptions import ClientError
+
+        try:
+            self.transaction().commit(token)
+        except ClientError as error:
+            if error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) >= 500:
+                raise Unavailable("the store answered with a server error") from error
+            raise
 
 
 def _runs(buckets, rules: BookingRules) -> list[Interval]:
