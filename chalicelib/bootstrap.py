@@ -12,12 +12,16 @@ from datetime import UTC, datetime
 from chalicelib.config import Settings, load_settings
 from chalicelib.store import table
 from chalicelib.store.directory import DynamoDirectory
+from chalicelib.store.escalations import DynamoEscalations
+from chalicelib.store.oncall import DynamoRotaStore
 
 
 @dataclass(frozen=True)
 class Wiring:
     settings: Settings
     directory: DynamoDirectory
+    rota: DynamoRotaStore
+    escalations: DynamoEscalations
 
 
 _current: Wiring | None = None
@@ -29,8 +33,17 @@ def wiring() -> Wiring:
     settings = load_settings()
     if _current is None or _current.settings != settings:
         table.configure(settings.table, settings.region, settings.ddb_endpoint)
-        _current = Wiring(settings=settings, directory=DynamoDirectory())
+        _current = Wiring(settings=settings, directory=DynamoDirectory(),
+                          rota=DynamoRotaStore(), escalations=DynamoEscalations())
     return _current
+
+
+def escalator():
+    """The escalation use cases over the current wiring."""
+    from chalicelib.services.escalations import Escalator
+
+    current = wiring()
+    return Escalator(current.escalations, current.rota, current.settings)
 
 
 def now() -> datetime:

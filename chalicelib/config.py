@@ -23,6 +23,8 @@ class Settings:
     oidc_jwks_url: str | None
     support_phone: str
     crisis_phone: str
+    hook_secret: str | None = None
+    coordinator_email: str | None = None
 
     @property
     def is_local(self) -> bool:
@@ -44,4 +46,6 @@ def load_settings() -> Settings:
         oidc_jwks_url=env.get("OIDC_JWKS_URL") or None,
         support_phone=env.get("TAPAAMO_SUPPORT_PHONE", "+358 9 310 44222"),
         crisis_phone=env.get("TAPAAMO_CRISIS_PHONE", "+358 9 310 44222"),
+        hook_secret=env.get("TAPAAMO_HOOK_SECRET") or None,
+        coordinator_email=env.get("TAPAAMO_COORDINATOR_EMAIL") or None,
     )
