@@ -53,6 +53,11 @@ def _tag(escalation: machine.Escalation, seq: int) -> str:
     return f"v{escalation.version:04d}.{seq:02d}"
 
 
+def new_ack_token() -> str:
+    """A random ack link token (192 bits); only its hash is stored."""
+    return secrets.token_urlsafe(24)
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -61,7 +66,7 @@ class Escalator:
     """The escalation use cases over the stores, the rota and the settings."""
 
     def __init__(self, store, rota_store, settings, new_id=lambda: secrets.token_hex(8),
-                 new_token=lambda: secrets.token_urlsafe(24)):
+                 new_token=lambda: new_ack_token()):
         self.store, self.rota_store, self.settings = store, rota_store, settings
         self.new_id, self.new_token = new_id, new_token
 
