@@ -4,7 +4,7 @@ variables only during a call, so nothing here may run at import time."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -23,7 +23,7 @@ class Settings:
     oidc_jwks_url: str | None
     support_phone: str
     crisis_phone: str
-    hook_secret: str | None = None
+    hook_secret: str | None = field(default=None, repr=False)  # never in logs
     coordinator_email: str | None = None
 
     @property
@@ -31,13 +31,32 @@ class Settings:
         return self.stage != "prod"
 
 
+# Secrets and identity-provider settings of a deployed stage live in SSM Parameter Store
+# (docs/DEPLOY.md), never in the template; names below TAPAAMO_PARAMETER_PATH.
+SSM_SETTINGS = {
+    "oidc/issuer": "OIDC_ISSUER",
+    "oidc/audience": "OIDC_AUDIENCE",
+    "oidc/jwks_url": "OIDC_JWKS_URL",
+    "hook/secret": "TAPAAMO_HOOK_SECRET",
+}
+
+
 def load_settings() -> Settings:
-    """Read the current environment (cheap; call it per request if needed)."""
-    env = os.environ
+    """Read the current environment (cheap; call it per request if needed).
+
+    With ``TAPAAMO_PARAMETER_PATH`` set (the prod stack sets it) the values in
+    :data:`SSM_SETTINGS` come from Parameter Store, cached per container.
+    """
+    env = dict(os.environ)
+    if env.get("TAPAAMO_PARAMETER_PATH"):
+        from chalicelib import secrets
+
+        stored = secrets.parameters(env["TAPAAMO_PARAMETER_PATH"], _region(env))
+        env.update({name: stored[key] for key, name in SSM_SETTINGS.items() if key in stored})
     return Settings(
         stage=env.get("TAPAAMO_STAGE", "local"),
         table=env.get("TAPAAMO_TABLE", "tapaamo"),
-        region=env.get("AWS_DEFAULT_REGION") or env.get("AWS_REGION") or "eu-north-1",
+        region=_region(env),
         ddb_endpoint=env.get("TAPAAMO_DDB_ENDPOINT") or None,
         local_dir=Path(env.get("TAPAAMO_LOCAL_DIR", ".local")).resolve(),
         public_url=env.get("TAPAAMO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
@@ -49,3 +68,7 @@ def load_settings() -> Settings:
         hook_secret=env.get("TAPAAMO_HOOK_SECRET") or None,
         coordinator_email=env.get("TAPAAMO_COORDINATOR_EMAIL") or None,
     )
+
+
+def _region(env) -> str:
+    return env.get("AWS_DEFAULT_REGION") or env.get("AWS_REGION") or "eu-north-1"
