@@ -2,12 +2,17 @@
 
 from chalice import Chalice
 
-from chalicelib.api import auth, directory, escalations, health, oncall, oncall_events
+from chalicelib.api import (auth, directory, escalations, feeds, health, notifications, oncall,
+                           oncall_events, review_jobs, reviews)
 
 app = Chalice(app_name="tapaamo")
 app.register_blueprint(auth.bp)
 app.register_blueprint(health.bp)
 app.register_blueprint(directory.bp)
+app.register_blueprint(notifications.bp)
+app.register_blueprint(reviews.bp)
+app.register_blueprint(review_jobs.bp)
+app.register_blueprint(feeds.bp)
 app.register_blueprint(oncall.bp)
 app.register_blueprint(escalations.bp)
 app.register_blueprint(oncall_events.bp)

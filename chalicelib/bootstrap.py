@@ -6,14 +6,23 @@ only when the settings change (tests switch tables and endpoints between cases).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from chalicelib.config import Settings, load_settings
+from chalicelib.notify.providers import AwsProvider, LocalSink, Provider
+from chalicelib.services import oncall
+from chalicelib.services.offices import OfficeNames
 from chalicelib.store import table
+from chalicelib.store.agenda import DynamoAgenda, DynamoLinks
 from chalicelib.store.directory import DynamoDirectory
 from chalicelib.store.escalations import DynamoEscalations
 from chalicelib.store.oncall import DynamoRotaStore
+from chalicelib.store.reviews import DynamoReviews
+
+if TYPE_CHECKING:
+    from chalicelib.services.feeds import EventSource
 
 
 @dataclass(frozen=True)
@@ -22,6 +31,14 @@ class Wiring:
     directory: DynamoDirectory
     rota: DynamoRotaStore
     escalations: DynamoEscalations
+    notifier: Provider
+    reviews: DynamoReviews
+    agenda: DynamoAgenda = field(default_factory=DynamoAgenda)
+    links: DynamoLinks = field(default_factory=DynamoLinks)
+    office_names: OfficeNames | None = None
+    # What a worker's feed shows besides appointments; one line per source, e.g.
+    # ``reviews.deadline_events(repo)``, ``oncall.shift_events(repo)``.
+    feed_sources: tuple[EventSource, ...] = ()
 
 
 _current: Wiring | None = None
@@ -33,9 +50,19 @@ def wiring() -> Wiring:
     settings = load_settings()
     if _current is None or _current.settings != settings:
         table.configure(settings.table, settings.region, settings.ddb_endpoint)
-        _current = Wiring(settings=settings, directory=DynamoDirectory(),
-                          rota=DynamoRotaStore(), escalations=DynamoEscalations())
+        directory, rota = DynamoDirectory(), DynamoRotaStore()
+        _current = Wiring(settings=settings, directory=directory, notifier=notifier(settings),
+                          reviews=DynamoReviews(), office_names=OfficeNames(directory),
+                          rota=rota, escalations=DynamoEscalations(),
+                          feed_sources=(oncall.shift_events(rota),))
     return _current
+
+
+def notifier(settings: Settings) -> Provider:
+    """SNS/SES in AWS; locally the terminal and ``<local dir>/notifications.log``."""
+    if settings.is_local:
+        return LocalSink(settings.local_dir)
+    return AwsProvider(settings.region, settings.sms_sender_id, settings.email_sender)
 
 
 def escalator():

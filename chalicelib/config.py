@@ -23,8 +23,10 @@ class Settings:
     oidc_jwks_url: str | None
     support_phone: str
     crisis_phone: str
+    sms_sender_id: str = "Tapaamo"
+    email_sender: str = "tapaamo@example.org"
     hook_secret: str | None = field(default=None, repr=False)  # never in logs
-    coordinator_email: str | None = None
+    coordinator_emails: tuple[str, ...] = ()
 
     @property
     def is_local(self) -> bool:
@@ -65,8 +67,13 @@ def load_settings() -> Settings:
         oidc_jwks_url=env.get("OIDC_JWKS_URL") or None,
         support_phone=env.get("TAPAAMO_SUPPORT_PHONE", "+358 9 310 44222"),
         crisis_phone=env.get("TAPAAMO_CRISIS_PHONE", "+358 9 310 44222"),
+        sms_sender_id=env.get("TAPAAMO_SMS_SENDER_ID", "Tapaamo"),
+        # The prod IAM policy allows sending only From this address (infra/policies).
+        email_sender=env.get("TAPAAMO_MAIL_FROM", "tapaamo@example.org"),
         hook_secret=env.get("TAPAAMO_HOOK_SECRET") or None,
-        coordinator_email=env.get("TAPAAMO_COORDINATOR_EMAIL") or None,
+        # Comma-separated: who hears of overdue reviews (tiimivastaava).
+        coordinator_emails=tuple(a.strip() for a in env.get("TAPAAMO_COORDINATOR_EMAIL", "")
+                                 .split(",") if a.strip()),
     )
 
 

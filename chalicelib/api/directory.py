@@ -11,6 +11,7 @@ from chalicelib.domain.access import require_self_or_coordinator
 from chalicelib.domain.directory import Case, Office, Worker
 from chalicelib.domain.errors import Rejected
 from chalicelib.services import directory as use
+from chalicelib.services import reviews
 
 bp = Blueprint(__name__)
 
@@ -81,7 +82,9 @@ def open_case():
     request = bp.current_request
     actor = actor_of(request)
     body = parse(_schemas().CaseIn, json_object(request))
-    case = use.open_case(bootstrap.wiring().directory, actor, body.model_dump(), bootstrap.now())
+    wiring, now = bootstrap.wiring(), bootstrap.now()
+    case = use.open_case(wiring.directory, actor, body.model_dump(), now,
+                         on_saved=lambda saved: reviews.case_changed(wiring.reviews, saved, now))
     return json_response(case_json(case), status=201)
 
 
@@ -105,7 +108,9 @@ def patch_case(case_id):
             merged["contact"] = {**current["contact"], **patch["contact"]}
         return parse(schemas.CaseIn, merged).model_dump()
 
-    case = use.update_case(bootstrap.wiring().directory, actor, case_id, merge, bootstrap.now())
+    wiring, now = bootstrap.wiring(), bootstrap.now()
+    case = use.update_case(wiring.directory, actor, case_id, merge, now,
+                           on_saved=lambda saved: reviews.case_changed(wiring.reviews, saved, now))
     return json_response(case_json(case))
 
 

@@ -28,7 +28,7 @@ def escalation_sweep(event):
 def oncall_gap_alert(event):
     """Daily at 05:00 UTC: e-mail coordinators each on-call gap of the next 14 days once."""
     wiring = bootstrap.wiring()
-    sent = use.alert_gaps(wiring.rota, wiring.settings.coordinator_email, bootstrap.now())
+    sent = use.alert_gaps(wiring.rota, wiring.settings.coordinator_emails, bootstrap.now())
     return {"alerts": sent}
 
 

@@ -12,15 +12,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import MISSING, dataclass, fields
 from typing import Any, ClassVar, Literal
 
+from chalicelib.domain.directory import SERVICES  # noqa: F401 - one list, re-exported here
 from chalicelib.domain.errors import Invalid, Rejected
 
-SERVICES = (
-    "tehostettu-perhetyo",
-    "perhetyo",
-    "korjaava-perhetyo",
-    "tukihenkilotoiminta",
-    "palvelutarpeen-arviointi",
-)
 REVIEW_KINDS = (
     "plan",
     "review",

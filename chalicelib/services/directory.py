@@ -42,13 +42,18 @@ def new_case_id() -> str:
     return "k" + secrets.token_hex(4)
 
 
-def open_case(repo, actor: Actor, fields: dict, now: datetime) -> Case:
-    """Create a case from validated fields (see api.schemas.CaseIn)."""
+def open_case(repo, actor: Actor, fields: dict, now: datetime, on_saved=None) -> Case:
+    """Create a case from validated fields (see api.schemas.CaseIn).
+
+    ``on_saved(case)`` runs after the save (the reviews recompute hooks in here).
+    """
     require_coordinator(actor)
     case = _case_from_fields(new_case_id(), fields, created_at=now, updated_at=now)
     _check_references(repo, case)
     saved = repo.save_case(case)
     repo.add_audit(saved.id, now, actor.label(), "case.create")
+    if on_saved:
+        on_saved(saved)
     return saved
 
 
@@ -62,8 +67,11 @@ def read_case(repo, actor: Actor, case_id: str, now: datetime, action: str = "ca
     return case
 
 
-def update_case(repo, actor: Actor, case_id: str, merge, now: datetime) -> Case:
-    """Apply a partial change. ``merge(current_fields) -> validated fields``."""
+def update_case(repo, actor: Actor, case_id: str, merge, now: datetime, on_saved=None) -> Case:
+    """Apply a partial change. ``merge(current_fields) -> validated fields``.
+
+    ``on_saved(case)`` runs after the save, as for :func:`open_case`.
+    """
     require_coordinator(actor)
     case = repo.get_case(case_id)
     if case is None:
@@ -77,6 +85,8 @@ def update_case(repo, actor: Actor, case_id: str, merge, now: datetime) -> Case:
     _check_references(repo, changed)
     saved = repo.save_case(changed)
     repo.add_audit(case.id, now, actor.label(), "case.update")
+    if on_saved:
+        on_saved(saved)
     return saved
 
 

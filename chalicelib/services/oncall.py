@@ -10,7 +10,7 @@ from chalicelib.domain.access import Actor, require_coordinator
 from chalicelib.domain.errors import Conflict, Rejected, Unavailable
 from chalicelib.domain.escalation import Policy
 from chalicelib.domain.notification import Notification
-from chalicelib.domain.oncall import LEVELS, Gap, Override, Rotation
+from chalicelib.domain.oncall import LEVELS, Gap, Override, Rotation, shifts_of
 from chalicelib.domain.rota import Reach, Rota
 from chalicelib.domain.workdays import HELSINKI
 from chalicelib.store.outbox import enqueue
@@ -100,13 +100,13 @@ def find_gaps(rota_store, start: datetime, end: datetime) -> list[Gap]:
     return rota_store.load().gaps(start, end)
 
 
-def alert_gaps(rota_store, coordinator_email: str | None, now: datetime) -> int:
+def alert_gaps(rota_store, coordinator_emails, now: datetime) -> int:
     """Tell coordinators of every gap in the next 14 days, once per gap.
 
     A gap already under way keeps its real start, which is the deduplication key (the
     outbox refuses a second one), so running this daily reports each gap once.
     """
-    if not coordinator_email:
+    if not coordinator_emails:
         log.warning("no coordinator e-mail configured: gap alerts are not sent")
         return 0
     rota = rota_store.load()
@@ -117,12 +117,36 @@ def alert_gaps(rota_store, coordinator_email: str | None, now: datetime) -> int:
         key = f"oncall-gap:{gap.level}:{gap.start.isoformat()}"
         params = {"level": gap.level, "start": gap.start.astimezone(HELSINKI).isoformat(),
                   "end": gap.end.astimezone(HELSINKI).isoformat()}
-        tx = Transaction()
-        enqueue(tx, Notification("oncall-gap", "email", coordinator_email, key, "fi", params),
-                now)
-        try:
-            tx.commit()
-            sent += 1
-        except TransactionCancelled:
-            pass  # reported on an earlier day
+        for address in coordinator_emails:
+            tx = Transaction()
+            enqueue(tx, Notification("oncall-gap", "email", address, key, "fi", params), now)
+            try:
+                tx.commit()
+                sent += 1
+            except TransactionCancelled:
+                pass  # reported on an earlier day
     return sent
+
+
+SHIFT_TITLES = {"primary": "Päivystys (ensisijainen)", "secondary": "Päivystys (varalla)"}
+FEED_PAST, FEED_AHEAD = timedelta(days=30), timedelta(days=120)
+
+
+def shift_events(rota_store):
+    """A worker-feed source (services.feeds.EventSource): the worker's on-call shifts.
+
+    UIDs come from the worker, level and start, and the shift's start stands in for its
+    record times, so the same rota renders the same bytes.
+    """
+    from chalicelib.ical import FeedEvent
+
+    def source(worker_id: str, now: datetime):
+        rota = rota_store.load()
+        shifts = shifts_of(worker_id, rota.rotations, rota.overrides, now - FEED_PAST,
+                           now + FEED_AHEAD)
+        return [FeedEvent(uid=f"oncall-{worker_id}-{s.level}-{s.start:%Y%m%dT%H%M%SZ}"
+                              "@tapaamo", summary=SHIFT_TITLES[s.level], start=s.start,
+                          end=s.end, created=s.start, last_modified=s.start)
+                for s in shifts]
+
+    return source

@@ -4,7 +4,8 @@ Item layout (one table, see ``table.py``):
 
 * office   ``pk=OFFICE``           ``sk=<office id>``   (listing is one Query)
 * worker   ``pk=WORKER#<id>``      ``sk=PROFILE``
-* case     ``pk=CASE#<id>``        ``sk=CASE``          (``version`` guards concurrent edits)
+* case     ``pk=CASE#<id>``        ``sk=CASE``          (``version`` guards concurrent edits;
+  ``gsi1pk=SERVICE#<service>#CASES``, ``gsi1sk=<id>``: a service's cases without a Scan)
 * audit    ``pk=CASE#<id>``        ``sk=AUDIT#<UTC instant>#<nonce>``
 """
 
@@ -26,6 +27,7 @@ from pynamodb.exceptions import PutError
 from chalicelib.domain.directory import Case, Contact, Office, Worker
 from chalicelib.domain.errors import Conflict
 from chalicelib.store.table import TableModel
+from chalicelib.store.tx import client, table_name
 
 
 class OfficeItem(TableModel):
@@ -62,6 +64,8 @@ class CaseItem(TableModel):
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     version = NumberAttribute(default=0)
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
 
 
 class AuditItem(TableModel):
@@ -136,7 +140,13 @@ def case_to_item(case: Case) -> CaseItem:
         created_at=case.created_at,
         updated_at=case.updated_at,
         version=case.version,
+        gsi1pk=service_cases_key(case.service),
+        gsi1sk=case.id,
     )
+
+
+def service_cases_key(service: str) -> str:
+    return f"SERVICE#{service}#CASES"
 
 
 class DynamoDirectory:
@@ -184,6 +194,17 @@ class DynamoDirectory:
                                code="concurrent_update") from error
             raise
         return case_from_item(item)
+
+    def case_ids(self, service: str) -> list[str]:
+        """Ids of the service's cases (a Query on ``by_parent``; eventually consistent)."""
+        params = {
+            "TableName": table_name(), "IndexName": "by_parent",
+            "KeyConditionExpression": "gsi1pk = :service",
+            "ProjectionExpression": "gsi1sk",
+            "ExpressionAttributeValues": {":service": {"S": service_cases_key(service)}},
+        }
+        pages = client().get_paginator("query").paginate(**params)
+        return [raw["gsi1sk"]["S"] for page in pages for raw in page.get("Items", [])]
 
     def add_audit(self, case_id: str, at: datetime, actor: str, action: str) -> None:
         sk = f"AUDIT#{at.isoformat()}#{secrets.token_hex(4)}"
@@ -234,6 +255,9 @@ class InMemoryDirectory:
         saved = replace(case, version=case.version + 1)
         self.cases[case.id] = saved
         return saved
+
+    def case_ids(self, service: str) -> list[str]:
+        return sorted(c.id for c in self.cases.values() if c.service == service)
 
     def add_audit(self, case_id: str, at: datetime, actor: str, action: str) -> None:
         self.audit.setdefault(case_id, []).append((at, actor, action))

@@ -114,7 +114,7 @@ def test_the_daily_gap_sweep_alerts_each_gap_once(client, boss, pair, monkeypatc
         second = app.handler_map["oncall_gap_alert"](SCHEDULED, None)
     assert first == {"alerts": 2}  # primary until the rota starts; secondary all along
     assert second == {"alerts": 0}
-    assert bootstrap.wiring().settings.coordinator_email == "tiimi@example.org"
+    assert bootstrap.wiring().settings.coordinator_emails == ("tiimi@example.org",)
 
 
 def test_a_worker_cannot_change_the_policy(client, token):

@@ -1,0 +1,128 @@
+"""What a calendar feed shows and says: its time window, how long a cancellation stays,
+and privacy-safe texts (a case code, the kind of meeting, the place type or office).
+
+Feeds end up on Google's, Microsoft's and Apple's servers and on lock screens
+(DESIGN.md §7), so nothing here ever takes a name, phone number, e-mail or home address.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from chalicelib.domain.directory import PLACE_KINDS
+
+PAST = timedelta(days=30)
+AHEAD = timedelta(days=365)
+CANCELLED_KEPT = timedelta(days=30)
+
+KINDS = {
+    "fi": {"meeting": "tapaaminen", "initial": "aloitustapaaminen",
+           "network": "verkostotapaaminen", "final": "loppuneuvottelu",
+           "crisis": "kriisitapaaminen", "group": "ryhmätapaaminen"},
+    "sv": {"meeting": "möte", "initial": "inledande möte", "network": "nätverksmöte",
+           "final": "slutmöte", "crisis": "krismöte", "group": "gruppmöte"},
+    "en": {"meeting": "meeting", "initial": "first meeting", "network": "network meeting",
+           "final": "final meeting", "crisis": "crisis meeting", "group": "group meeting"},
+}
+PLACES = {
+    "fi": {"home": "kotikäynti", "daycare": "päiväkoti", "school": "koulu",
+           "placement": "sijaishuoltopaikka"},
+    "sv": {"home": "hembesök", "daycare": "daghem", "school": "skola",
+           "placement": "placeringsplats"},
+    "en": {"home": "home visit", "daycare": "daycare", "school": "school",
+           "placement": "placement"},
+}
+FAMILY_NOTE = {
+    "fi": "Voit perua tai siirtää ajan Tapaamon varauslinkistä.",
+    "sv": "Du kan avboka eller flytta tiden via din bokningslänk i Tapaamo.",
+    "en": "You can cancel or move this time with your Tapaamo booking link.",
+}
+
+
+@dataclass(frozen=True)
+class AgendaEntry:
+    """One appointment as feeds need it (the agenda projection booking writes with it).
+
+    ``sequence`` is raised by booking on every change of time, place or status;
+    ``updated_at`` is when that last happened (a cancellation's time, for cancelled ones).
+    """
+
+    id: str
+    case_id: str
+    start: datetime
+    end: datetime
+    location: str  # a place kind (PLACE_KINDS) or an office id
+    kind: str
+    status: str  # "booked" | "cancelled"
+    sequence: int
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == "cancelled"
+
+    @property
+    def office(self) -> str | None:
+        """The office id when the meeting is at an office."""
+        return None if self.location in PLACE_KINDS else self.location
+
+
+def window_start(now: datetime) -> datetime:
+    """The earliest start a feed asks the store for (30 days back)."""
+    return now - PAST
+
+
+def shown(entry: AgendaEntry, now: datetime) -> bool:
+    """Whether a feed lists the entry: 30 days back to 365 ahead; a cancelled one for 30 days.
+
+    >>> from datetime import UTC
+    >>> t = datetime(2026, 5, 4, 9, tzinfo=UTC)
+    >>> e = AgendaEntry("a1", "k1", t, t + timedelta(minutes=90), "home", "meeting",
+    ...                 "cancelled", 1, t, t - timedelta(days=31))
+    >>> shown(e, t)
+    False
+    """
+    if entry.end <= now - PAST or entry.start >= now + AHEAD:
+        return False
+    return not entry.cancelled or entry.updated_at > now - CANCELLED_KEPT
+
+
+def language_of(language: str | None) -> str:
+    """A supported language for texts; Finnish when unknown."""
+    return language if language in KINDS else "fi"
+
+
+def kind_label(kind: str, language: str) -> str:
+    labels = KINDS[language_of(language)]
+    return labels.get(kind, labels["meeting"])
+
+
+def place_label(location: str, office_name: str | None, language: str) -> str:
+    """The place type in the language, or the office's name (its id if unknown)."""
+    if location in PLACE_KINDS:
+        return PLACES[language_of(language)][location]
+    return office_name or location
+
+
+def staff_summary(entry: AgendaEntry, place: str) -> str:
+    """A worker's event title: case code, kind, place; e.g. "Tapaamo k3f9a1b2 · kotikäynti".
+
+    A plain meeting at home reads just "kotikäynti" (a home visit says both).
+
+    >>> t = datetime(2026, 5, 4, 9)
+    >>> e = AgendaEntry("a1", "k3f9a1b2", t, t, "kallio", "network", "booked", 0, t, t)
+    >>> staff_summary(e, "Kallio")
+    'Tapaamo k3f9a1b2 · verkostotapaaminen · Kallio'
+    """
+    parts = [f"Tapaamo {entry.case_id}"]
+    if not (entry.kind == "meeting" and entry.location == "home"):
+        parts.append(kind_label(entry.kind, "fi"))
+    parts.append(place)
+    return " · ".join(parts)
+
+
+def family_summary(entry: AgendaEntry, language: str) -> str:
+    """A family's event title in their language, e.g. "Tapaamo · tapaaminen"."""
+    return f"Tapaamo · {kind_label(entry.kind, language)}"

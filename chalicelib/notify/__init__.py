@@ -1,0 +1,1 @@
+"""Notification delivery: templates, providers (SNS/SES, local sink, fake) and the sweep."""

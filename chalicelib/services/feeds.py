@@ -1,0 +1,147 @@
+"""Calendar feed use cases: mint a worker's feed token, render a worker's feed, a
+family's feed and one appointment as ``.ics``.
+
+A feed token is ``<worker id>.<secret>`` (192 random bits); only its sha256 is stored,
+in the worker's own agenda partition, so one Query returns the hash and the appointments
+and the hash is checked (in constant time) before anything else is used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from chalicelib.domain import feeds
+from chalicelib.domain.access import Actor, require_self_or_coordinator
+from chalicelib.domain.directory import Case, Office
+from chalicelib.domain.errors import Gone, NotFound
+from chalicelib.ical import FeedEvent, render_calendar
+from chalicelib.services.offices import OfficeNames
+
+CALENDAR_NAME = "Tapaamo"
+SECRET_BYTES = 24
+_TOKEN = re.compile(r"(?P<owner>[a-z0-9][a-z0-9-]{0,39})\.(?P<secret>[A-Za-z0-9_-]{22,64})")
+
+# Another part of the system adding events to a worker's feed (review deadlines, on-call
+# shifts): ``source(worker_id, now)`` gives FeedEvents; plug one in in bootstrap.
+EventSource = Callable[[str, datetime], Iterable[FeedEvent]]
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def owner_of(token: str) -> str:
+    """The worker or case id a well-formed token names; NotFound for anything else."""
+    match = _TOKEN.fullmatch(token)
+    if match is None:
+        raise NotFound("not found")
+    return match["owner"]
+
+
+def issue_feed_token(agenda, directory, actor: Actor, worker_id: str, public_url: str,
+                     now: datetime) -> str:
+    """Mint a worker's feed URL; the previous URL stops working (404).
+
+    Raises:
+        Forbidden: A worker asks for someone else's feed.
+        NotFound: No such worker.
+    """
+    require_self_or_coordinator(actor, worker_id)
+    if worker_id not in directory.get_workers([worker_id]):
+        raise NotFound("no such worker")
+    token = f"{worker_id}.{secrets.token_urlsafe(SECRET_BYTES)}"
+    agenda.put_feed_token(worker_id, token_hash(token), now)
+    return f"{public_url}/feeds/{token}.ics"
+
+
+def worker_feed(agenda, offices: OfficeNames, sources: Iterable[EventSource], token: str,
+                public_url: str, now: datetime) -> bytes:
+    """The worker's feed: appointments (30 days back, 365 ahead) and each source's events.
+
+    Raises:
+        NotFound: The token is unknown, malformed or replaced.
+    """
+    worker_id = owner_of(token)
+    read = agenda.worker_agenda(worker_id, feeds.window_start(now))
+    if read.token_hash is None or not hmac.compare_digest(read.token_hash, token_hash(token)):
+        raise NotFound("not found")
+    entries = [e for e in read.entries if feeds.shown(e, now)]
+    wanted = {e.office for e in entries if e.office}
+    names = offices.names(wanted, now) if wanted else {}
+    events = [staff_event(e, names.get(e.office), public_url) for e in entries]
+    for source in sources:
+        events.extend(source(worker_id, now))
+    return render_calendar(CALENDAR_NAME, events)
+
+
+def family_feed(links, agenda, directory, token: str, now: datetime) -> bytes:
+    """The family's own appointments in their language, with the office's address."""
+    case = family_case(links, directory, token, now)
+    entries = [e for e in agenda.case_appointments(case.id) if feeds.shown(e, now)]
+    return _family_calendar(directory, case, entries)
+
+
+def family_appointment(links, agenda, directory, token: str, appointment_id: str,
+                       now: datetime) -> bytes:
+    """One of the family's appointments as a calendar file ("add to calendar")."""
+    case = family_case(links, directory, token, now)
+    entries = [e for e in agenda.case_appointments(case.id) if e.id == appointment_id]
+    if not entries:
+        raise NotFound("not found")
+    return _family_calendar(directory, case, entries)
+
+
+def family_case(links, directory, token: str, now: datetime) -> Case:
+    """The case a booking link opens: 404 unknown, 410 expired or revoked.
+
+    Booking owns links; this reads them until its resolver replaces it.
+    """
+    owner = owner_of(token)
+    link = links.get(token_hash(token))
+    if link is None or link.case_id != owner:
+        raise NotFound("not found")
+    case = directory.get_case(link.case_id)
+    if case is None:
+        raise NotFound("not found")
+    if link.revoked or link.epoch < case.link_epoch or (
+            link.expires_at is not None and link.expires_at <= now):
+        raise Gone("this booking link has expired or was revoked")
+    return case
+
+
+def staff_event(entry: feeds.AgendaEntry, office_name: str | None, public_url: str) -> FeedEvent:
+    """A worker's event: case code, kind and place; details only behind staff sign-in."""
+    place = feeds.place_label(entry.location, office_name, "fi")
+    link = f"{public_url}/appointments/{entry.id}"
+    return _event(entry, feeds.staff_summary(entry, place), place,
+                  f"Tapaamo: {link}", link)
+
+
+def family_event(entry: feeds.AgendaEntry, office: Office | None, language: str) -> FeedEvent:
+    """A family's event: the kind of meeting and where, in their language."""
+    place = feeds.place_label(entry.location, office.name if office else None, language)
+    location = f"{place}, {office.address}" if office else place
+    return _event(entry, feeds.family_summary(entry, language), location,
+                  feeds.FAMILY_NOTE[feeds.language_of(language)], None)
+
+
+def _event(entry, summary, location, description, url) -> FeedEvent:
+    return FeedEvent(
+        uid=f"appt-{entry.id}@tapaamo", summary=summary, start=entry.start, end=entry.end,
+        created=entry.created_at, last_modified=entry.updated_at, sequence=entry.sequence,
+        status="CANCELLED" if entry.cancelled else "CONFIRMED", location=location,
+        description=description, url=url,
+    )
+
+
+def _family_calendar(directory, case: Case, entries) -> bytes:
+    office_ids = {e.office for e in entries if e.office}
+    offices = directory.get_offices(office_ids) if office_ids else {}
+    language = case.contact.language
+    return render_calendar(CALENDAR_NAME, [
+        family_event(e, offices.get(e.office), language) for e in entries])

@@ -1,0 +1,199 @@
+"""Review use cases: rules per service, a case's reviews, completing one, and the sweeps
+that send reminders and overdue notices (DESIGN.md §2, §3)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from chalicelib.domain.access import Actor, require_coordinator
+from chalicelib.domain.directory import SERVICES, Case
+from chalicelib.domain.errors import Conflict, NotFound
+from chalicelib.domain.notification import Notification
+from chalicelib.domain.review_rules import DEFAULT_RULES, Rule, rules_from_payload
+from chalicelib.domain.review_state import (
+    ReviewRecord,
+    completions_of,
+    plan_changes,
+)
+from chalicelib.domain.reviews import (
+    ReviewDue,
+    check_completion,
+    compute_reviews,
+    next_notice_on,
+    notice_to_send,
+    review_notices,
+)
+from chalicelib.domain.workdays import local
+from chalicelib.services.directory import read_case
+
+log = logging.getLogger("tapaamo.reviews")
+ATTEMPTS = 3  # a recompute that loses a race reloads and tries again
+
+
+def rules_for(reviews, service: str) -> tuple[Rule, ...]:
+    """The service's stored rules, or its defaults when none are stored."""
+    if service not in SERVICES:
+        raise NotFound("no such service")
+    stored = reviews.get_rules(service)
+    return DEFAULT_RULES[service] if stored is None else stored
+
+
+def put_rules(reviews, directory, actor: Actor, service: str, body, now: datetime
+              ) -> tuple[Rule, ...]:
+    """Replace a service's rules and recompute the open reviews of its cases."""
+    require_coordinator(actor)
+    rules_for(reviews, service)  # 404 for an unknown service, before the body is judged
+    rules = rules_from_payload(body)
+    reviews.put_rules(service, rules, now, actor.label())
+    for case in _cases_of(directory, service):
+        sync_case(reviews, case, now, rules)
+    return rules
+
+
+def case_reviews(reviews, directory, actor: Actor, case_id: str, now: datetime
+                 ) -> list[ReviewDue]:
+    """A case's reviews, brought up to date with its meetings first (audited read)."""
+    case = read_case(directory, actor, case_id, now, action="reviews.read")
+    return sync_case(reviews, case, now)
+
+
+def complete_review(reviews, directory, actor: Actor, case_id: str, review_id: str,
+                    on: date | None, now: datetime) -> tuple[ReviewDue, ReviewDue | None]:
+    """Complete one review; a recurring rule's next review is counted from ``on``.
+
+    Returns:
+        The completed review and the rule's next one (None when the rule has no next).
+
+    Raises:
+        NotFound: no such case (or not the actor's) or no such review.
+        Conflict: ``already_completed``. Rejected: see ``reviews.check_completion``.
+    """
+    case = read_case(directory, actor, case_id, now, action="reviews.complete")
+    today = local(now).date()
+    on = on or today
+    rules, held = rules_for(reviews, case.service), reviews.held_meetings(case.id, now)
+
+    def attempt():
+        existing = reviews.records(case.id)
+        completions = completions_of(existing.values())
+        review = _find(compute_reviews(case.start_date, rules, completions, held), review_id)
+        earlier = completions.get(review.rule_id, [])
+        check_completion(review, on, today, earlier[-1] if earlier else None)
+        completions[review.rule_id] = [*earlier, on]
+        after = compute_reviews(case.start_date, rules, completions, held)
+        reviews.apply(plan_changes(case.id, after, existing, _owners(case), today), existing)
+        following = [r for r in after if r.rule_id == review.rule_id and r.completed_on is None]
+        return _find(after, review_id), (following[0] if following else None)
+
+    return _retrying(attempt)
+
+
+def sync_case(reviews, case: Case, now: datetime, rules: Sequence[Rule] | None = None
+              ) -> list[ReviewDue]:
+    """Recompute a case's reviews and store what changed; returns the computed reviews."""
+    rules = rules_for(reviews, case.service) if rules is None else rules
+    held, today = reviews.held_meetings(case.id, now), local(now).date()
+
+    def attempt():
+        existing = reviews.records(case.id)
+        computed = compute_reviews(case.start_date, rules, completions_of(existing.values()),
+                                   held)
+        reviews.apply(plan_changes(case.id, computed, existing, _owners(case), today), existing)
+        return computed
+
+    return _retrying(attempt)
+
+
+def case_changed(reviews, case: Case, now: datetime) -> None:
+    """Hook for the directory: a case was opened or changed (start, service, workers).
+
+    A lost race is only logged: the next read or the daily recompute catches up, and the
+    case change itself has been saved.
+    """
+    try:
+        sync_case(reviews, case, now)
+    except Conflict:
+        log.warning("reviews of case %s not recomputed after a change (busy)", case.id)
+
+
+def recompute_all(reviews, directory, now: datetime) -> int:
+    """The daily recompute: meetings held since yesterday may trigger nth-meeting rules."""
+    count = 0
+    for service in SERVICES:
+        rules = rules_for(reviews, service)
+        for case in _cases_of(directory, service):
+            sync_case(reviews, case, now, rules)
+            count += 1
+    return count
+
+
+def send_due_notices(reviews, directory, coordinators: Sequence[str], now: datetime) -> int:
+    """The sweep: send each fired review timer's notice once; returns how many were claimed."""
+    return sum(send_notice(reviews, directory, coordinators, record, now)
+               for record in reviews.due_records(now))
+
+
+def send_notice(reviews, directory, coordinators: Sequence[str], record: ReviewRecord,
+                now: datetime) -> bool:
+    """Claim one fired timer and queue its notice (False: another sweep had claimed it)."""
+    today = local(now).date()
+    notices = review_notices(record.review.due)
+    notice = notice_to_send(notices, today, record.last_sent_on)
+    if notice is None:  # woken early: only move the timer on
+        return reviews.mark_notice_sent(record, None, next_notice_on(notices, today), (), now)
+    notes = _notes(record, notice.kind, notice.on, directory, coordinators)
+    if notice.kind == "review-overdue" and not coordinators:
+        log.warning("review %s of case %s is overdue; TAPAAMO_COORDINATOR_EMAIL is not set",
+                    record.review.id, record.case_id)
+    return reviews.mark_notice_sent(record, notice.on, next_notice_on(notices, notice.on),
+                                    notes, now)
+
+
+def _notes(record: ReviewRecord, kind: str, on: date, directory,
+           coordinators: Sequence[str]) -> list[Notification]:
+    if kind == "review-overdue":
+        recipients = [("email", address) for address in coordinators]
+    else:
+        workers = directory.get_workers(record.owners)
+        # E-mail suits a deadline weeks away; SMS only for staff without an address.
+        recipients = [("email", w.email) if w.email else ("sms", w.phone)
+                      for w in (workers[i] for i in sorted(workers)) if w.email or w.phone]
+    review = record.review
+    params = {"review": review.kind, "due": review.due.isoformat(), "case": record.case_id}
+    key = f"{kind}:{record.case_id}:{review.id}:{on.isoformat()}"
+    return [Notification(kind, channel, recipient, key, params=params, case_id=record.case_id)
+            for channel, recipient in sorted(set(recipients))]
+
+
+def _cases_of(directory, service: str):
+    for case_id in directory.case_ids(service):
+        case = directory.get_case(case_id)
+        # The index is eventually consistent: a case may have just moved to another service.
+        if case is not None and case.service == service:
+            yield case
+
+
+def _owners(case: Case) -> tuple[str, ...]:
+    people = [*case.workers, *([case.social_worker] if case.social_worker else [])]
+    return tuple(dict.fromkeys(people))
+
+
+def _find(reviews: Sequence[ReviewDue], review_id: str) -> ReviewDue:
+    for review in reviews:
+        if review.id == review_id:
+            return review
+    raise NotFound("no such review")
+
+
+
+def _retrying(attempt):
+    # Each attempt reloads, so a lost race is retried on fresh data; other conflicts
+    # (already_completed) are answers, not races.
+    for remaining in range(ATTEMPTS - 1, -1, -1):
+        try:
+            return attempt()
+        except Conflict as error:
+            if error.code != "concurrent_update" or not remaining:
+                raise

@@ -1,0 +1,295 @@
+"""Review rules, case reviews, their notice timers and the workers' deadline lists.
+
+Item layout (one table, see ``table.py``):
+
+* rules     ``pk=RULES#<service>``      ``sk=RULES``          (absent: the defaults apply)
+* review    ``pk=CASE#<case>``          ``sk=REVIEW#<review id>``; while a notice is
+  pending ``due_shard=review#<UTC date>``/``due_at`` (the ``due`` index); ``version``
+  fences the sweeps
+* deadline  ``pk=DEADLINES#<worker>``   ``sk=<due>#<case>#<review id>``: one per owner
+  of each open review, so a worker's deadlines are one Query (feeds)
+* held meetings are read from the appointments (``gsi1pk=CASE#<case>#APPTS``,
+  ``gsi1sk=<start UTC ISO>``) written by booking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta
+
+from pynamodb.attributes import (
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+
+from chalicelib.domain.errors import Conflict
+from chalicelib.domain.notification import Notification
+from chalicelib.domain.review_rules import Rule, rule_from_dict, rule_to_dict
+from chalicelib.domain.review_state import Deadline, ReviewChanges, ReviewRecord, timer_instant
+from chalicelib.domain.reviews import ReviewDue
+from chalicelib.domain.workdays import local
+from chalicelib.store import outbox
+from chalicelib.store.table import DueIndex, TableModel
+from chalicelib.store.tx import (
+    Transaction,
+    TransactionCancelled,
+    batch_get,
+    client,
+    from_dynamo,
+    table_name,
+)
+
+DUE_KIND = "review"
+MAX_OPS = 100  # DynamoDB's limit per transaction
+
+
+class RulesItem(TableModel):
+    rules = ListAttribute(of=MapAttribute)
+    updated_at = UTCDateTimeAttribute()
+    updated_by = UnicodeAttribute()
+
+
+class ReviewItem(TableModel):
+    case_id = UnicodeAttribute()
+    review_id = UnicodeAttribute()
+    rule_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    occurrence = NumberAttribute()
+    due = UnicodeAttribute()
+    earliest = UnicodeAttribute(null=True)
+    completed_on = UnicodeAttribute(null=True)
+    owners = ListAttribute(of=UnicodeAttribute, default=list)
+    last_sent_on = UnicodeAttribute(null=True)
+    notice_on = UnicodeAttribute(null=True)
+    version = NumberAttribute(default=0)
+    due_shard = UnicodeAttribute(null=True)
+    due_at = UnicodeAttribute(null=True)
+    due_index = DueIndex()
+
+
+class DeadlineItem(TableModel):
+    case_id = UnicodeAttribute()
+    review_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    due = UnicodeAttribute()
+
+
+def rules_key(service: str) -> tuple[str, str]:
+    return f"RULES#{service}", "RULES"
+
+
+def review_key(case_id: str, review_id: str) -> tuple[str, str]:
+    return f"CASE#{case_id}", f"REVIEW#{review_id}"
+
+
+def deadline_key(worker_id: str, record: ReviewRecord) -> tuple[str, str]:
+    review = record.review
+    return f"DEADLINES#{worker_id}", f"{review.due.isoformat()}#{record.case_id}#{review.id}"
+
+
+def outbox_key(note: Notification) -> tuple[str, str]:
+    return f"NOTE#{note.id}", "NOTE"
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _plain(value) -> dict:
+    # A raw MapAttribute in a list reads back as a dict whose numbers may be floats.
+    data = value.as_dict() if isinstance(value, MapAttribute) else dict(value)
+    return {k: int(v) if isinstance(v, float) and v.is_integer() else v for k, v in data.items()}
+
+
+def record_from_item(item: ReviewItem) -> ReviewRecord:
+    review = ReviewDue(item.review_id, item.rule_id, item.kind, int(item.occurrence),
+                       _day(item.due), _day(item.earliest), _day(item.completed_on))
+    return ReviewRecord(item.case_id, review, tuple(item.owners or ()), _day(item.last_sent_on),
+                        _day(item.notice_on), int(item.version or 0))
+
+
+def record_to_item(record: ReviewRecord) -> ReviewItem:
+    review = record.review
+    timer = (outbox.due_fields(DUE_KIND, timer_instant(record.notice_on))
+             if record.notice_on else {})
+    return ReviewItem(
+        *review_key(record.case_id, review.id),
+        case_id=record.case_id, review_id=review.id, rule_id=review.rule_id, kind=review.kind,
+        occurrence=review.occurrence, due=review.due.isoformat(), earliest=_iso(review.earliest),
+        completed_on=_iso(review.completed_on), owners=list(record.owners),
+        last_sent_on=_iso(record.last_sent_on), notice_on=_iso(record.notice_on),
+        version=record.version, **timer,
+    )
+
+
+class DynamoReviews:
+    """The reviews repository on DynamoDB."""
+
+    def get_rules(self, service: str) -> tuple[Rule, ...] | None:
+        try:
+            item = RulesItem.get(*rules_key(service), consistent_read=True)
+        except RulesItem.DoesNotExist:
+            return None
+        return tuple(rule_from_dict(_plain(rule)) for rule in item.rules)
+
+    def put_rules(self, service: str, rules: Sequence[Rule], at: datetime, by: str) -> None:
+        RulesItem(*rules_key(service), rules=[MapAttribute(**rule_to_dict(r)) for r in rules],
+                  updated_at=at, updated_by=by).save()
+
+    def records(self, case_id: str) -> dict[str, ReviewRecord]:
+        """Every stored review of the case, by review id (one strongly consistent Query)."""
+        pk = review_key(case_id, "")[0]
+        items = ReviewItem.query(pk, ReviewItem.sk.startswith("REVIEW#"), consistent_read=True)
+        return {record.review.id: record for record in map(record_from_item, items)}
+
+    def apply(self, changes: ReviewChanges, existing: Mapping[str, ReviewRecord]) -> None:
+        """Write ``changes`` with their deadline items, each record fenced by its version.
+
+        Raises:
+            Conflict: ``concurrent_update`` when a record changed since it was read.
+        """
+        groups = [self._put_ops(r, existing.get(r.review.id)) for r in changes.puts]
+        groups += [self._delete_ops(r) for r in changes.deletes]
+        for tx in _batched(groups):
+            try:
+                tx.commit()
+            except TransactionCancelled as error:
+                raise Conflict("the reviews changed meanwhile; try again",
+                               code="concurrent_update") from error
+
+    def due_records(self, now: datetime) -> list[ReviewRecord]:
+        """Records whose timer has fired, from today's and yesterday's ``due`` shards.
+
+        Timers are written never earlier than the day they are written on, and the daily
+        recompute moves forgotten ones to the present, so two shards are enough.
+        """
+        now = now.astimezone(UTC)
+        found = []
+        for day in (now.date() - timedelta(days=1), now.date()):
+            shard = f"{DUE_KIND}#{day.isoformat()}"
+            found += ReviewItem.due_index.query(shard, ReviewItem.due_at <= now.isoformat())
+        return [record_from_item(item) for item in found]
+
+    def mark_notice_sent(self, record: ReviewRecord, sent_on: date | None, notice_on: date | None,
+                         notes: Sequence[Notification], now: datetime) -> bool:
+        """Claim ``record``'s notice and queue ``notes`` in one transaction.
+
+        ``sent_on`` is the date of the notice sent (None: nothing to send, only the timer
+        moves on to ``notice_on``; None there stops it).
+
+        The claim holds only while the record still has the version and timer it was read
+        with (fencing), so of two sweeps that read the same record one wins and the other
+        does nothing. A note already queued (same dedupe key) is not queued again.
+
+        Returns:
+            False when another sweep or a recompute got there first.
+        """
+        pending = list(notes)
+        for _ in range(3):
+            tx = Transaction()
+            self._claim(tx, record, sent_on, notice_on)
+            for note in pending:
+                outbox.enqueue(tx, note, now)
+            try:
+                tx.commit()
+                return True
+            except TransactionCancelled as error:
+                if "claim" in error.failed:
+                    return False
+                # Some notes were queued before (a claim lost after its notes went out):
+                # keep the others and try again.
+                queued = batch_get([outbox_key(note) for note in pending])
+                pending = [note for note in pending if outbox_key(note) not in queued]
+        return False
+
+    def open_deadlines(self, worker_id: str) -> list[Deadline]:
+        """The worker's open review deadlines, earliest first (one Query; for feeds)."""
+        items = DeadlineItem.query(f"DEADLINES#{worker_id}")
+        return [Deadline(i.case_id, i.review_id, i.kind, date.fromisoformat(i.due)) for i in items]
+
+    def held_meetings(self, case_id: str, now: datetime) -> list[date]:
+        """Helsinki dates of the case's appointments that started before ``now``, not cancelled."""
+        params = {
+            "TableName": table_name(), "IndexName": "by_parent",
+            "KeyConditionExpression": "gsi1pk = :case AND gsi1sk < :now",
+            "FilterExpression": "#status = :booked",
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": {
+                ":case": {"S": f"CASE#{case_id}#APPTS"},
+                ":now": {"S": now.astimezone(UTC).isoformat()},
+                ":booked": {"S": "booked"},
+            },
+        }
+        dates = []
+        for page in client().get_paginator("query").paginate(**params):
+            for raw in page.get("Items", []):
+                start = datetime.fromisoformat(from_dynamo(raw)["gsi1sk"])
+                dates.append(local(start).date())
+        return dates
+
+    @staticmethod
+    def _put_ops(record: ReviewRecord, old: ReviewRecord | None) -> Transaction:
+        tx = Transaction()
+        item = record_to_item(record)
+        item.version = record.version + 1
+        if old is None:
+            tx.put(item, label="review", condition="attribute_not_exists(pk)")
+        else:
+            tx.put(item, label="review", condition="version = :v",
+                   values={":v": old.version})
+        new_keys = {deadline_key(w, record) for w in record.owners}
+        old_keys = {deadline_key(w, old) for w in old.owners} if old else set()
+        for pk, sk in sorted(old_keys - new_keys):
+            tx.delete(pk, sk, label="deadline")
+        for pk, sk in sorted(new_keys):
+            review = record.review
+            tx.put(DeadlineItem(pk, sk, case_id=record.case_id, review_id=review.id,
+                                kind=review.kind, due=review.due.isoformat()), label="deadline")
+        return tx
+
+    @staticmethod
+    def _delete_ops(record: ReviewRecord) -> Transaction:
+        tx = Transaction()
+        tx.delete(*review_key(record.case_id, record.review.id), label="review",
+                  condition="version = :v", values={":v": record.version})
+        for worker in record.owners:
+            tx.delete(*deadline_key(worker, record), label="deadline")
+        return tx
+
+    @staticmethod
+    def _claim(tx: Transaction, record: ReviewRecord, sent_on: date | None,
+               notice_on: date | None) -> None:
+        values = {":v": record.version, ":next": record.version + 1,
+                  ":seen": _iso(record.notice_on)}
+        sets = ["version = :next"]
+        if sent_on is not None:
+            sets.append("last_sent_on = :sent")
+            values[":sent"] = sent_on.isoformat()
+        if notice_on is None:
+            expression = f"SET {', '.join(sets)} REMOVE notice_on, due_shard, due_at"
+        else:
+            timer = outbox.due_fields(DUE_KIND, timer_instant(notice_on))
+            sets += ["notice_on = :on", "due_shard = :shard", "due_at = :at"]
+            values.update({":on": notice_on.isoformat(), ":shard": timer["due_shard"],
+                           ":at": timer["due_at"]})
+            expression = f"SET {', '.join(sets)}"
+        tx.update(*review_key(record.case_id, record.review.id), expression, label="claim",
+                  condition="version = :v AND notice_on = :seen", values=values)
+
+
+def _batched(groups: list[Transaction]) -> list[Transaction]:
+    # One record's operations stay together; a case with many rules spans transactions.
+    batches: list[Transaction] = []
+    for group in groups:
+        if not batches or len(batches[-1].ops) + len(group.ops) > MAX_OPS:
+            batches.append(Transaction())
+        batches[-1].ops += group.ops
+        batches[-1].labels += group.labels
+    return batches

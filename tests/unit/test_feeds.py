@@ -1,0 +1,114 @@
+"""Feed rules and use cases with in-memory repositories; the cached renderer's bytes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from icalendar import Timezone
+
+from chalicelib import ical
+from chalicelib.domain.access import Actor
+from chalicelib.domain.directory import Office, Worker
+from chalicelib.domain.errors import Forbidden, NotFound
+from chalicelib.domain.feeds import AgendaEntry, shown, staff_summary
+from chalicelib.ical import FeedEvent, render_calendar
+from chalicelib.services import feeds
+from chalicelib.services.offices import OfficeNames
+from chalicelib.store.agenda import InMemoryAgenda
+from chalicelib.store.directory import InMemoryDirectory
+
+NOW = datetime(2026, 2, 2, 9, 0, tzinfo=UTC)
+COORDINATOR = Actor("c", "coordinator")
+
+
+def entry(start=NOW + timedelta(days=1), status="booked", updated_at=NOW, location="home",
+          kind="meeting", id="a1") -> AgendaEntry:
+    return AgendaEntry(id, "k3f9a1b2", start, start + timedelta(minutes=90), location, kind,
+                       status, 1 if status == "cancelled" else 0, NOW, updated_at)
+
+
+@pytest.fixture
+def repos():
+    directory = InMemoryDirectory()
+    directory.put_office(Office("kallio", "Kallio", "Toinen linja 4", 2))
+    directory.put_worker(Worker("w1", "Anna Virtanen", "anna@x.fi", "+358401", "kallio", ()))
+    return InMemoryAgenda(), directory
+
+
+@pytest.mark.parametrize("case, expected", [
+    (entry(start=NOW - timedelta(days=31)), False),
+    (entry(start=NOW - timedelta(days=29)), True),
+    (entry(start=NOW + timedelta(days=364)), True),
+    (entry(start=NOW + timedelta(days=366)), False),
+    (entry(status="cancelled", updated_at=NOW - timedelta(days=29)), True),
+    (entry(status="cancelled", updated_at=NOW - timedelta(days=30)), False),
+])
+def test_a_feed_shows_the_window_and_keeps_cancellations_30_days(case, expected):
+    assert shown(case, NOW) is expected
+
+
+def test_a_home_meeting_is_just_a_home_visit_and_other_kinds_are_named():
+    assert staff_summary(entry(), "kotikäynti") == "Tapaamo k3f9a1b2 · kotikäynti"
+    assert staff_summary(entry(kind="crisis"), "kotikäynti") == \
+        "Tapaamo k3f9a1b2 · kriisitapaaminen · kotikäynti"
+
+
+def test_only_the_hash_of_a_feed_token_is_stored_and_a_new_one_replaces_it(repos):
+    agenda, directory = repos
+    first = feeds.issue_feed_token(agenda, directory, COORDINATOR, "w1", "https://t", NOW)
+    token = first.removeprefix("https://t/feeds/").removesuffix(".ics")
+    assert token.startswith("w1.") and len(token.split(".")[1]) >= 32  # 192 bits
+    assert agenda.tokens["w1"] == feeds.token_hash(token) != token
+    feeds.issue_feed_token(agenda, directory, COORDINATOR, "w1", "https://t", NOW)
+    with pytest.raises(NotFound):
+        feeds.worker_feed(agenda, OfficeNames(directory), (), token, "https://t", NOW)
+
+
+def test_a_worker_mints_only_their_own_feed_token(repos):
+    agenda, directory = repos
+    feeds.issue_feed_token(agenda, directory, Actor("s", "worker", "w1"), "w1", "h", NOW)
+    with pytest.raises(Forbidden):
+        feeds.issue_feed_token(agenda, directory, Actor("s", "worker", "w2"), "w1", "h", NOW)
+
+
+def test_event_sources_plug_into_the_worker_feed(repos):
+    agenda, directory = repos
+    url = feeds.issue_feed_token(agenda, directory, COORDINATOR, "w1", "h", NOW)
+    agenda.add("w1", entry(location="kallio"))
+    deadline = FeedEvent("review-1@tapaamo", "Määräpäivä k3f9a1b2", NOW.date(),
+                         NOW.date() + timedelta(days=1), NOW, NOW, transparent=True)
+    token = url.removeprefix("h/feeds/").removesuffix(".ics")
+    ics = feeds.worker_feed(agenda, OfficeNames(directory), [lambda w, now: [deadline]],
+                            token, "h", NOW)
+    assert b"UID:review-1@tapaamo" in ics and b"Kallio" in ics
+    assert b"Anna" not in ics and b"Toinen linja" not in ics
+
+
+def test_office_names_are_read_once_until_stale_or_a_new_office_appears(repos):
+    _, directory = repos
+    reads = []
+    directory.list_offices = lambda: reads.append(1) or [Office("kallio", "Kallio", "", 1)]
+    names = OfficeNames(directory, ttl=timedelta(minutes=10))
+    names.names({"kallio"}, NOW)
+    names.names({"kallio"}, NOW + timedelta(minutes=9))
+    assert len(reads) == 1
+    names.names({"malmi"}, NOW + timedelta(minutes=9))
+    names.names({"kallio"}, NOW + timedelta(minutes=30))
+    assert len(reads) == 3
+
+
+@settings(deadline=None, max_examples=50)
+@given(st.lists(st.text(min_size=1, max_size=90), min_size=1, max_size=5, unique=True))
+def test_cached_rendering_gives_icalendars_own_bytes(summaries):
+    events = [FeedEvent(f"u{i}@tapaamo", text, NOW + timedelta(hours=i),
+                        NOW + timedelta(hours=i, minutes=90), NOW, NOW, location=text)
+              for i, text in enumerate(summaries)]
+    reference = ical._calendar_header("Tapaamo", timedelta(hours=1))
+    reference.add_component(Timezone.from_ical(ical.HELSINKI_VTIMEZONE))
+    for event in events:
+        reference.add_component(ical._vevent(event))
+    assert render_calendar("Tapaamo", events) == reference.to_ical()
+    assert render_calendar("Tapaamo", events[::-1]) == reference.to_ical()
