@@ -132,16 +132,21 @@ SHIFT_TITLES = {"primary": "Päivystys (ensisijainen)", "secondary": "Päivystys
 FEED_PAST, FEED_AHEAD = timedelta(days=30), timedelta(days=120)
 
 
-def shift_events(rota_store):
+def shift_events(rota_store, max_age: timedelta = timedelta(minutes=1)):
     """A worker-feed source (services.feeds.EventSource): the worker's on-call shifts.
 
     UIDs come from the worker, level and start, and the shift's start stands in for its
-    record times, so the same rota renders the same bytes.
+    record times, so the same rota renders the same bytes. The rota is read at most once
+    a minute per container: calendar clients poll feeds, and a feed must stay cheap.
     """
     from chalicelib.ical import FeedEvent
 
+    cache: dict = {}
+
     def source(worker_id: str, now: datetime):
-        rota = rota_store.load()
+        if "rota" not in cache or not timedelta(0) <= now - cache["read_at"] < max_age:
+            cache.update(rota=rota_store.load(), read_at=now)
+        rota = cache["rota"]
         shifts = shifts_of(worker_id, rota.rotations, rota.overrides, now - FEED_PAST,
                            now + FEED_AHEAD)
         return [FeedEvent(uid=f"oncall-{worker_id}-{s.level}-{s.start:%Y%m%dT%H%M%SZ}"

@@ -209,3 +209,13 @@ def test_the_connect_handler_returns_flat_strings(client, boss, pair):
     # 2026-05-04 is six weekly shifts after the rotation's start: the first worker's turn.
     assert answer == {"phone": "+358401110001", "worker": pair[0], "level": "secondary"}
     assert all(isinstance(v, str) for v in answer.values())
+
+
+def test_a_workers_feed_shows_their_on_call_shifts(client, boss, pair):
+    rotation(client, boss, pair[:1], start="2020-01-06T08:00:00+02:00")
+    status, minted = call(client, "POST", f"/workers/{pair[0]}/feed-tokens", boss)
+    assert status == 201, minted
+    feed = client.http.get(minted["url"].removeprefix("http://tapaamo.test"))
+    assert feed.status_code == 200
+    assert "Päivystys (ensisijainen)" in feed.body.decode()
+    assert f"UID:oncall-{pair[0]}-primary-" in feed.body.decode()
