@@ -26,15 +26,16 @@ def _schemas():
     return oncall_schemas
 
 
-def _request_for(case_id, source, message, callback_phone, by, audit_actor) -> HelpRequest:
+def _request_for(case_id, source, message, callback_phone, by, audit_actor,
+                 case=None) -> HelpRequest:
     """Whom to tell: the callback number, else the case's contact (language from the case)."""
-    case = None
-    if case_id:
-        wiring = bootstrap.wiring()
-        case = wiring.directory.get_case(case_id)
+    if case_id and case is None:
+        case = bootstrap.wiring().directory.get_case(case_id)
         if case is None:
             raise NotFound("no such case")
-        wiring.directory.add_audit(case.id, bootstrap.now(), audit_actor, "escalation.open")
+    if case:
+        bootstrap.wiring().directory.add_audit(case.id, bootstrap.now(), audit_actor,
+                                               "escalation.open")
     contact = case.contact if case else None
     return HelpRequest(source=source, case_id=case_id, message=message,
                        family_phone=callback_phone or (contact.phone if contact else None),
@@ -104,6 +105,21 @@ def post_resolve(escalation_id):
     resolved = bootstrap.escalator().resolve(escalation_id, outcome,
                                              actor.worker_id or actor.label(), bootstrap.now())
     return json_response(_state_json(resolved))
+
+
+@endpoint(bp, "/book/{token}/help", methods=["POST"])
+def family_help(token):
+    """The family's "we need help now": 201 {escalation_id}; joins an open one."""
+    from chalicelib.services.feeds import family_case  # booking links: 404/410 there
+
+    request = bp.current_request
+    wiring = bootstrap.wiring()
+    case = family_case(wiring.links, wiring.directory, token, bootstrap.now())
+    body = parse(_schemas().HelpIn, json_object(request))
+    help_request = _request_for(case.id, "family", body.message, body.callback_phone, "family",
+                                "family", case=case)
+    opened = bootstrap.escalator().raise_alarm(help_request, bootstrap.now())
+    return json_response({"escalation_id": opened.escalation_id}, status=201)
 
 
 # --- the one-time link in a page: GET confirms, POST acknowledges --------------------

@@ -219,3 +219,41 @@ def test_a_workers_feed_shows_their_on_call_shifts(client, boss, pair):
     assert feed.status_code == 200
     assert "Päivystys (ensisijainen)" in feed.body.decode()
     assert f"UID:oncall-{pair[0]}-primary-" in feed.body.decode()
+
+
+def booking_link(aws, case_id) -> str:
+    import boto3
+
+    token = f"{case_id}.{'s' * 32}"
+    boto3.client("dynamodb", region_name="eu-north-1").put_item(
+        TableName=aws["TAPAAMO_TABLE"], Item={
+            "pk": {"S": f"LINK#{hashlib.sha256(token.encode()).hexdigest()}"},
+            "sk": {"S": "LINK"}, "case_id": {"S": case_id},
+            "expires_at": {"S": "2099-01-01T00:00:00+00:00"}, "epoch": {"N": "0"}})
+    return token
+
+
+def test_a_family_asks_for_help_twice_and_both_requests_join_one_escalation(client, aws, boss,
+                                                                           pair):
+    from tests.support.api import make_case
+
+    rotation(client, boss, pair[:1], start="2020-01-06T08:00:00+02:00")
+    case = make_case(client, boss, pair)
+    token = booking_link(aws, case["id"])
+    status, first = call(client, "POST", f"/book/{token}/help", {"Content-Type": "application/json"},
+                         {"message": "soittakaa"})
+    assert status == 201, first
+    status, second = call(client, "POST", f"/book/{token}/help",
+                          {"Content-Type": "application/json"}, {})
+    assert (status, second) == (201, first)
+    status, view = call(client, "GET", f"/escalations/{first['escalation_id']}", boss)
+    assert [t["event"] for t in view["timeline"]] == ["opened", "paged", "request-added"]
+    assert view["timeline"][0]["message"] == "soittakaa"
+    received = [n for n in view["notifications"] if n["kind"] == "escalation-received"]
+    assert {n["recipient"] for n in received} == {"+358401234567", "family@example.org"}
+
+
+def test_help_through_an_unknown_link_is_404(client):
+    status, body = call(client, "POST", "/book/kabc.notavalidtokenatallxxxxxxxxx/help",
+                        {"Content-Type": "application/json"}, {})
+    assert status == 404
