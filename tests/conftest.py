@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 import boto3
 import pytest
 
+pytest_plugins = ["tests.support.stack"]
+
 
 @pytest.fixture
 def aws(monkeypatch, tmp_path):

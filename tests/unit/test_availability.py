@@ -1,6 +1,5 @@
 """Table tests of free_slots and check_booking: DST, holidays, absences, rooms, limits."""
 
-import time
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -237,30 +236,3 @@ def test_staff_book_without_notice_or_horizon_but_not_in_the_past():
 def test_the_most_useful_error_wins(case, expected):
     start = case.pop("start")
     assert rejection(start, **case) == expected
-
-
-def test_listing_two_weeks_for_a_busy_pair_is_fast():
-    def diary(name: str, shift: int) -> WorkerDiary:
-        busy = tuple(
-            Busy(
-                span(
-                    TUESDAY + timedelta(days=n % 14),
-                    8 + (n * 3 + shift) % 10,
-                    9.5 + (n * 3 + shift) % 10,
-                ),
-                f"home:c{n % 5}",
-            )
-            for n in range(30)
-        )
-        return WorkerDiary(name, busy=busy)
-
-    pair = (diary("anna", 0), diary("ben", 1))
-    places = [
-        HOME,
-        PlaceOption("kallio", "office:kallio", rooms=2, booked=(span(TUESDAY, 9, 11),)),
-        PlaceOption("school", "school:c1"),
-    ]
-    started = time.perf_counter()
-    for _ in range(10):
-        free_slots(pair, places, FamilyLoad(3), 90, RULES, TUESDAY, 14, NOW)
-    assert (time.perf_counter() - started) / 10 < 0.020

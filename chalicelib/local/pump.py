@@ -1,0 +1,139 @@
+"""The local pump: runs what ``chalice local`` never runs (DESIGN.md §6).
+
+Every few seconds it calls each ``@app.schedule`` function with a CloudWatch scheduled
+event, and it feeds each ``@app.on_sqs_message`` handler from its ``LocalQueue`` spool.
+Handlers are discovered from the Chalice app object, so a new one needs no change here.
+A failing handler is logged and its messages stay for the next round; the pump goes on.
+"""
+
+import hashlib
+import logging
+import threading
+import time
+import uuid
+from datetime import datetime, timezone
+
+from chalice.app import Chalice, ScheduledEventConfig, SQSEventConfig
+from chalice.local import LambdaContext
+
+from chalicelib.local.queue import LocalMessage, LocalQueue
+
+log = logging.getLogger(__name__)
+
+REGION = "eu-north-1"
+ACCOUNT = "000000000000"  # DynamoDB Local and moto accept any account; this one is obviously fake
+RETRY_SECONDS = 5.0  # how long a message whose handler failed stays hidden, like a visibility timeout
+
+
+class Pump:
+    """Calls an app's scheduled functions and queue handlers, one round at a time."""
+
+    def __init__(self, app: Chalice, queue: LocalQueue) -> None:
+        """Discover the app's event handlers.
+
+        Args:
+            app: the Chalice app, with its blueprints registered.
+            queue: the spool the app's local SQS twin writes to.
+        """
+        self._app = app
+        self._queue = queue
+        self.schedules = [s for s in app.event_sources if isinstance(s, ScheduledEventConfig)]
+        self.consumers = [s for s in app.event_sources if isinstance(s, SQSEventConfig)]
+
+    def run_schedules(self, now: datetime) -> None:
+        """Call every ``@app.schedule`` function once, as EventBridge would at ``now``."""
+        for schedule in self.schedules:
+            event = scheduled_event(schedule.name, now)
+            self._invoke(schedule.name, event)
+
+    def drain_queues(self, now: datetime) -> int:
+        """Hand every visible spooled message to its handler; return how many were handled."""
+        handled = 0
+        for consumer in self.consumers:
+            name = queue_name(consumer)
+            while messages := self._queue.receive(name, consumer.batch_size, now.timestamp()):
+                handled += self._deliver(consumer.name, name, messages, now)
+        return handled
+
+    def _deliver(self, function_name: str, name: str, messages: list[LocalMessage], now: datetime) -> int:
+        """Deliver one batch; delete what was handled, hide what failed for a while."""
+        failed = self._invoke(function_name, sqs_event(name, messages))
+        handled = 0
+        for message in messages:
+            if failed is None or message.message_id in failed:
+                self._queue.postpone(name, message.message_id, RETRY_SECONDS, now.timestamp())
+            else:
+                self._queue.delete(name, message.message_id)
+                handled += 1
+        return handled
+
+    def run(self, stop: threading.Event, schedule_seconds: float = 5.0, poll_seconds: float = 0.5) -> None:
+        """Pump until ``stop`` is set: queues every ``poll_seconds``, schedules every ``schedule_seconds``."""
+        next_schedule = 0.0
+        while not stop.is_set():
+            now = datetime.now(timezone.utc)
+            try:
+                if time.monotonic() >= next_schedule:
+                    next_schedule = time.monotonic() + schedule_seconds
+                    self.run_schedules(now)
+                self.drain_queues(now)
+            except Exception:  # noqa: BLE001 - e.g. an unreadable spool file: say so, keep pumping
+                log.exception("local pump: round failed")
+            stop.wait(poll_seconds)
+
+    def _invoke(self, function_name: str, event: dict) -> set[str] | None:
+        """Call one handler; return the ids of messages it reported failed, None if it raised."""
+        context = LambdaContext(function_name, memory_size=128, max_runtime_ms=60_000)
+        try:
+            result = self._app.handler_map[function_name](event, context)
+        except Exception:  # noqa: BLE001 - a handler's bug must not stop the pump; it is retried
+            log.exception("local pump: %s failed; will retry", function_name)
+            return None
+        # SQS ReportBatchItemFailures: only the listed messages are delivered again.
+        failures = (result or {}).get("batchItemFailures", []) if isinstance(result, dict) else []
+        return {failure["itemIdentifier"] for failure in failures}
+
+
+def queue_name(consumer: SQSEventConfig) -> str:
+    """The queue a handler consumes: its ``queue`` name, or the last part of its ``queue_arn``."""
+    return consumer.queue or consumer.queue_arn.rsplit(":", 1)[-1]
+
+
+def scheduled_event(rule_name: str, now: datetime) -> dict:
+    """An EventBridge "Scheduled Event" for ``rule_name`` fired at ``now``."""
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": ACCOUNT,
+        "time": now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": REGION,
+        "resources": [f"arn:aws:events:{REGION}:{ACCOUNT}:rule/{rule_name}"],
+        "detail": {},
+    }
+
+
+def sqs_event(name: str, messages: list[LocalMessage]) -> dict:
+    """An SQS event as Lambda delivers it, one record per spooled message."""
+    return {"Records": [_sqs_record(name, message) for message in messages]}
+
+
+def _sqs_record(name: str, message: LocalMessage) -> dict:
+    sent_ms = str(int(message.sent_at * 1000))
+    return {
+        "messageId": message.message_id,
+        "receiptHandle": message.message_id,
+        "body": message.body,
+        "attributes": {
+            "ApproximateReceiveCount": "1",
+            "SentTimestamp": sent_ms,
+            "SenderId": ACCOUNT,
+            "ApproximateFirstReceiveTimestamp": sent_ms,
+        },
+        "messageAttributes": {},
+        "md5OfBody": hashlib.md5(message.body.encode("utf-8")).hexdigest(),
+        "eventSource": "aws:sqs",
+        "eventSourceARN": f"arn:aws:sqs:{REGION}:{ACCOUNT}:{name}",
+        "awsRegion": REGION,
+    }
