@@ -134,8 +134,9 @@ class Escalator:
             try:
                 tx.commit()
                 moved += 1
-            except TransactionCancelled:
-                # Acknowledged, resolved or advanced by someone else since we read it.
+            except (TransactionCancelled, Unavailable):
+                # Acknowledged, resolved or advanced by someone else since we read it (or
+                # being so right now): the next sweep looks again.
                 log.info("escalation %s changed meanwhile; step not taken", after.id)
         return moved
 
@@ -187,6 +188,8 @@ class Escalator:
             except TransactionCancelled as cancelled:
                 if "ack_link" in cancelled.failed:
                     raise Gone("this acknowledgement link has been used") from cancelled
+            except Unavailable:
+                continue  # a sweep is writing the same item this instant: read again
         raise Conflict("the escalation keeps changing; reload and retry", code="concurrent_update")
 
     # --- effects of the machine's actions --------------------------------------------
