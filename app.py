@@ -2,17 +2,8 @@
 
 from chalice import Chalice
 
-from chalicelib.api import (
-    appointments,
-    auth,
-    booking,
-    directory,
-    feeds,
-    health,
-    notifications,
-    review_jobs,
-    reviews,
-)
+from chalicelib.api import (appointments, auth, booking, directory, escalations, feeds, health,
+                            notifications, oncall, oncall_events, review_jobs, reviews)
 
 app = Chalice(app_name="tapaamo")
 app.register_blueprint(auth.bp)
@@ -22,5 +13,8 @@ app.register_blueprint(notifications.bp)
 app.register_blueprint(reviews.bp)
 app.register_blueprint(review_jobs.bp)
 app.register_blueprint(feeds.bp)
+app.register_blueprint(oncall.bp)
+app.register_blueprint(escalations.bp)
+app.register_blueprint(oncall_events.bp)
 app.register_blueprint(booking.bp)
 app.register_blueprint(appointments.bp)

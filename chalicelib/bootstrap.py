@@ -12,10 +12,13 @@ from typing import TYPE_CHECKING
 
 from chalicelib.config import Settings, load_settings
 from chalicelib.notify.providers import AwsProvider, LocalSink, Provider
+from chalicelib.services import oncall
 from chalicelib.services.offices import OfficeNames
 from chalicelib.store import table
 from chalicelib.store.agenda import DynamoAgenda, DynamoLinks
 from chalicelib.store.directory import DynamoDirectory
+from chalicelib.store.escalations import DynamoEscalations
+from chalicelib.store.oncall import DynamoRotaStore
 from chalicelib.store.reviews import DynamoReviews
 
 if TYPE_CHECKING:
@@ -26,6 +29,8 @@ if TYPE_CHECKING:
 class Wiring:
     settings: Settings
     directory: DynamoDirectory
+    rota: DynamoRotaStore
+    escalations: DynamoEscalations
     notifier: Provider
     reviews: DynamoReviews
     agenda: DynamoAgenda = field(default_factory=DynamoAgenda)
@@ -45,9 +50,11 @@ def wiring() -> Wiring:
     settings = load_settings()
     if _current is None or _current.settings != settings:
         table.configure(settings.table, settings.region, settings.ddb_endpoint)
-        directory = DynamoDirectory()
+        directory, rota = DynamoDirectory(), DynamoRotaStore()
         _current = Wiring(settings=settings, directory=directory, notifier=notifier(settings),
-                          reviews=DynamoReviews(), office_names=OfficeNames(directory))
+                          reviews=DynamoReviews(), office_names=OfficeNames(directory),
+                          rota=rota, escalations=DynamoEscalations(),
+                          feed_sources=(oncall.shift_events(rota),))
     return _current
 
 
@@ -56,6 +63,14 @@ def notifier(settings: Settings) -> Provider:
     if settings.is_local:
         return LocalSink(settings.local_dir)
     return AwsProvider(settings.region, settings.sms_sender_id, settings.email_sender)
+
+
+def escalator():
+    """The escalation use cases over the current wiring."""
+    from chalicelib.services.escalations import Escalator
+
+    current = wiring()
+    return Escalator(current.escalations, current.rota, current.settings)
 
 
 def now() -> datetime:

@@ -4,11 +4,15 @@ social instructors and three families. Seeding twice changes nothing."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from chalicelib.domain.access import Actor
 from chalicelib.domain.directory import Case, Contact, Office, Worker
+from chalicelib.domain.escalation import Policy, Step
+from chalicelib.domain.oncall import Rotation
+from chalicelib.domain.workdays import HELSINKI
 from chalicelib.services import directory as use
+from chalicelib.services import oncall
 
 SEEDER = Actor(subject="demo-seed", role="coordinator")
 
@@ -51,6 +55,28 @@ def demo_cases(today: date) -> tuple[Case, ...]:
     )
 
 
+# Short waits so that `make run` shows the pages arriving within a minute or two.
+DEMO_POLICY = Policy((Step("primary", 20), Step("secondary", 20)), repeat=1)
+
+
+def demo_rotations(today: date) -> tuple[Rotation, ...]:
+    """Weekly shifts handing off on Monday 08:00, from the Monday of this week."""
+    monday = datetime.combine(today - timedelta(days=today.weekday()), time(8), HELSINKI)
+    start = monday - timedelta(days=7)  # so that this morning before 08:00 is covered too
+    return (Rotation("demo-primary", "primary", ("w-aino", "w-liisa"), start, 168),
+            Rotation("demo-secondary", "secondary", ("w-sara", "w-eero"), start, 168))
+
+
+def seed_oncall(wiring, today: date) -> None:
+    """A primary and a secondary rotation and a fast policy, unless a rota exists."""
+    rota = wiring.rota.load()
+    if not rota.rotations:
+        for rotation in demo_rotations(today):
+            oncall.put_rotation(wiring.rota, wiring.directory, SEEDER, rotation)
+    if rota.policy is None:
+        oncall.put_policy(wiring.rota, wiring.directory, SEEDER, DEMO_POLICY)
+
+
 def seed_demo(wiring, now: datetime) -> list[str]:
     """Write whatever demo data is missing; returns lines for the terminal."""
     repo = wiring.directory
@@ -65,4 +91,6 @@ def seed_demo(wiring, now: datetime) -> list[str]:
     for case in demo_cases(now.date()):
         if repo.get_case(case.id) is None:
             repo.save_case(replace(case, created_at=now, updated_at=now))
-    return [f"demo: {len(OFFICES)} offices, {len(WORKERS)} workers, 3 cases"]
+    seed_oncall(wiring, now.astimezone(HELSINKI).date())
+    return [f"demo: {len(OFFICES)} offices, {len(WORKERS)} workers, 3 cases, "
+            "an on-call rota (primary/secondary) and a 20 s escalation policy"]

@@ -1,0 +1,83 @@
+"""On-call rota endpoints: rotations, overrides, the policy, who is on call, gaps (DESIGN.md §4)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from chalice import Blueprint
+
+from chalicelib import bootstrap
+from chalicelib.api.auth import staff
+from chalicelib.api.http import actor_of, endpoint, json_object, json_response, query_param
+from chalicelib.domain.errors import Invalid
+from chalicelib.domain.escalation import policy_from_dict, policy_to_dict
+from chalicelib.domain.oncall import override_from_dict, rotation_from_dict, utc
+from chalicelib.services import oncall as use
+
+bp = Blueprint(__name__)
+
+
+def _instant_param(request, name: str, default: datetime | None = None) -> datetime:
+    value = query_param(request, name)
+    if value is None and default is not None:
+        return default
+    try:
+        # A '+' in a query string arrives as a space.
+        return utc(datetime.fromisoformat((value or "").replace(" ", "+")), name)
+    except ValueError:
+        raise Invalid(f"{name} must be an ISO 8601 instant with an offset", field=name) from None
+
+
+def _holder_json(holder: use.OnCall | None):
+    return {"worker": holder.worker, "phone": holder.phone} if holder else None
+
+
+@endpoint(bp, "/oncall/rotations", methods=["POST"], authorizer=staff)
+def post_rotation():
+    request = bp.current_request
+    actor = actor_of(request)
+    rotation = rotation_from_dict(json_object(request))
+    wiring = bootstrap.wiring()
+    saved = use.put_rotation(wiring.rota, wiring.directory, actor, rotation)
+    return json_response({"id": saved.id, "level": saved.level, "workers": list(saved.workers),
+                          "start": saved.start, "shift_hours": saved.shift_hours}, status=201)
+
+
+@endpoint(bp, "/oncall/overrides", methods=["POST"], authorizer=staff)
+def post_override():
+    request = bp.current_request
+    actor = actor_of(request)
+    override = override_from_dict(json_object(request))
+    wiring = bootstrap.wiring()
+    saved = use.put_override(wiring.rota, wiring.directory, actor, override, bootstrap.now())
+    return json_response({"worker": saved.worker, "level": saved.level, "start": saved.start,
+                          "end": saved.end}, status=201)
+
+
+@endpoint(bp, "/oncall/policy", methods=["PUT"], authorizer=staff)
+def put_policy():
+    request = bp.current_request
+    actor = actor_of(request)
+    policy = policy_from_dict(json_object(request))
+    wiring = bootstrap.wiring()
+    return json_response(policy_to_dict(use.put_policy(wiring.rota, wiring.directory, actor,
+                                                       policy)))
+
+
+@endpoint(bp, "/oncall/now", authorizer=staff)
+def get_now():
+    request = bp.current_request
+    actor_of(request)
+    at = _instant_param(request, "at", default=bootstrap.now())
+    holders = use.on_call_now(bootstrap.wiring().rota, at)
+    return json_response({level: _holder_json(h) for level, h in holders.items()})
+
+
+@endpoint(bp, "/oncall/gaps", authorizer=staff)
+def get_gaps():
+    request = bp.current_request
+    actor_of(request)
+    start, end = _instant_param(request, "from"), _instant_param(request, "to")
+    found = use.find_gaps(bootstrap.wiring().rota, start, end)
+    return json_response({"gaps": [{"level": g.level, "start": g.start, "end": g.end}
+                                   for g in found]})

@@ -1,0 +1,157 @@
+"""On-call rota use cases: rotations, overrides, the policy, who is on call, gap alerts."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from chalicelib.domain.access import Actor, require_coordinator
+from chalicelib.domain.errors import Conflict, Rejected, Unavailable
+from chalicelib.domain.escalation import Policy
+from chalicelib.domain.notification import Notification
+from chalicelib.domain.oncall import LEVELS, Gap, Override, Rotation, shifts_of
+from chalicelib.domain.rota import Reach, Rota
+from chalicelib.domain.workdays import HELSINKI
+from chalicelib.store.outbox import enqueue
+from chalicelib.store.tx import Transaction, TransactionCancelled
+
+log = logging.getLogger("tapaamo.oncall")
+
+GAP_ALERT_DAYS = 14
+MAX_GAP_QUERY = timedelta(days=92)
+# Gaps are traced back to here (or the rota's first start, if earlier), so one that
+# began before the window keeps a fixed start, and so a fixed key: it is reported once.
+ROTA_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
+ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class OnCall:
+    """Who holds a level now, and the number the phone system forwards to."""
+
+    level: str
+    worker: str
+    phone: str | None
+
+
+def _contacts_of(directory, worker_ids) -> dict[str, Reach]:
+    known = directory.get_workers(list(worker_ids))
+    missing = sorted(set(worker_ids) - set(known))
+    if missing:
+        raise Rejected(f"unknown worker {missing[0]!r}", code="unknown_worker", field="workers")
+    return {w.id: Reach(w.phone, w.email) for w in known.values()}
+
+
+def _change(rota_store, change) -> Rota:
+    """Read-modify-write the rota document, retrying when another write won the race."""
+    for _ in range(ATTEMPTS):
+        try:
+            return rota_store.save(change(rota_store.load()))
+        except Conflict:
+            continue
+    raise Unavailable("the rota is busy; try again")
+
+
+def put_rotation(rota_store, directory, actor: Actor, rotation: Rotation) -> Rotation:
+    """Add a rotation, or replace the one with the same id; copies the workers' phones."""
+    require_coordinator(actor)
+    contacts = _contacts_of(directory, rotation.workers)
+    _change(rota_store, lambda rota: rota.with_rotation(rotation, contacts))
+    return rotation
+
+
+def put_override(rota_store, directory, actor: Actor, override: Override,
+                 now: datetime) -> Override:
+    require_coordinator(actor)
+    contacts = _contacts_of(directory, [override.worker])
+    _change(rota_store, lambda rota: rota.with_override(override, contacts, now))
+    return override
+
+
+def put_policy(rota_store, directory, actor: Actor, policy: Policy) -> Policy:
+    """Set the policy new escalations freeze; ``worker:<id>`` targets must exist."""
+    require_coordinator(actor)
+    named = {s.notify.removeprefix("worker:") for s in policy.steps
+             if s.notify.startswith("worker:")}
+    contacts = _contacts_of(directory, named) if named else {}
+    _change(rota_store, lambda rota: Rota(rota.rotations, rota.overrides, policy,
+                                          {**rota.contacts, **contacts}, rota.version))
+    return policy
+
+
+def on_call_now(rota_store, at: datetime) -> dict[str, OnCall | None]:
+    """``{level: OnCall or None}`` at ``at``, from one read of the rota."""
+    rota = rota_store.load()
+    return {level: OnCall(level, worker, rota.reach(worker).phone) if worker else None
+            for level, worker in rota.on_call(at).items()}
+
+
+def phone_to_forward(rota_store, at: datetime) -> OnCall | None:
+    """The primary if someone holds it, else the secondary, else None."""
+    holders = on_call_now(rota_store, at)
+    return next((holders[level] for level in LEVELS
+                 if holders[level] and holders[level].phone), None)
+
+
+def find_gaps(rota_store, start: datetime, end: datetime) -> list[Gap]:
+    if end - start > MAX_GAP_QUERY:
+        raise Rejected("ask for at most 92 days at a time", code="range_too_long", field="to")
+    return rota_store.load().gaps(start, end)
+
+
+def alert_gaps(rota_store, coordinator_emails, now: datetime) -> int:
+    """Tell coordinators of every gap in the next 14 days, once per gap.
+
+    A gap already under way keeps its real start, which is the deduplication key (the
+    outbox refuses a second one), so running this daily reports each gap once.
+    """
+    if not coordinator_emails:
+        log.warning("no coordinator e-mail configured: gap alerts are not sent")
+        return 0
+    rota = rota_store.load()
+    since = min(rota.earliest_start() or ROTA_EPOCH, ROTA_EPOCH)
+    upcoming = [g for g in rota.gaps(since, now + timedelta(days=GAP_ALERT_DAYS)) if g.end > now]
+    sent = 0
+    for gap in upcoming:
+        key = f"oncall-gap:{gap.level}:{gap.start.isoformat()}"
+        params = {"level": gap.level, "start": gap.start.astimezone(HELSINKI).isoformat(),
+                  "end": gap.end.astimezone(HELSINKI).isoformat()}
+        for address in coordinator_emails:
+            tx = Transaction()
+            enqueue(tx, Notification("oncall-gap", "email", address, key, "fi", params), now)
+            try:
+                tx.commit()
+                sent += 1
+            except TransactionCancelled:
+                pass  # reported on an earlier day
+    return sent
+
+
+SHIFT_TITLES = {"primary": "Päivystys (ensisijainen)", "secondary": "Päivystys (varalla)"}
+FEED_PAST, FEED_AHEAD = timedelta(days=30), timedelta(days=120)
+
+
+def shift_events(rota_store, max_age: timedelta = timedelta(minutes=1)):
+    """A worker-feed source (services.feeds.EventSource): the worker's on-call shifts.
+
+    UIDs come from the worker, level and start, and the shift's start stands in for its
+    record times, so the same rota renders the same bytes. The rota is read at most once
+    a minute per container: calendar clients poll feeds, and a feed must stay cheap.
+    """
+    from chalicelib.ical import FeedEvent
+
+    cache: dict = {}
+
+    def source(worker_id: str, now: datetime):
+        if "rota" not in cache or not timedelta(0) <= now - cache["read_at"] < max_age:
+            cache.update(rota=rota_store.load(), read_at=now)
+        rota = cache["rota"]
+        shifts = shifts_of(worker_id, rota.rotations, rota.overrides, now - FEED_PAST,
+                           now + FEED_AHEAD)
+        return [FeedEvent(uid=f"oncall-{worker_id}-{s.level}-{s.start:%Y%m%dT%H%M%SZ}"
+                              "@tapaamo", summary=SHIFT_TITLES[s.level], start=s.start,
+                          end=s.end, created=s.start, last_modified=s.start)
+                for s in shifts]
+
+    return source

@@ -1,0 +1,147 @@
+"""The on-call rota document in DynamoDB (``pk=ONCALL``, ``sk=ROTA``) and its in-memory twin.
+
+One item holds every rotation, the overrides still relevant, the policy and the on-call
+workers' phones, so ``GET /oncall/now`` and the Connect lookup are one GetItem. Writes
+are read-modify-write conditioned on ``version``.
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.exceptions import PutError
+
+from chalicelib.domain.errors import Conflict
+from chalicelib.domain.escalation import Policy, Step
+from chalicelib.domain.oncall import Override, Rotation
+from chalicelib.domain.rota import Reach, Rota
+from chalicelib.store import tx as raw
+from chalicelib.store.table import TableModel
+
+ROTA_KEY = ("ONCALL", "ROTA")
+
+
+class RotationMap(MapAttribute):
+    id = UnicodeAttribute()
+    level = UnicodeAttribute()
+    workers = ListAttribute(of=UnicodeAttribute)
+    start = UTCDateTimeAttribute()
+    shift_hours = NumberAttribute()
+
+
+class OverrideMap(MapAttribute):
+    worker = UnicodeAttribute()
+    level = UnicodeAttribute()
+    start = UTCDateTimeAttribute()
+    end = UTCDateTimeAttribute()
+
+
+class StepMap(MapAttribute):
+    notify = UnicodeAttribute()
+    wait_seconds = NumberAttribute()
+
+
+class PolicyMap(MapAttribute):
+    steps = ListAttribute(of=StepMap)
+    repeat = NumberAttribute()
+
+
+class ReachMap(MapAttribute):
+    worker = UnicodeAttribute()
+    phone = UnicodeAttribute(null=True)
+    email = UnicodeAttribute(null=True)
+
+
+class RotaItem(TableModel):
+    rotations = ListAttribute(of=RotationMap, default=list)
+    overrides = ListAttribute(of=OverrideMap, default=list)
+    policy = PolicyMap(null=True)
+    contacts = ListAttribute(of=ReachMap, default=list)
+    version = NumberAttribute(default=0)
+
+
+def policy_from_map(item: PolicyMap) -> Policy:
+    return Policy(tuple(Step(s.notify, int(s.wait_seconds)) for s in item.steps),
+                  int(item.repeat))
+
+
+def policy_to_map(policy: Policy) -> PolicyMap:
+    return PolicyMap(steps=[StepMap(notify=s.notify, wait_seconds=s.wait_seconds)
+                            for s in policy.steps], repeat=policy.repeat)
+
+
+def rota_from_item(item: RotaItem) -> Rota:
+    return Rota(
+        rotations=tuple(Rotation(r.id, r.level, tuple(r.workers), r.start, int(r.shift_hours))
+                        for r in item.rotations or ()),
+        overrides=tuple(Override(o.worker, o.level, o.start, o.end)
+                        for o in item.overrides or ()),
+        policy=policy_from_map(item.policy) if item.policy else None,
+        contacts={c.worker: Reach(c.phone, c.email) for c in item.contacts or ()},
+        version=int(item.version or 0),
+    )
+
+
+def rota_to_item(rota: Rota) -> RotaItem:
+    return RotaItem(
+        *ROTA_KEY,
+        rotations=[RotationMap(id=r.id, level=r.level, workers=list(r.workers), start=r.start,
+                               shift_hours=r.shift_hours) for r in rota.rotations],
+        overrides=[OverrideMap(worker=o.worker, level=o.level, start=o.start, end=o.end)
+                   for o in rota.overrides],
+        policy=policy_to_map(rota.policy) if rota.policy else None,
+        contacts=[ReachMap(worker=w, phone=c.phone, email=c.email)
+                  for w, c in sorted(rota.contacts.items())],
+        version=rota.version,
+    )
+
+
+def _stale_write() -> Conflict:
+    return Conflict("the rota was changed at the same time; retry", code="concurrent_update")
+
+
+class DynamoRotaStore:
+    """The rota document on DynamoDB."""
+
+    def load(self) -> Rota:
+        """The rota (empty if never written): one strongly consistent GetItem."""
+        # Through the shared client (tx.client), where round trips are counted.
+        item = raw.client().get_item(TableName=raw.table_name(), Key=raw.key(*ROTA_KEY),
+                                     ConsistentRead=True).get("Item")
+        return rota_from_item(RotaItem.from_raw_data(item)) if item else Rota()
+
+    def save(self, rota: Rota) -> Rota:
+        """Store ``rota`` if nobody saved since it was loaded; Conflict otherwise."""
+        item = rota_to_item(rota)
+        item.version = rota.version + 1
+        condition = (RotaItem.pk.does_not_exist() if rota.version == 0
+                     else RotaItem.version == rota.version)
+        try:
+            item.save(condition=condition)
+        except PutError as error:
+            if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
+                raise _stale_write() from error
+            raise
+        return rota_from_item(item)
+
+
+class InMemoryRotaStore:
+    """The same interface over one attribute, for service tests."""
+
+    def __init__(self):
+        self.rota = Rota()
+
+    def load(self) -> Rota:
+        return self.rota
+
+    def save(self, rota: Rota) -> Rota:
+        if rota.version != self.rota.version:
+            raise _stale_write()
+        self.rota = Rota(rota.rotations, rota.overrides, rota.policy, dict(rota.contacts),
+                         rota.version + 1)
+        return self.rota
