@@ -2,9 +2,11 @@
 
 from chalice import Chalice
 
-from chalicelib.api import auth, directory, health
+from chalicelib.api import appointments, auth, booking, directory, health
 
 app = Chalice(app_name="tapaamo")
 app.register_blueprint(auth.bp)
 app.register_blueprint(health.bp)
 app.register_blueprint(directory.bp)
+app.register_blueprint(booking.bp)
+app.register_blueprint(appointments.bp)

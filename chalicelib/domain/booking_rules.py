@@ -114,3 +114,20 @@ def iso_week_key(instant: datetime) -> str:
     """The ISO week of the Helsinki date of ``instant``, e.g. ``"2026-W49"`` (weekly limit)."""
     year, week, _ = local(instant).date().isocalendar()
     return f"{year}-W{week:02d}"
+
+
+def bucket_start(bucket: int, rules: BookingRules) -> datetime:
+    """The instant a grid bucket begins (UTC); the inverse of the bucket numbering."""
+    return EPOCH + bucket * rules.grid
+
+
+def off_hours_buckets(interval: Interval, rules: BookingRules) -> list[int]:
+    """Lock buckets of ``interval`` outside ordinary office hours (evening, weekend,
+    holiday): a meeting may use them only where every worker opened extra hours."""
+    outside = []
+    for bucket in lock_buckets(interval, rules):
+        cell = Interval(bucket_start(bucket, rules), bucket_start(bucket + 1, rules))
+        hours = rules.office_hours(local(cell.start).date())
+        if hours is None or not hours.contains(cell):
+            outside.append(bucket)
+    return outside

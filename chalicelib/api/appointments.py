@@ -1,0 +1,138 @@
+"""Staff booking endpoints: links, appointments, a worker's list, absences, extra hours."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from chalice import Blueprint, Response
+
+from chalicelib import bootstrap
+from chalicelib.api.auth import staff
+from chalicelib.api.booking import idempotency_header, instant, text
+from chalicelib.api.http import actor_of, endpoint, json_object, json_response, query_param
+from chalicelib.domain.access import require_case_access, require_self_or_coordinator
+from chalicelib.domain.appointment import KINDS, appointment_view
+from chalicelib.domain.errors import Invalid, NotFound, Rejected
+from chalicelib.domain.workdays import at_local
+from chalicelib.services import booking, links, worker_time
+from chalicelib.store.appointments import appointment_from_item, appointment_key
+from chalicelib.store.directory import case_key
+from chalicelib.store.links import case_from_plain
+from chalicelib.store.tx import batch_get
+
+bp = Blueprint(__name__)
+
+
+@endpoint(bp, "/cases/{case_id}/booking-links", methods=["POST"], authorizer=staff)
+def issue_link(case_id):
+    request = bp.current_request
+    actor = actor_of(request)
+    wiring = bootstrap.wiring()
+    body = json_object(request)
+    link = links.issue_link(wiring.directory, actor, case_id, body.get("valid_days"),
+                            bootstrap.now(), wiring.settings.public_url)
+    return json_response(link, status=201)
+
+
+@endpoint(bp, "/cases/{case_id}/booking-links", methods=["DELETE"], authorizer=staff)
+def revoke_links(case_id):
+    actor = actor_of(bp.current_request)
+    links.revoke_links(bootstrap.wiring().directory, actor, case_id, bootstrap.now())
+    return Response("", status_code=204)
+
+
+def _minutes(body: dict) -> int | None:
+    minutes = body.get("minutes")
+    if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, int)
+                                or not 30 <= minutes <= 240):
+        raise Rejected("minutes: a whole number from 30 to 240", code="invalid_value",
+                       field="minutes")
+    return minutes
+
+
+@endpoint(bp, "/appointments", methods=["POST"], authorizer=staff)
+def staff_book():
+    request = bp.current_request
+    actor = actor_of(request)
+    now = bootstrap.now()
+    bootstrap.wiring()
+    body = json_object(request)
+    case_id, location, start = text(body, "case"), text(body, "location"), instant(body, "start")
+    kind = body.get("kind", "meeting")
+    if kind not in KINDS:
+        raise Rejected(f"kind: one of {', '.join(KINDS)}", code="invalid_value", field="kind")
+    key = idempotency_header(request)
+    items = batch_get([case_key(case_id), *booking.office_keys(location),
+                       *booking.idempotency_keys(case_id, key)])
+    if case_key(case_id) not in items:
+        raise NotFound("no such case")
+    case = case_from_plain(items[case_key(case_id)])
+    require_case_access(actor, case)
+    ask = booking.BookingRequest(case=case, start=start, location=location,
+                                 booked_by=actor.label(), staff=True, minutes=_minutes(body),
+                                 kind=kind, idempotency=key)
+    status, result = booking.book(ask, items, now)
+    return json_response(result, status=status)
+
+
+@endpoint(bp, "/appointments/{appointment_id}/cancel", methods=["POST"], authorizer=staff)
+def staff_cancel(appointment_id):
+    actor = actor_of(bp.current_request)
+    now = bootstrap.now()
+    bootstrap.wiring()
+    item = batch_get([appointment_key(appointment_id)]).get(appointment_key(appointment_id))
+    if item is None:
+        raise NotFound("no such appointment")
+    appointment = appointment_from_item(item)
+    # The case is needed anyway: the family is told of the cancellation.
+    case_item = batch_get([case_key(appointment.case_id)]).get(case_key(appointment.case_id))
+    if case_item is None:
+        raise NotFound("no such appointment")
+    case = case_from_plain(case_item)
+    require_case_access(actor, case)
+    return json_response(appointment_view(booking.cancel(appointment, case, now)))
+
+
+def _day(value: str | None, default: date) -> date:
+    try:
+        return date.fromisoformat(value) if value else default
+    except ValueError as error:
+        raise Invalid("dates are YYYY-MM-DD", code="bad_query") from error
+
+
+@endpoint(bp, "/workers/{worker_id}/appointments", authorizer=staff)
+def worker_appointments(worker_id):
+    request = bp.current_request
+    actor = actor_of(request)
+    require_self_or_coordinator(actor, worker_id)
+    bootstrap.wiring()
+    today = bootstrap.now().date()
+    first = _day(query_param(request, "from"), today)
+    last = _day(query_param(request, "to"), first + timedelta(days=28))
+    found = worker_time.worker_appointments(worker_id, at_local(first, 0), at_local(last, 0))
+    return json_response({"appointments": found})
+
+
+def _span(request) -> tuple[datetime, datetime]:
+    body = json_object(request)
+    return instant(body, "start"), instant(body, "end")
+
+
+@endpoint(bp, "/workers/{worker_id}/absences", methods=["POST"], authorizer=staff)
+def add_absence(worker_id):
+    request = bp.current_request
+    actor = actor_of(request)
+    require_self_or_coordinator(actor, worker_id)
+    start, end = _span(request)
+    result = worker_time.add_absence(bootstrap.wiring().directory, worker_id, start, end)
+    return json_response(result, status=201)
+
+
+@endpoint(bp, "/workers/{worker_id}/extra-hours", methods=["POST"], authorizer=staff)
+def add_extra_hours(worker_id):
+    request = bp.current_request
+    actor = actor_of(request)
+    require_self_or_coordinator(actor, worker_id)
+    start, end = _span(request)
+    result = worker_time.add_extra_hours(bootstrap.wiring().directory, worker_id, start, end)
+    return json_response(result, status=201)

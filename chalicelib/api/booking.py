@@ -1,0 +1,125 @@
+"""The family's booking JSON API under ``/book/{token}`` (DESIGN.md §4): the link is the
+credential, so every route opens it first (404 unknown, 410 expired or revoked)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+
+from chalice import Blueprint
+
+from chalicelib import bootstrap
+from chalicelib.api.http import endpoint, json_object, json_response, query_param
+from chalicelib.domain.appointment import appointment_view
+from chalicelib.domain.errors import Invalid, NotFound, Rejected
+from chalicelib.services import booking
+from chalicelib.services.links import open_link
+from chalicelib.store.appointments import appointment_from_item, appointment_key, case_appointments
+
+bp = Blueprint(__name__)
+RECENT = timedelta(days=30)
+
+
+def instant(body: dict, name: str) -> datetime:
+    """An ISO 8601 instant with offset from ``body[name]``; 422 otherwise."""
+    value = body.get(name)
+    try:
+        parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise Rejected(f"{name}: an ISO 8601 instant with offset is required",
+                       code="invalid_value", field=name)
+    return parsed
+
+
+def text(body: dict, name: str) -> str:
+    value = body.get(name)
+    if not isinstance(value, str) or not 0 < len(value) <= 40:
+        raise Rejected(f"{name}: a short text is required", code="invalid_value", field=name)
+    return value
+
+
+def idempotency_header(request) -> str | None:
+    value = (request.headers or {}).get("idempotency-key")
+    if value is not None and not 0 < len(value) <= 255:
+        raise Invalid("Idempotency-Key must be 1-255 characters", code="bad_idempotency_key")
+    return value
+
+
+def _family_request(token: str, body: dict, request) -> tuple[booking.BookingRequest, list]:
+    location = text(body, "location")
+    start = instant(body, "start")
+    key = idempotency_header(request)
+    case_id = token.partition(".")[0]
+    settings = bootstrap.wiring().settings
+    keys = booking.office_keys(location) + booking.idempotency_keys(case_id, key)
+    return booking.BookingRequest(
+        case=None, start=start, location=location, booked_by="family",
+        manage_url=f"{settings.public_url}/book/{token}", idempotency=key), keys
+
+
+@endpoint(bp, "/book/{token}/slots")
+def family_slots(token):
+    request = bp.current_request
+    now = bootstrap.now()
+    bootstrap.wiring()
+    try:
+        first = date.fromisoformat(query_param(request, "from", "") or
+                                   (now + timedelta(days=1)).date().isoformat())
+        days = int(query_param(request, "days", "14"))
+    except ValueError as error:
+        raise Invalid("from is YYYY-MM-DD and days a whole number", code="bad_query") from error
+    if not 1 <= days <= 28:
+        raise Rejected("days must be from 1 to 28", code="invalid_value", field="days")
+    case, _ = open_link(token, now)
+    found = booking.slots(case, first, days, now)
+    return json_response({"slots": [{"start": s.start, "end": s.end,
+                                     "locations": list(s.locations)} for s in found]})
+
+
+@endpoint(bp, "/book/{token}/appointments", methods=["POST"])
+def family_book(token):
+    request = bp.current_request
+    now = bootstrap.now()
+    bootstrap.wiring()
+    ask, keys = _family_request(token, json_object(request), request)
+    case, items = open_link(token, now, keys)
+    status, body = booking.book(replace(ask, case=case), items, now)
+    return json_response(body, status=status)
+
+
+@endpoint(bp, "/book/{token}/appointments")
+def family_appointments(token):
+    now = bootstrap.now()
+    bootstrap.wiring()
+    case, _ = open_link(token, now)
+    listed = case_appointments(case.id, now - RECENT)
+    return json_response({"appointments": [appointment_view(a) for a in listed]})
+
+
+def _own_appointment(token: str, appointment_id: str, now, extra=()):
+    case, items = open_link(token, now, [appointment_key(appointment_id), *extra])
+    item = items.get(appointment_key(appointment_id))
+    if item is None or item["case_id"] != case.id:
+        raise NotFound("no such appointment")
+    return case, items, appointment_from_item(item)
+
+
+@endpoint(bp, "/book/{token}/appointments/{appointment_id}/cancel", methods=["POST"])
+def family_cancel(token, appointment_id):
+    now = bootstrap.now()
+    bootstrap.wiring()
+    case, _, appointment = _own_appointment(token, appointment_id, now)
+    return json_response(appointment_view(booking.cancel(appointment, case, now)))
+
+
+@endpoint(bp, "/book/{token}/appointments/{appointment_id}/move", methods=["POST"])
+def family_move(token, appointment_id):
+    request = bp.current_request
+    now = bootstrap.now()
+    bootstrap.wiring()
+    ask, keys = _family_request(token, json_object(request), request)
+    case, items, old = _own_appointment(token, appointment_id, now, keys)
+    status, body = booking.move(replace(ask, case=case), old, items, now)
+    return json_response(body, status=status)

@@ -1,0 +1,256 @@
+"""Booking use cases: free slots, book, cancel and move, each one read and one transaction.
+
+The transaction's conditions (``store.appointments.add_booking``) are what keep workers,
+rooms and the family's limits from being over-committed under any concurrency; the checks
+before it only give early, precise answers. When the transaction is cancelled, the
+calendars are read once more and the domain's ``check_booking`` names the reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import secrets
+import time
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from chalicelib.domain.appointment import Appointment, appointment_view
+from chalicelib.domain.availability import check_booking, free_slots
+from chalicelib.domain.booking_rules import BookingRules, buffer_buckets, lock_buckets
+from chalicelib.domain.diary import FamilyLoad, PlaceOption, Slot, WorkerDiary
+from chalicelib.domain.directory import PLACE_KINDS, Case, Office, place_identity
+from chalicelib.domain.errors import Conflict, Rejected, Unavailable
+from chalicelib.domain.intervals import Interval
+from chalicelib.domain.notification import Notification
+from chalicelib.domain.workdays import local
+from chalicelib.store import appointments as store
+from chalicelib.store import calendar, links
+from chalicelib.store.directory import office_key
+from chalicelib.store.outbox import enqueue
+from chalicelib.store.tx import TransactionCancelled, batch_get
+
+RULES = BookingRules()
+ATTEMPTS = 4
+NO_LIMITS = FamilyLoad(meetings_per_week=10**6)
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    """What is asked for, and by whom (``booked_by``: ``family`` or a staff label)."""
+
+    case: Case
+    start: datetime
+    location: str
+    booked_by: str
+    staff: bool = False
+    minutes: int | None = None
+    kind: str = "meeting"
+    manage_url: str | None = None
+    idempotency: str | None = None
+
+    def fingerprint(self, operation: str) -> str:
+        shape = [operation, self.start.isoformat(), self.location, self.minutes, self.kind]
+        return hashlib.sha256(json.dumps(shape).encode()).hexdigest()
+
+
+def office_keys(location: str) -> list[tuple[str, str]]:
+    return [] if location in PLACE_KINDS else [office_key(location)]
+
+
+def idempotency_keys(case_id: str, header: str | None) -> list[tuple[str, str]]:
+    return [links.idempotency_key(case_id, header)] if header else []
+
+
+def slots(case: Case, first_day: date, days: int, now: datetime,
+          rules: BookingRules = RULES) -> list[Slot]:
+    """The family's bookable slots in [first_day, first_day + days): one batch read."""
+    offices = [loc for loc in case.locations if loc not in PLACE_KINDS]
+    weeks = calendar.weeks_between(first_day - timedelta(days=1),
+                                   first_day + timedelta(days=days + 1))
+    state = _calendar_state(case, weeks, offices, rules, with_offices=True)
+    places = [state.places[loc] for loc in case.locations if loc in state.places]
+    return free_slots(state.diaries, places, state.family, case.meeting_minutes, rules,
+                      first_day, days, now)
+
+
+def book(request: BookingRequest, items: dict, now: datetime,
+         rules: BookingRules = RULES, moving: Appointment | None = None) -> tuple[int, dict]:
+    """Book (or with ``moving``, move) an appointment; ``items`` is the first batch read
+    (case, office of the location, idempotency record). Returns (status, JSON body)."""
+    status = 200 if moving else 201
+    replay = _replay(request, items, "move" if moving else "book")
+    if replay:
+        return replay
+    if moving and not moving.booked:
+        raise Conflict("this appointment is no longer booked", code="not_booked")
+    office = _office(items, request.location)
+    appointment = _new_appointment(request, office, now, rules)
+    body = appointment_view(appointment)
+    for attempt in range(ATTEMPTS):
+        plan = calendar.Plan()
+        store.add_booking(plan, appointment, rules, rooms=office.rooms if office else None,
+                          weekly_limit=None if request.staff else request.case.meetings_per_week,
+                          releasing=moving)
+        _confirm(plan, request, appointment, now)
+        if request.idempotency:
+            links.remember_response(plan.tx, links.idempotency_key(
+                request.case.id, request.idempotency), links.StoredResponse(
+                request.fingerprint("move" if moving else "book"), status, body), now)
+        try:
+            plan.transaction().commit()
+            return status, body
+        except Unavailable:
+            _back_off(attempt)
+        except TransactionCancelled as cancelled:
+            if "idempotency" in cancelled.failed:
+                fresh = batch_get(idempotency_keys(request.case.id, request.idempotency),
+                                  consistent=True)
+                return _replay(request, fresh, "move" if moving else "book") or (status, body)
+            if "old-appointment" in cancelled.failed:
+                raise Conflict("this appointment is no longer booked", code="not_booked")
+            _explain(request, appointment, office, now, rules, moving)
+    raise Unavailable("the calendar is busy, try again")
+
+
+def move(request: BookingRequest, old: Appointment, items: dict, now: datetime,
+         rules: BookingRules = RULES) -> tuple[int, dict]:
+    """Book a new time/place for ``old`` and release ``old`` in one transaction: the old
+    appointment is released only if the new one is booked."""
+    return book(replace(request, kind=old.kind, minutes=old.minutes), items, now, rules,
+                moving=old)
+
+
+def cancel(appointment: Appointment, case: Case, now: datetime,
+           rules: BookingRules = RULES) -> Appointment:
+    """Cancel and release everything the appointment holds; cancelling twice is a no-op."""
+    if not appointment.booked:
+        return appointment
+    for attempt in range(ATTEMPTS):
+        plan = calendar.Plan()
+        store.release(plan, appointment, rules, now)
+        for note in _notes("cancellation", case, appointment, None):
+            enqueue(plan.tx, note, now)
+        try:
+            plan.transaction().commit()
+            break
+        except Unavailable:
+            _back_off(attempt)
+        except TransactionCancelled:
+            break  # someone else cancelled it first: the outcome is the same
+    else:
+        raise Unavailable("the calendar is busy, try again")
+    return replace(appointment, status="cancelled", sequence=appointment.sequence + 1,
+                   updated_at=now)
+
+
+def _back_off(attempt: int) -> None:
+    # Jittered exponential back-off: conflicting transactions must not retry in step.
+    if attempt + 1 < ATTEMPTS:
+        time.sleep(random.uniform(0, 0.05 * 2**attempt))
+
+
+def _replay(request: BookingRequest, items: dict, operation: str) -> tuple[int, dict] | None:
+    if not request.idempotency:
+        return None
+    item = items.get(links.idempotency_key(request.case.id, request.idempotency))
+    if item is None:
+        return None
+    stored = links.response_from_item(item)
+    if stored.fingerprint != request.fingerprint(operation):
+        raise Rejected("this Idempotency-Key was used for a different request",
+                       code="idempotency_key_reused")
+    return stored.status, stored.body
+
+
+def _office(items: dict, location: str) -> Office | None:
+    item = items.get(office_key(location)) if location not in PLACE_KINDS else None
+    return Office(item["sk"], item["name"], item["address"], int(item["rooms"])) if item else None
+
+
+def _new_appointment(request: BookingRequest, office: Office | None, now: datetime,
+                     rules: BookingRules) -> Appointment:
+    """Checks that need no calendar (place, grid, notice, horizon), then the appointment."""
+    case = request.case
+    minutes = request.minutes or case.meeting_minutes
+    known = request.location in case.locations and (
+        request.location in PLACE_KINDS or office is not None)
+    place = PlaceOption(request.location, place_identity(case.id, request.location),
+                        office.rooms if office else None) if known else None
+    # Working time is left to the transaction: extra hours may open an evening.
+    span = Interval(request.start - timedelta(days=1), request.start + timedelta(days=2))
+    open_diaries = [WorkerDiary(w, extra_hours=(span,)) for w in case.workers]
+    meeting = check_booking(open_diaries, place, NO_LIMITS, request.start, minutes, rules,
+                            now, staff=request.staff)
+    return Appointment(
+        id="a" + secrets.token_hex(8), case_id=case.id, workers=case.workers,
+        start=meeting.start, end=meeting.end, location=request.location, place=place.place,
+        kind=request.kind, minutes=minutes, status="booked", sequence=0, created_at=now,
+        updated_at=now, booked_by=request.booked_by,
+        buckets=tuple(lock_buckets(meeting, rules)), rooms=office is not None)
+
+
+def _notes(kind: str, case: Case, appointment: Appointment, manage_url: str | None):
+    params = {"start": local(appointment.start).isoformat(), "location": appointment.location}
+    if manage_url:
+        params["manage_url"] = manage_url
+    contact = case.contact
+    for channel, recipient in (("sms", contact.phone), ("email", contact.email)):
+        if recipient:
+            yield Notification(kind, channel, recipient, f"{kind}:{appointment.id}",
+                               language=contact.language, params=params, case_id=case.id)
+
+
+def _confirm(plan, request: BookingRequest, appointment: Appointment, now: datetime) -> None:
+    for note in _notes("confirmation", request.case, appointment, request.manage_url):
+        enqueue(plan.tx, note, now)
+
+
+@dataclass(frozen=True)
+class CalendarState:
+    diaries: list[WorkerDiary]
+    places: dict[str, PlaceOption]
+    family: FamilyLoad
+
+
+def _calendar_state(case: Case, weeks: list[str], offices: list[str], rules: BookingRules,
+                    *, with_offices: bool = False, rooms: dict[str, int] | None = None,
+                    ignore: str | None = None) -> CalendarState:
+    """Calendars, rooms and the family's load for ``weeks``: one batch read."""
+    keys = [calendar.cal_key(w, wk) for w in case.workers for wk in weeks]
+    keys += [calendar.rooms_key(o, wk) for o in offices for wk in weeks]
+    keys += [calendar.load_key(case.id, wk) for wk in weeks]
+    keys += [office_key(o) for o in offices] if with_offices else []
+    items = batch_get(keys, consistent=not with_offices)
+    rooms = dict(rooms or {})
+    for o in offices:
+        office = _office(items, o)
+        if office:
+            rooms[o] = office.rooms
+    diaries = [calendar.diary_from_items(
+        w, [items.get(calendar.cal_key(w, wk), {}) for wk in weeks], rules, ignore)
+        for w in case.workers]
+    places = {loc: calendar.place_option(
+        loc, place_identity(case.id, loc), rooms.get(loc),
+        [items.get(calendar.rooms_key(loc, wk), {}) for wk in weeks], rules)
+        for loc in case.locations if loc in PLACE_KINDS or loc in rooms}
+    loads = [items.get(calendar.load_key(case.id, wk), {}) for wk in weeks]
+    return CalendarState(diaries, places, calendar.family_load(case.meetings_per_week, loads,
+                                                                ignore))
+
+
+def _explain(request, appointment, office, now, rules, moving) -> None:
+    """Raise the precise reason a booking transaction was refused (the failure path)."""
+    meeting = Interval(appointment.start, appointment.end)
+    buckets = lock_buckets(meeting, rules) + buffer_buckets(meeting, rules)
+    weeks = list(dict.fromkeys(calendar.week_of(b, rules) for b in buckets))
+    offices = [office.id] if office else []
+    state = _calendar_state(request.case, weeks, offices, rules,
+                            rooms={office.id: office.rooms} if office else None,
+                            ignore=moving.id if moving else None)
+    family = NO_LIMITS if request.staff else state.family
+    check_booking(state.diaries, state.places.get(request.location), family,
+                  appointment.start, appointment.minutes, rules, now, staff=request.staff)
+    # The obstacle went away between the transaction and this read: still a conflict.
+    raise Conflict("this time was just taken", code="slot_taken")

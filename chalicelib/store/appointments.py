@@ -1,0 +1,230 @@
+"""Appointments and the worker agenda in DynamoDB, and the lock changes of a booking.
+
+Item layout (the lock items are in ``calendar.py``):
+
+* appointment ``pk=APPT#<id>`` ``sk=APPT``: case_id, workers, start, end (UTC ISO),
+  location, place, kind, minutes, status (booked|cancelled), sequence, created_at,
+  updated_at, booked_by, buckets (the lock buckets it holds), rooms (holds an office
+  room), ``gsi1pk=CASE#<case>#APPTS``, ``gsi1sk=<start UTC ISO>`` (a case's list).
+* agenda ``pk=AGENDA#<worker>`` ``sk=<start UTC ISO>#<appointment id>``: case_id, start,
+  end, location, kind, status, sequence, updated_at: a worker's list and feed in one Query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from chalicelib.domain.appointment import Appointment
+from chalicelib.domain.booking_rules import (
+    BookingRules,
+    bucket_start,
+    buffer_buckets,
+    iso_week_key,
+    off_hours_buckets,
+)
+from chalicelib.domain.intervals import Interval
+from chalicelib.store.calendar import Plan, cal_key, day_attr, load_key, rooms_key, week_of
+from chalicelib.store.tx import batch_get, client, from_dynamo, table_name, to_dynamo
+
+
+def appointment_key(appointment_id: str) -> tuple[str, str]:
+    return f"APPT#{appointment_id}", "APPT"
+
+
+def agenda_key(worker: str, appointment: Appointment) -> tuple[str, str]:
+    return f"AGENDA#{worker}", f"{_utc(appointment.start)}#{appointment.id}"
+
+
+def _utc(instant: datetime) -> str:
+    return instant.astimezone(UTC).isoformat()
+
+
+def appointment_item(a: Appointment) -> dict:
+    pk, sk = appointment_key(a.id)
+    return {"pk": pk, "sk": sk, "case_id": a.case_id, "workers": list(a.workers),
+            "start": _utc(a.start), "end": _utc(a.end), "location": a.location,
+            "place": a.place, "kind": a.kind, "minutes": a.minutes, "status": a.status,
+            "sequence": a.sequence, "created_at": _utc(a.created_at),
+            "updated_at": _utc(a.updated_at), "booked_by": a.booked_by,
+            "buckets": list(a.buckets), "rooms": a.rooms,
+            "gsi1pk": f"CASE#{a.case_id}#APPTS", "gsi1sk": _utc(a.start)}
+
+
+def appointment_from_item(item: dict) -> Appointment:
+    return Appointment(
+        id=item["pk"].removeprefix("APPT#"), case_id=item["case_id"],
+        workers=tuple(item["workers"]), start=datetime.fromisoformat(item["start"]),
+        end=datetime.fromisoformat(item["end"]), location=item["location"],
+        place=item["place"], kind=item["kind"], minutes=int(item["minutes"]),
+        status=item["status"], sequence=int(item["sequence"]),
+        created_at=datetime.fromisoformat(item["created_at"]),
+        updated_at=datetime.fromisoformat(item["updated_at"]), booked_by=item["booked_by"],
+        buckets=tuple(int(b) for b in item.get("buckets", ())), rooms=bool(item.get("rooms")))
+
+
+def _agenda_item(worker: str, a: Appointment) -> dict:
+    pk, sk = agenda_key(worker, a)
+    return {"pk": pk, "sk": sk, "case_id": a.case_id, "appointment_id": a.id,
+            "start": _utc(a.start), "end": _utc(a.end), "location": a.location,
+            "kind": a.kind, "status": a.status, "sequence": a.sequence,
+            "updated_at": _utc(a.updated_at)}
+
+
+def _load_entry(a: Appointment) -> str:
+    return f"{_utc(a.start)}|{_utc(a.end)}|{a.id}"
+
+
+def add_booking(plan: Plan, new: Appointment, rules: BookingRules, *, rooms: int | None,
+                weekly_limit: int | None, releasing: Appointment | None = None) -> None:
+    """The changes and conditions that book ``new`` (and release ``releasing``, a move).
+
+    Conditions: every lock bucket free and not absent for every worker (or held by the
+    appointment being moved), buffer buckets free or at the same place, off-hours buckets
+    opened, a room free, and for a family booking the weekly count and the day free.
+    """
+    meeting = Interval(new.start, new.end)
+    old = set(releasing.buckets) if releasing else set()
+    old_value = f"{releasing.place}|{releasing.id}" if releasing else None
+    off_hours = set(off_hours_buckets(meeting, rules))
+    for worker in new.workers:
+        held = old if releasing and worker in releasing.workers else set()
+        for bucket in new.buckets:
+            cal = plan.item(cal_key(worker, week_of(bucket, rules)), f"cal:{worker}")
+            lock = {"b": f"b{bucket}"}
+            if bucket in held:
+                cal.require("{b} = {old}", lock, {"old": old_value})
+            else:
+                cal.require("attribute_not_exists({b})", lock)
+            cal.op(f"b{bucket}", "SET", f"{new.place}|{new.id}")
+            cal.require("attribute_not_exists({a}) AND attribute_not_exists({day})",
+                        {"a": f"a{bucket}", "day": day_attr("A", bucket_start(bucket, rules))})
+            if bucket in off_hours:
+                cal.require("attribute_exists({o})", {"o": f"o{bucket}"})
+        for bucket in buffer_buckets(meeting, rules):
+            if bucket not in held:
+                cal = plan.item(cal_key(worker, week_of(bucket, rules)), f"cal:{worker}")
+                cal.require("attribute_not_exists({b}) OR begins_with({b}, {place})",
+                            {"b": f"b{bucket}"}, {"place": f"{new.place}|"})
+    _take_rooms(plan, new, rules, rooms, releasing)
+    _count_load(plan, new, weekly_limit, releasing)
+    if releasing:
+        _release(plan, releasing, rules, keep=new)
+    plan.tx.put(appointment_item(new), "appointment", "attribute_not_exists(pk)")
+    for worker in new.workers:
+        plan.tx.put(_agenda_item(worker, new), f"agenda:{worker}")
+
+
+def _shared_rooms(new: Appointment, old: Appointment | None) -> set[int]:
+    """Room buckets a move keeps (same office, same bucket): neither taken nor released."""
+    if not (old and old.rooms and new.rooms and old.location == new.location):
+        return set()
+    return set(old.buckets) & set(new.buckets)
+
+
+def _take_rooms(plan, new, rules, rooms, releasing) -> None:
+    if rooms is None:
+        return
+    kept = _shared_rooms(new, releasing)
+    for bucket in new.buckets:
+        if bucket in kept:
+            continue
+        item = plan.item(rooms_key(new.location, week_of(bucket, rules)), "rooms")
+        item.require("attribute_not_exists({r}) OR {r} < {rooms}", {"r": f"r{bucket}"},
+                     {"rooms": rooms})
+        item.op(f"r{bucket}", "ADD", 1)
+
+
+def _count_load(plan, new, weekly_limit, releasing) -> None:
+    item = plan.item(load_key(new.case_id, iso_week_key(new.start)), "load")
+    same_week = releasing and iso_week_key(releasing.start) == iso_week_key(new.start)
+    if not same_week:
+        if weekly_limit is not None:
+            item.require("attribute_not_exists({n}) OR {n} < {max}", {"n": "n"},
+                         {"max": weekly_limit})
+        item.op("n", "ADD", 1)
+    day = day_attr("d", new.start)
+    if releasing and day_attr("d", releasing.start) == day:
+        # A move within one day swaps the entry; only when it is the day's one meeting.
+        item.require("size({d}) = {one} AND contains({d}, {old})", {"d": day},
+                     {"one": 1, "old": _load_entry(releasing)})
+        item.op(day, "SET", {_load_entry(new)})
+        return
+    if weekly_limit is not None:
+        item.require("attribute_not_exists({d})", {"d": day})
+    item.op(day, "ADD", {_load_entry(new)})
+
+
+def _release(plan: Plan, old: Appointment, rules: BookingRules,
+             keep: Appointment | None = None) -> None:
+    """Free every lock, room and load entry ``old`` holds, except what ``keep`` retakes."""
+    retaken = set(keep.buckets) if keep else set()
+    for worker in old.workers:
+        again = retaken if keep and worker in keep.workers else set()
+        for bucket in old.buckets:
+            if bucket not in again:
+                plan.item(cal_key(worker, week_of(bucket, rules)), f"cal:{worker}").op(
+                    f"b{bucket}", "REMOVE")
+    if old.rooms:
+        kept = _shared_rooms(keep, old) if keep else set()
+        for bucket in old.buckets:
+            if bucket not in kept:
+                plan.item(rooms_key(old.location, week_of(bucket, rules)), "rooms").op(
+                    f"r{bucket}", "ADD", -1)
+    load = plan.item(load_key(old.case_id, iso_week_key(old.start)), "load:old")
+    if not (keep and iso_week_key(keep.start) == iso_week_key(old.start)):
+        load.op("n", "ADD", -1)
+    if not (keep and day_attr("d", keep.start) == day_attr("d", old.start)):
+        load.op(day_attr("d", old.start), "DELETE", {_load_entry(old)})
+    cancelled = old.sequence + 1
+    apt = plan.item(appointment_key(old.id), "old-appointment")
+    apt.require("{status} = {booked}", {"status": "status"}, {"booked": "booked"})
+    apt.op("status", "SET", "cancelled")
+    apt.op("sequence", "SET", cancelled)
+    apt.op("updated_at", "SET", _utc(keep.updated_at if keep else old.updated_at))
+    for worker in old.workers:
+        agenda = plan.item(agenda_key(worker, old), f"agenda-old:{worker}")
+        agenda.op("status", "SET", "cancelled")
+        agenda.op("sequence", "SET", cancelled)
+
+
+def release(plan: Plan, old: Appointment, rules: BookingRules, now: datetime) -> None:
+    """Cancel ``old``: every lock, room and load entry freed, status cancelled."""
+    _release(plan, replace(old, updated_at=now), rules)
+
+
+def get_appointment(appointment_id: str) -> Appointment | None:
+    item = batch_get([appointment_key(appointment_id)]).get(appointment_key(appointment_id))
+    return appointment_from_item(item) if item else None
+
+
+def _query(**params) -> list[dict]:
+    items, ddb = [], client()
+    while True:
+        response = ddb.query(TableName=table_name(), **params)
+        items.extend(from_dynamo(i) for i in response.get("Items", []))
+        if "LastEvaluatedKey" not in response:
+            return items
+        params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+
+def case_appointments(case_id: str, since: datetime) -> list[Appointment]:
+    """The case's appointments starting at or after ``since``, by start (by_parent GSI)."""
+    items = _query(IndexName="by_parent",
+                   KeyConditionExpression="gsi1pk = :p AND gsi1sk >= :s",
+                   ExpressionAttributeValues={":p": to_dynamo(f"CASE#{case_id}#APPTS"),
+                                              ":s": to_dynamo(_utc(since))})
+    return [appointment_from_item(i) for i in items]
+
+
+def worker_agenda(worker: str, start: datetime, end: datetime) -> list[dict]:
+    """Agenda entries of ``worker`` starting in [start, end), as plain values."""
+    items = _query(KeyConditionExpression="pk = :p AND sk BETWEEN :s AND :e",
+                   ExpressionAttributeValues={":p": to_dynamo(f"AGENDA#{worker}"),
+                                              ":s": to_dynamo(_utc(start)),
+                                              ":e": to_dynamo(_utc(end))})
+    return [{"id": i["appointment_id"], "case": i["case_id"],
+             "start": datetime.fromisoformat(i["start"]),
+             "end": datetime.fromisoformat(i["end"]), "location": i["location"],
+             "kind": i["kind"], "status": i["status"], "sequence": int(i["sequence"]),
+             "updated_at": datetime.fromisoformat(i["updated_at"])} for i in items]
