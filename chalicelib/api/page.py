@@ -305,7 +305,7 @@ def _gone_page(token: str) -> Response:
     phone = bootstrap.wiring().settings.support_phone
     body = render("gone.html", t=words, lang=language, title=words("gone.title"),
                   base=urls.base, names=view.language_names(), urls=urls,
-                  lang_urls=view.language_links(urls, {}), support_phone=phone, team_phone=phone)
+                  lang_urls=view.language_links(urls, {}), support_phone="", team_phone=phone)
     return html_response(body, status=410)
 
 
