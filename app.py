@@ -3,7 +3,7 @@
 from chalice import Chalice
 
 from chalicelib.api import (appointments, auth, booking, directory, escalations, feeds, health,
-                            notifications, oncall, oncall_events, review_jobs, reviews)
+                            notifications, oncall, oncall_events, page, review_jobs, reviews)
 
 app = Chalice(app_name="tapaamo")
 app.register_blueprint(auth.bp)
@@ -18,3 +18,4 @@ app.register_blueprint(escalations.bp)
 app.register_blueprint(oncall_events.bp)
 app.register_blueprint(booking.bp)
 app.register_blueprint(appointments.bp)
+app.register_blueprint(page.bp)

@@ -1,0 +1,66 @@
+"""CSRF tokens for the booking page's forms: HMAC of the link token's hash and a time window.
+
+A form token is valid for the link it was rendered for, in its own window and the next
+one (so a page opened just before a window boundary still works). The server key comes
+from ``TAPAAMO_PAGE_KEY`` (prod: set from a secret) or, in the local stage, a random key
+created on first use under ``TAPAAMO_LOCAL_DIR``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from datetime import datetime
+from pathlib import Path
+
+from chalicelib.config import Settings
+
+WINDOW_SECONDS = 2 * 3600
+
+
+def server_key(settings: Settings) -> bytes:
+    """The page key: from the environment, else (local stage only) a file in the local dir."""
+    configured = os.environ.get("TAPAAMO_PAGE_KEY")
+    if configured:
+        return configured.encode()
+    if not settings.is_local:
+        raise RuntimeError("TAPAAMO_PAGE_KEY must be set outside the local stage")
+    return _local_key(settings.local_dir)
+
+
+def _local_key(local_dir: Path) -> bytes:
+    path = local_dir / "page-key"
+    if not path.exists():
+        local_dir.mkdir(parents=True, exist_ok=True)
+        # Write then rename: two processes starting at once never read half a key.
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(secrets.token_hex(32))
+        tmp.chmod(0o600)
+        tmp.replace(path)
+    return path.read_text().strip().encode()
+
+
+def form_token(key: bytes, link_token: str, now: datetime) -> str:
+    """The token every POST form of this link carries (``csrf`` field)."""
+    return _mac(key, link_token, _window(now))
+
+
+def is_valid(key: bytes, link_token: str, submitted: str | None, now: datetime) -> bool:
+    """Whether ``submitted`` was issued for this link in this or the previous window."""
+    if not submitted:
+        return False
+    window = _window(now)
+    return any(hmac.compare_digest(_mac(key, link_token, w), submitted)
+               for w in (window, window - 1))
+
+
+def _window(now: datetime) -> int:
+    return int(now.timestamp()) // WINDOW_SECONDS
+
+
+def _mac(key: bytes, link_token: str, window: int) -> str:
+    # The link token itself is never an HMAC input, only its hash (as it is stored).
+    link_hash = hashlib.sha256(link_token.encode()).hexdigest()
+    return hmac.new(key, f"{link_hash}:{window}".encode(), hashlib.sha256).hexdigest()

@@ -1,0 +1,78 @@
+"""The booking page's words: message catalogues (fi, sv, en), language choice, Babel dates.
+
+Catalogues are flat JSON files in ``messages/`` (one per language, the same keys in
+each; a test keeps them complete). Date and time patterns live in the catalogues too
+(``format.*``), so a translator fixes "ti 1.12. klo 9.00" in the same place as the words.
+Babel is imported only when a date is formatted (Lambda cold start).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from chalicelib.domain.directory import LANGUAGES
+from chalicelib.domain.workdays import local
+
+MESSAGES_DIR = Path(__file__).parent / "messages"
+DEFAULT_LANGUAGE = "fi"
+
+
+@functools.cache
+def catalogue(language: str) -> dict[str, str]:
+    """The messages of ``language`` (one of ``LANGUAGES``), keyed by dotted names."""
+    if language not in LANGUAGES:
+        raise ValueError(f"no catalogue for {language!r}")
+    return json.loads((MESSAGES_DIR / f"{language}.json").read_text(encoding="utf-8"))
+
+
+def choose_language(asked: str | None, remembered: str | None, contact: str | None) -> str:
+    """The first supported of: ``?lang=``, the remembered cookie, the case's contact language.
+
+    >>> choose_language(None, "sv", "fi"), choose_language("en", "sv", "fi")
+    ('sv', 'en')
+    """
+    for candidate in (asked, remembered, contact):
+        if candidate in LANGUAGES:
+            return candidate
+    return DEFAULT_LANGUAGE
+
+
+@dataclass(frozen=True)
+class Words:
+    """Texts and date formats of one language, handed to the templates as ``t``."""
+
+    language: str
+
+    def __call__(self, key: str, **values) -> str:
+        text = catalogue(self.language)[key]
+        return text.format(**values) if values else text
+
+    def datetime(self, instant: datetime) -> str:
+        """``ti 1.12. klo 9.00`` (fi) — the Helsinki wall-clock time of ``instant``."""
+        return self._babel(local(instant), "format.datetime")
+
+    def time(self, instant: datetime) -> str:
+        return self._babel(local(instant), "format.time")
+
+    def span(self, start: datetime, end: datetime) -> str:
+        """``ti 1.12. klo 9.00–10.30``: a meeting within one day."""
+        return f"{self.datetime(start)}–{self.time(end)}"
+
+    def day(self, day: date) -> str:
+        """``tiistai 1.12.`` — a day heading."""
+        return self._babel(day, "format.day")
+
+    def short_date(self, day: date) -> str:
+        return self._babel(day, "format.short_date")
+
+    def _babel(self, value, key: str) -> str:
+        from babel.dates import format_date, format_datetime
+
+        pattern = self(key)
+        if isinstance(value, datetime):
+            return format_datetime(value, pattern, tzinfo=value.tzinfo, locale=self.language)
+        return format_date(value, pattern, locale=self.language)
