@@ -12,12 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from datetime import UTC, date, datetime, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from unicodedata import category
 
-from icalendar import Calendar, Event, Timezone, vDuration
-
 from chalicelib.domain.workdays import HELSINKI
+
+if TYPE_CHECKING:  # icalendar costs ~40 ms of cold start: imported where a feed is drawn
+    from icalendar import Calendar, Event
 
 PRODID = "-//Tapaamo//Tapaamo calendar feed//FI"
 TZID = "Europe/Helsinki"
@@ -128,6 +129,8 @@ def render_calendar(
     uids = [event.uid for event in events]
     if len(set(uids)) != len(uids):
         raise ValueError("event uids must be unique within a feed")
+    from icalendar import Timezone
+
     calendar = _calendar_header(name, refresh)
     calendar.add_component(Timezone.from_ical(HELSINKI_VTIMEZONE))
     head = calendar.to_ical().removesuffix(_CALENDAR_END)
@@ -148,6 +151,8 @@ def _vevent_bytes(event: FeedEvent) -> bytes:
 
 
 def _calendar_header(name: str, refresh: timedelta) -> Calendar:
+    from icalendar import Calendar, vDuration
+
     calendar = Calendar()
     calendar.add("VERSION", "2.0")
     calendar.add("PRODID", PRODID)
@@ -163,6 +168,8 @@ def _calendar_header(name: str, refresh: timedelta) -> Calendar:
 
 
 def _vevent(event: FeedEvent) -> Event:
+    from icalendar import Event
+
     vevent = Event()
     vevent.add("UID", event.uid)
     vevent.add("DTSTAMP", _utc(event.last_modified))

@@ -50,7 +50,7 @@ def agenda_pk(worker_id: str) -> str:
 def entry_from_item(item: dict) -> AgendaEntry:
     """An agenda entry or appointment item as a domain value."""
     return AgendaEntry(
-        id=item.get("appointment_id") or item.get("id") or item["sk"].rpartition("#")[2],
+        id=item.get("appointment_id") or item.get("id") or _id_from_key(item),
         case_id=item["case_id"],
         start=_instant(item["start"]),
         end=_instant(item["end"]),
@@ -109,6 +109,14 @@ class DynamoAgenda:
             ExpressionAttributeValues={":parent": to_dynamo(f"CASE#{case_id}#APPTS")},
         )
         return tuple(entry_from_item(i) for i in items)
+
+
+def _id_from_key(item: dict) -> str:
+    # An appointment item (pk=APPT#<id>, sk=APPT) names itself in its pk; an agenda
+    # entry (sk=<start>#<id>) in its sk.
+    if item["pk"].startswith("APPT#"):
+        return item["pk"].removeprefix("APPT#")
+    return item["sk"].rpartition("#")[2]
 
 
 def _utc_key(instant: datetime) -> str:

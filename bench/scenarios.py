@@ -1,0 +1,166 @@
+"""The benchmarked requests: one table row per endpoint, through ``chalice.test.Client``.
+
+The caller points the environment at an engine (moto or DynamoDB Local) with an empty
+table; everything here is built through the public API, at a pinned clock.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from bench.measure import Figures, measure
+
+FEED_APPOINTMENTS = 500
+
+
+def run_endpoints(runs: int) -> dict[str, Figures]:
+    """Measure every endpoint ``runs`` times (book/move/cancel as ``runs`` cycles)."""
+    import time_machine
+    from chalice.test import Client
+
+    from app import app
+    from chalicelib.auth import mint_local_token
+    from tests.support.booking import NOW
+
+    with time_machine.travel(NOW, tick=False), Client(app, stage_name="local") as client:
+        coord = {"Authorization": "Bearer " + mint_local_token(
+            Path(os.environ["TAPAAMO_LOCAL_DIR"]), "coordinator", None, datetime.now(UTC)),
+            "Content-Type": "application/json"}
+        return _Bench(client, coord, runs).run()
+
+
+class _Bench:
+    def __init__(self, client, coord: dict, runs: int):
+        from tests.support.booking import make_family
+
+        self.client, self.coord, self.runs = client, coord, runs
+        self.family = make_family(client, coord)
+        self.figures: dict[str, Figures] = {}
+
+    def request(self, method: str, path: str, headers=None, body=None) -> tuple[int, object]:
+        from tests.support.api import call
+
+        return call(self.client, method, path, headers or {}, body)
+
+    def timed(self, name: str, method: str, path: str, headers=None, body=None):
+        figures = self.figures.setdefault(name, Figures(name))
+        answer = {}
+
+        def send() -> int:
+            answer["status"], answer["body"] = self.request(method, path, headers, body)
+            return answer["status"]
+
+        measure(figures, send)
+        return answer["body"]
+
+    def run(self) -> dict[str, Figures]:
+        self.booking_cycle()
+        self.reads()
+        self.feeds()
+        self.on_call()
+        self.sweep()
+        return self.figures
+
+    def booking_cycle(self) -> None:
+        from tests.support.booking import TUESDAY, at
+
+        base, json_header = self.family.base, {"Content-Type": "application/json"}
+        for _ in range(self.runs):
+            self.timed("GET slots (14 days)", "GET", f"{base}/slots?from={TUESDAY}&days=14")
+            made = self.timed("POST booking", "POST", f"{base}/appointments", json_header,
+                              {"start": at(TUESDAY, 10), "location": self.family.office})
+            # A move answers with the new appointment; cancelling it frees the day again.
+            moved = self.timed("POST move", "POST", f"{base}/appointments/{made['id']}/move",
+                               json_header, {"start": at(TUESDAY, 13), "location": "home"})
+            self.timed("POST cancel", "POST", f"{base}/appointments/{moved['id']}/cancel")
+
+    def reads(self) -> None:
+        for _ in range(self.runs):
+            self.timed("GET case", "GET", f"/cases/{self.family.case}", self.coord)
+
+    def feeds(self) -> None:
+        from tests.support.booking import TUESDAY, at
+
+        worker = self.family.workers[0]
+        url = self.request("POST", f"/workers/{worker}/feed-tokens", self.coord)[1]["url"]
+        _write_agenda(worker, FEED_APPOINTMENTS)
+        self.request("POST", f"{self.family.base}/appointments",
+                     {"Content-Type": "application/json"},
+                     {"start": at(TUESDAY + timedelta(days=1), 10), "location": "home"})
+        feed = "/feeds/" + url.rsplit("/feeds/", 1)[1]
+        for _ in range(self.runs):
+            self.timed(f"GET worker feed ({FEED_APPOINTMENTS})", "GET", feed)
+            self.timed("GET family feed", "GET", f"{self.family.base}/calendar.ics")
+
+    def on_call(self) -> None:
+        from tests.support.api import make_worker
+
+        workers = [make_worker(self.client, self.coord) for _ in range(2)]
+        for level in ("primary", "secondary"):
+            self.request("POST", "/oncall/rotations", self.coord,
+                         {"id": f"bench-{level}", "level": level, "workers": workers,
+                          "start": "2026-11-02T08:00:00+02:00", "shift_hours": 24})
+        for _ in range(self.runs):
+            self.timed("GET /oncall/now", "GET", "/oncall/now", self.coord)
+
+    def sweep(self) -> None:
+        event = self.client.events.generate_cw_event(
+            source="aws.events", detail_type="Scheduled Event", detail={}, resources=[])
+        figures = self.figures.setdefault("notifications sweep", Figures("notifications sweep"))
+        for _ in range(self.runs):
+            measure(figures, lambda: 200 if self.client.lambda_.invoke(
+                "sweep_notifications", event).payload is not None else 500)
+
+
+def _write_agenda(worker: str, count: int) -> None:
+    """Agenda rows as booking writes them, straight into the table (25 per batch)."""
+    from chalicelib.store.tx import client, table_name
+    from tests.support.booking import NOW
+
+    for first in range(0, count, 25):
+        items = []
+        for i in range(first, min(first + 25, count)):
+            start = NOW + timedelta(hours=7 * i + 1)
+            fields = {"pk": f"AGENDA#{worker}", "sk": f"{start.isoformat()}#bench{i}",
+                      "appointment_id": f"bench{i}", "case_id": f"k{i % 9:08x}",
+                      "start": start.isoformat(),
+                      "end": (start + timedelta(minutes=90)).isoformat(),
+                      "location": "home", "kind": "meeting", "status": "booked",
+                      "created_at": NOW.isoformat(), "updated_at": NOW.isoformat()}
+            items.append({"PutRequest": {"Item": {k: {"S": v} for k, v in fields.items()}
+                                         | {"sequence": {"N": "0"}}}})
+        client().batch_write_item(RequestItems={table_name(): items})
+
+
+def time_free_slots(runs: int) -> dict:
+    """The pure availability calculation for a busy pair over 14 days (no I/O)."""
+    from chalicelib.domain.availability import free_slots
+    from chalicelib.domain.booking_rules import BookingRules
+    from chalicelib.domain.diary import Busy, FamilyLoad, PlaceOption, WorkerDiary
+    from chalicelib.domain.intervals import Interval
+    from chalicelib.domain.workdays import at_local
+    from tests.support.booking import NOW, TUESDAY
+
+    def span(day: date, start: float, end: float) -> Interval:
+        return Interval(at_local(day, int(start), int(start % 1 * 60)),
+                        at_local(day, int(end), int(end % 1 * 60)))
+
+    def diary(name: str, shift: int) -> WorkerDiary:
+        return WorkerDiary(name, busy=tuple(
+            Busy(span(TUESDAY + timedelta(days=n % 14), 8 + (n * 3 + shift) % 10,
+                      9.5 + (n * 3 + shift) % 10), f"home:c{n % 5}") for n in range(30)))
+
+    pair = (diary("anna", 0), diary("ben", 1))
+    places = [PlaceOption("home", "home:c1"),
+              PlaceOption("kallio", "office:kallio", rooms=2, booked=(span(TUESDAY, 9, 11),)),
+              PlaceOption("school", "school:c1")]
+    millis, found = [], []
+    for _ in range(runs):
+        started = time.perf_counter()
+        found = free_slots(pair, places, FamilyLoad(3), 90, BookingRules(), TUESDAY, 14, NOW)
+        millis.append((time.perf_counter() - started) * 1000)
+    figures = Figures("free_slots (14 days, busy pair)", status={200}, trips=[0], millis=millis)
+    return {**figures.as_json(), "slots": len(found)}

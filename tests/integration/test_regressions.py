@@ -1,0 +1,22 @@
+"""Regression tests for defects that bench/ and the fuzzer found, one per defect."""
+
+from __future__ import annotations
+
+import time_machine
+
+from tests.support.booking import NOW, TUESDAY, at, book, make_family
+
+
+def test_a_family_feed_with_two_booked_appointments_is_not_a_500(client, token):
+    # Appointment items (pk=APPT#<id>, sk=APPT) were read as id "APPT": every event of
+    # the family feed had the same UID and rendering refused them.
+    with time_machine.travel(NOW, tick=False):
+        family = make_family(client, token("coordinator"))
+        first = book(client, family, at(TUESDAY, 10))[1]
+        second = book(client, family, at(TUESDAY.replace(day=3), 10))[1]
+        feed = client.http.get(f"{family.base}/calendar.ics")
+        single = client.http.get(f"{family.base}/appointments/{second['id']}.ics")
+    assert feed.status_code == 200
+    assert f"appt-{first['id']}@tapaamo".encode() in feed.body
+    assert f"appt-{second['id']}@tapaamo".encode() in feed.body
+    assert single.status_code == 200 and f"appt-{second['id']}".encode() in single.body
