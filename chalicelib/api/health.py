@@ -1,4 +1,4 @@
-"""Liveness: ``GET /health`` answers 200 without touching DynamoDB."""
+"""Liveness (`GET /health`, no DynamoDB) and the OpenAPI document (`GET /openapi.json`)."""
 
 from chalice import Blueprint
 
@@ -10,3 +10,10 @@ bp = Blueprint(__name__)
 @endpoint(bp, "/health")
 def health():
     return json_response({"status": "ok"})
+
+
+@endpoint(bp, "/openapi.json")
+def openapi():
+    from chalicelib.web.openapi import document  # built on the first request only
+
+    return json_response(document())

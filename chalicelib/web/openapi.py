@@ -1,0 +1,274 @@
+"""The OpenAPI 3.1 document of the whole HTTP API (DESIGN.md §4), built from a compact table.
+
+Request bodies validated with pydantic take their JSON Schema from the models, so the
+document cannot drift from them; the rest are small hand-written schemas. It is built on
+the first ``GET /openapi.json``, never at import (pydantic is heavy for a cold start).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from chalicelib.domain.appointment import KINDS
+from chalicelib.domain.directory import SERVICES
+
+STR, INT, NUM, BOOL = {"type": "string"}, {"type": "integer"}, {"type": "number"}, {"type": "boolean"}
+INSTANT = {"type": "string", "format": "date-time"}
+DAY = {"type": "string", "format": "date"}
+ANY = {}
+
+
+def obj(required: dict | None = None, optional: dict | None = None, closed=False) -> dict:
+    """An object schema: ``required`` fields must be there, ``optional`` may be."""
+    schema = {"type": "object", "properties": {**(required or {}), **(optional or {})}}
+    if required:
+        schema["required"] = sorted(required)
+    if closed:
+        schema["additionalProperties"] = False
+    return schema
+
+
+def nullable(schema: dict) -> dict:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def listing(key: str, item: dict) -> dict:
+    return obj({key: {"type": "array", "items": item}})
+
+
+REF = "#/components/schemas/{model}"
+APPOINTMENT = obj({"id": STR, "start": INSTANT, "end": INSTANT, "location": STR,
+                   "status": STR}, {"case": STR, "kind": STR, "minutes": INT})
+HOLDER = nullable(obj({"worker": STR, "phone": nullable(STR)}))
+NOTIFICATION = obj({"id": STR, "kind": STR, "channel": STR, "status": STR},
+                   {"recipient": nullable(STR), "created_at": nullable(INSTANT),
+                    "sent_at": nullable(INSTANT)})
+REVIEW = obj({"id": STR, "kind": STR, "due": DAY, "status": STR},
+             {"earliest": DAY, "completed_on": DAY})
+ESCALATION_STATE = obj({"id": STR, "status": STR}, {"acknowledged_by": nullable(STR),
+                                                     "outcome": nullable(STR)})
+SPAN = obj({"start": INSTANT, "end": INSTANT}, {"reason": STR})
+BOOKING = obj({"start": INSTANT, "location": {"type": "string", "minLength": 1,
+                                              "maxLength": 40}})
+CASE_FIELDS = {"service": {"enum": list(SERVICES)}, "workers": {"type": "array", "items": STR},
+               "start_date": DAY, "meeting_minutes": INT, "meetings_per_week": INT,
+               "locations": {"type": "array", "items": STR}, "contact": obj(),
+               "reminders": {"type": "array", "items": NUM}}
+CASE = obj({"id": STR, **CASE_FIELDS}, {"social_worker": nullable(STR),
+                                        "created_at": INSTANT, "updated_at": INSTANT})
+FORM = {"application/x-www-form-urlencoded": {"schema": obj(
+    {"csrf": STR}, {"start": STR, "location": STR, "week": STR})}}
+
+# (method, path, summary, who, request body (schema, a pydantic model name or None),
+#  (status, kind, schema)). who: "staff" (bearer), "link" (the token in the path is the
+#  credential), "public", "signed" (HMAC of the body). kind: json, html, ics, css, none.
+OPERATIONS = [
+    ("GET", "/health", "Liveness", "public", None, (200, "json", obj({"status": STR}))),
+    ("GET", "/openapi.json", "This document", "public", None, (200, "json", obj())),
+    ("GET", "/offices", "List offices", "staff", None,
+     (200, "json", listing("offices", obj({"id": STR, "name": STR, "rooms": INT})))),
+    ("PUT", "/offices/{office_id}", "Create or replace an office", "staff", "OfficeIn",
+     (200, "json", obj({"id": STR, "name": STR, "address": STR, "rooms": INT}))),
+    ("PUT", "/workers/{worker_id}", "Create or replace a worker", "staff", "WorkerIn",
+     (200, "json", obj({"id": STR, "name": STR, "roles": {"type": "array"}}))),
+    ("GET", "/workers/{worker_id}", "A worker", "staff", None,
+     (200, "json", obj({"id": STR, "name": STR, "roles": {"type": "array"}}))),
+    ("POST", "/workers/{worker_id}/absences", "Mark an absence", "staff", SPAN,
+     (201, "json", obj({"id": STR}))),
+    ("POST", "/workers/{worker_id}/extra-hours", "Open extra hours", "staff", SPAN,
+     (201, "json", obj({"id": STR}))),
+    ("GET", "/workers/{worker_id}/appointments", "A worker's appointments", "staff", None,
+     (200, "json", listing("appointments", obj()))),
+    ("POST", "/workers/{worker_id}/feed-tokens", "A new calendar feed URL", "staff", None,
+     (201, "json", obj({"url": STR}))),
+    ("POST", "/cases", "Open a case", "staff", "CaseIn", (201, "json", CASE)),
+    ("GET", "/cases/{case_id}", "A case (audited)", "staff", None, (200, "json", CASE)),
+    ("PATCH", "/cases/{case_id}", "Change a case (partial)", "staff",
+     obj(optional={**CASE_FIELDS, "social_worker": nullable(STR)}), (200, "json", CASE)),
+    ("GET", "/cases/{case_id}/audit", "Who read or changed the case", "staff", None,
+     (200, "json", listing("entries", obj({"at": INSTANT, "actor": STR, "action": STR})))),
+    ("POST", "/cases/{case_id}/booking-links", "Issue a booking link", "staff",
+     obj(optional={"valid_days": INT}), (201, "json", obj({"url": STR, "expires_at": INSTANT}))),
+    ("DELETE", "/cases/{case_id}/booking-links", "Revoke every link", "staff", None,
+     (204, "none", None)),
+    ("GET", "/cases/{case_id}/reviews", "Plan and review deadlines", "staff", None,
+     (200, "json", listing("reviews", REVIEW))),
+    ("POST", "/cases/{case_id}/reviews/{review_id}/complete", "Complete a review", "staff",
+     obj(optional={"date": DAY}), (200, "json", REVIEW)),
+    ("GET", "/review-rules/{service}", "Review rules of a service", "staff", None,
+     (200, "json", obj({"service": STR}))),
+    ("PUT", "/review-rules/{service}", "Replace the review rules", "staff",
+     obj({"rules": {"type": "array", "items": obj()}}), (200, "json", obj({"service": STR}))),
+    ("POST", "/appointments", "Book as staff", "staff",
+     obj({"case": STR, "start": INSTANT, "location": STR},
+         {"minutes": INT, "kind": {"enum": list(KINDS)}}), (201, "json", APPOINTMENT)),
+    ("POST", "/appointments/{appointment_id}/cancel", "Cancel as staff", "staff", None,
+     (200, "json", APPOINTMENT)),
+    ("GET", "/notifications", "A case's or escalation's messages", "staff", None,
+     (200, "json", listing("notifications", NOTIFICATION))),
+    ("POST", "/oncall/rotations", "Add or replace a rotation", "staff",
+     obj({"id": STR, "level": {"enum": ["primary", "secondary"]},
+          "workers": {"type": "array", "items": STR}, "start": INSTANT, "shift_hours": INT}),
+     (201, "json", obj({"id": STR, "level": STR}))),
+    ("POST", "/oncall/overrides", "Cover a span", "staff",
+     obj({"worker": STR, "level": {"enum": ["primary", "secondary"]}, "start": INSTANT,
+          "end": INSTANT}), (201, "json", obj({"worker": STR, "level": STR}))),
+    ("PUT", "/oncall/policy", "The escalation policy", "staff",
+     obj({"steps": {"type": "array", "items": obj({"notify": STR, "wait_seconds": INT})}},
+         {"repeat": INT}), (200, "json", obj({"steps": {"type": "array"}}))),
+    ("GET", "/oncall/now", "Who is on call", "staff", None,
+     (200, "json", obj({"primary": HOLDER, "secondary": HOLDER}))),
+    ("GET", "/oncall/gaps", "Spans with nobody on call", "staff", None,
+     (200, "json", listing("gaps", obj({"level": STR, "start": INSTANT, "end": INSTANT})))),
+    ("POST", "/escalations", "Ask the on-call worker for help", "staff", "EscalationIn",
+     (201, "json", obj({"id": STR, "status": STR}))),
+    ("GET", "/escalations/{escalation_id}", "An escalation and its messages", "staff", None,
+     (200, "json", obj({"id": STR, "status": STR, "notifications": {"type": "array"}}))),
+    ("POST", "/escalations/{escalation_id}/ack", "Acknowledge", "staff", None,
+     (200, "json", ESCALATION_STATE)),
+    ("POST", "/escalations/{escalation_id}/resolve", "Resolve", "staff",
+     obj(optional={"outcome": STR}), (200, "json", ESCALATION_STATE)),
+    ("GET", "/ack/{token}", "The one-time acknowledgement page", "link", None,
+     (200, "html", None)),
+    ("POST", "/ack/{token}", "Acknowledge by the one-time link", "link", None,
+     (200, "html", None)),
+    ("POST", "/hooks/missed-call", "The phone system's missed call", "signed", "MissedCallIn",
+     (201, "json", obj({"id": STR, "status": STR}))),
+    ("GET", "/feeds/{token}", "A worker's calendar feed ({token} ends in .ics)", "link", None,
+     (200, "ics", None)),
+    ("GET", "/book/{token}", "The family's booking page", "link", None, (200, "html", None)),
+    ("GET", "/book/{token}/slots", "Free slots", "link", None,
+     (200, "json", listing("slots", obj({"start": INSTANT, "end": INSTANT,
+                                         "locations": {"type": "array", "items": STR}})))),
+    ("POST", "/book/{token}/appointments", "Book", "link", BOOKING,
+     (201, "json", APPOINTMENT)),
+    ("GET", "/book/{token}/appointments", "The family's appointments", "link", None,
+     (200, "json", listing("appointments", APPOINTMENT))),
+    ("GET", "/book/{token}/appointments/{appointment_id}",
+     "One appointment as a calendar file ({appointment_id} ends in .ics)", "link", None,
+     (200, "ics", None)),
+    ("POST", "/book/{token}/appointments/{appointment_id}/cancel", "Cancel", "link", None,
+     (200, "json", APPOINTMENT)),
+    ("POST", "/book/{token}/appointments/{appointment_id}/move", "Move", "link", BOOKING,
+     (200, "json", APPOINTMENT)),
+    ("GET", "/book/{token}/calendar.ics", "The family's calendar", "link", None,
+     (200, "ics", None)),
+    ("POST", "/book/{token}/help", "We need help now", "link", "HelpIn",
+     (201, "json", obj({"escalation_id": STR}))),
+    ("GET", "/book/{token}/page/confirm", "Confirm a time (page)", "link", None,
+     (200, "html", None)),
+    ("POST", "/book/{token}/page/book", "Book (form)", "link", FORM, (303, "none", None)),
+    ("POST", "/book/{token}/page/move/{appointment_id}", "Move (form)", "link", FORM,
+     (303, "none", None)),
+    ("GET", "/book/{token}/page/booked/{appointment_id}", "Booked (page)", "link", None,
+     (200, "html", None)),
+    ("GET", "/book/{token}/page/cancel/{appointment_id}", "Cancel? (page)", "link", None,
+     (200, "html", None)),
+    ("POST", "/book/{token}/page/cancel/{appointment_id}", "Cancel (form)", "link", FORM,
+     (303, "none", None)),
+    ("GET", "/static/{name}", "The page's stylesheet", "public", None, (200, "css", None)),
+]
+QUERIES = {
+    "/book/{token}/slots": {"from": DAY, "days": {"type": "integer", "minimum": 1, "maximum": 28}},
+    "/workers/{worker_id}/appointments": {"from": DAY, "to": DAY},
+    "/notifications": {"case": STR, "escalation": STR},
+    "/oncall/now": {"at": INSTANT},
+    "/oncall/gaps": {"from": INSTANT, "to": INSTANT},
+    "/book/{token}": {"week": DAY, "place": STR, "lang": {"enum": ["fi", "sv", "en"]}},
+    "/book/{token}/page/confirm": {"start": INSTANT, "place": STR, "move": STR, "week": DAY},
+}
+REQUIRED_QUERIES = {("/oncall/gaps", "from"), ("/oncall/gaps", "to")}
+MEDIA = {"json": "application/json", "html": "text/html", "ics": "text/calendar",
+         "css": "text/css"}
+MODELS = ("OfficeIn", "WorkerIn", "CaseIn", "EscalationIn", "HelpIn", "MissedCallIn")
+# Refusals come in the contract's shape; the gateway's own (a missing bearer header, a
+# content type no route takes) in Chalice's.
+ERROR = obj({"error": obj({"code": {"type": "string", "pattern": "^[a-z0-9_]+$"},
+                           "message": STR}, {"field": STR})})
+GATEWAY_ERROR = {"anyOf": [obj({"message": STR}), obj({"Code": STR, "Message": STR})]}
+
+
+@lru_cache(maxsize=1)
+def document() -> dict:
+    """The OpenAPI document (built once per container)."""
+    paths: dict = {}
+    for method, path, summary, who, body, success in OPERATIONS:
+        paths.setdefault(path, {})[method.lower()] = _operation(method, path, summary, who,
+                                                                body, success)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Tapaamo", "version": "1",
+                 "description": "Scheduling and reminders for child-welfare family work."},
+        "paths": paths,
+        "components": {
+            "schemas": {"Error": ERROR, "GatewayError": GATEWAY_ERROR, **_model_schemas()},
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
+                                           "bearerFormat": "JWT"}},
+        },
+    }
+
+
+def _operation(method, path, summary, who, body, success) -> dict:
+    status, kind, schema = success
+    operation = {"summary": summary, "operationId": f"{method.lower()} {path}",
+                 "parameters": _parameters(path),
+                 "responses": {str(status): _content(kind, schema), **_refusals(kind, who)}}
+    if who == "staff":
+        operation["security"] = [{"bearer": []}]
+    if body is not None:
+        operation["requestBody"] = _body(body)
+    return operation
+
+
+def _parameters(path: str) -> list[dict]:
+    names = [part[1:-1] for part in path.split("/") if part.startswith("{")]
+    found = [{"name": n, "in": "path", "required": True,
+              "schema": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,120}$"}}
+             for n in names]
+    for name, schema in QUERIES.get(path, {}).items():
+        found.append({"name": name, "in": "query", "schema": schema,
+                      "required": (path, name) in REQUIRED_QUERIES})
+    if path == "/hooks/missed-call":
+        found.append({"name": "X-Tapaamo-Signature", "in": "header", "required": True,
+                      "schema": STR, "description": "sha256=<hex HMAC-SHA256 of the body>"})
+    return found
+
+
+def _content(kind: str, schema: dict | None) -> dict:
+    if kind == "none":
+        return {"description": "no body"}
+    media = MEDIA[kind]
+    return {"description": "OK", "content": {media: {"schema": schema or STR}}}
+
+
+def _refusals(kind: str, who: str) -> dict:
+    if kind in ("json", "ics", "none", "css"):
+        error = {"anyOf": [{"$ref": REF.format(model="Error")},
+                           {"$ref": REF.format(model="GatewayError")}]}
+        refusal = {"description": "refused", "content": {"application/json": {"schema": error}}}
+    else:  # HTML routes answer HTML pages, also when they refuse
+        refusal = {"description": "refused", "content": {"text/html": {"schema": STR}}}
+    answers = {"4XX": refusal, "503": {"description": "busy: retry after Retry-After",
+                                       **refusal}}
+    if kind == "ics":
+        answers["304"] = {"description": "not modified (If-None-Match)"}
+    return answers
+
+
+def _body(body) -> dict:
+    if isinstance(body, str):
+        return {"required": True, "content": {"application/json": {
+            "schema": {"$ref": REF.format(model=body)}}}}
+    if "application/x-www-form-urlencoded" in body:
+        return {"required": True, "content": body}
+    return {"required": True, "content": {"application/json": {"schema": body}}}
+
+
+def _model_schemas() -> dict:
+    from pydantic.json_schema import models_json_schema
+
+    from chalicelib.api import oncall_schemas, schemas
+
+    models = [getattr(schemas, n, None) or getattr(oncall_schemas, n) for n in MODELS]
+    _, top = models_json_schema([(m, "validation") for m in models], ref_template=REF)
+    return top.get("$defs", {})
