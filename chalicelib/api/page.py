@@ -69,7 +69,9 @@ def page(path: str, methods=("GET",)):
 
 @bp.route("/static/{name}")
 def static(name):
-    return stylesheet_response(name) or Response("", status_code=404)
+    # Not an empty body labelled JSON (Chalice's default type): plain text that says so.
+    return stylesheet_response(name) or Response(
+        "not found", status_code=404, headers={"Content-Type": "text/plain; charset=utf-8"})
 
 
 @page("/book/{token}")

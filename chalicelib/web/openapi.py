@@ -157,15 +157,15 @@ OPERATIONS = [
      (201, "json", obj({"escalation_id": STR}))),
     ("GET", "/book/{token}/page/confirm", "Confirm a time (page)", "link", None,
      (200, "html", None)),
-    ("POST", "/book/{token}/page/book", "Book (form)", "link", FORM, (303, "none", None)),
+    ("POST", "/book/{token}/page/book", "Book (form)", "link", FORM, (303, "redirect", None)),
     ("POST", "/book/{token}/page/move/{appointment_id}", "Move (form)", "link", FORM,
-     (303, "none", None)),
+     (303, "redirect", None)),
     ("GET", "/book/{token}/page/booked/{appointment_id}", "Booked (page)", "link", None,
      (200, "html", None)),
     ("GET", "/book/{token}/page/cancel/{appointment_id}", "Cancel? (page)", "link", None,
      (200, "html", None)),
     ("POST", "/book/{token}/page/cancel/{appointment_id}", "Cancel (form)", "link", FORM,
-     (303, "none", None)),
+     (303, "redirect", None)),
     ("GET", "/static/{name}", "The page's stylesheet", "public", None, (200, "css", None)),
 ]
 QUERIES = {
@@ -235,19 +235,23 @@ def _parameters(path: str) -> list[dict]:
 
 
 def _content(kind: str, schema: dict | None) -> dict:
-    if kind == "none":
+    if kind in ("none", "redirect"):
         return {"description": "no body"}
     media = MEDIA[kind]
     return {"description": "OK", "content": {media: {"schema": schema or STR}}}
 
 
 def _refusals(kind: str, who: str) -> dict:
-    if kind in ("json", "ics", "none", "css"):
+    if kind == "css":  # a stylesheet that is not there
+        refusal = {"description": "refused", "content": {"text/plain": {"schema": STR}}}
+    elif kind in ("json", "ics", "none"):
         error = {"anyOf": [{"$ref": REF.format(model="Error")},
                            {"$ref": REF.format(model="GatewayError")}]}
         refusal = {"description": "refused", "content": {"application/json": {"schema": error}}}
-    else:  # HTML routes answer HTML pages, also when they refuse
-        refusal = {"description": "refused", "content": {"text/html": {"schema": STR}}}
+    else:  # HTML routes refuse with pages; the gateway (e.g. 415) in its own JSON
+        refusal = {"description": "refused", "content": {
+            "text/html": {"schema": STR},
+            "application/json": {"schema": {"$ref": REF.format(model="GatewayError")}}}}
     answers = {"4XX": refusal, "503": {"description": "busy: retry after Retry-After",
                                        **refusal}}
     if kind == "ics":

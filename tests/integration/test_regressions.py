@@ -20,3 +20,11 @@ def test_a_family_feed_with_two_booked_appointments_is_not_a_500(client, token):
     assert f"appt-{first['id']}@tapaamo".encode() in feed.body
     assert f"appt-{second['id']}@tapaamo".encode() in feed.body
     assert single.status_code == 200 and f"appt-{second['id']}".encode() in single.body
+
+
+def test_an_unknown_stylesheet_is_a_plain_text_404_not_an_empty_json_body(client):
+    # Found by schemathesis: 404 with an empty body labelled application/json.
+    response = client.http.get("/static/%C2%84")
+    assert response.status_code == 404
+    assert response.headers["Content-Type"].startswith("text/plain")
+    assert response.body == b"not found"
