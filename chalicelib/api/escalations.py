@@ -15,6 +15,7 @@ from chalicelib.api.auth import staff
 from chalicelib.api.http import actor_of, endpoint, json_object, json_response, parse
 from chalicelib.domain.errors import DomainError, NotFound, Unauthorized
 from chalicelib.services.escalations import HelpRequest
+from chalicelib.web.render import SECURITY_HEADERS
 
 bp = Blueprint(__name__)
 log = logging.getLogger("tapaamo.api.escalations")
@@ -135,7 +136,7 @@ def _page(title: str, text: str, status: int = 200, form: str = "") -> Response:
     return Response(PAGE.format(title=html.escape(title), text=html.escape(text), form=form),
                     status_code=status,
                     headers={"Content-Type": "text/html; charset=utf-8",
-                             "Cache-Control": "no-store"})
+                             "Cache-Control": "no-store", **SECURITY_HEADERS})
 
 
 def _ack_page(action):

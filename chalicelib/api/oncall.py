@@ -9,6 +9,7 @@ from chalice import Blueprint
 from chalicelib import bootstrap
 from chalicelib.api.auth import staff
 from chalicelib.api.http import actor_of, endpoint, json_object, json_response, query_param
+from chalicelib.domain.access import require_coordinator
 from chalicelib.domain.errors import Invalid
 from chalicelib.domain.escalation import policy_from_dict, policy_to_dict
 from chalicelib.domain.oncall import override_from_dict, rotation_from_dict, utc
@@ -36,6 +37,7 @@ def _holder_json(holder: use.OnCall | None):
 def post_rotation():
     request = bp.current_request
     actor = actor_of(request)
+    require_coordinator(actor)  # the role before the body
     rotation = rotation_from_dict(json_object(request))
     wiring = bootstrap.wiring()
     saved = use.put_rotation(wiring.rota, wiring.directory, actor, rotation)
@@ -47,6 +49,7 @@ def post_rotation():
 def post_override():
     request = bp.current_request
     actor = actor_of(request)
+    require_coordinator(actor)  # the role before the body
     override = override_from_dict(json_object(request))
     wiring = bootstrap.wiring()
     saved = use.put_override(wiring.rota, wiring.directory, actor, override, bootstrap.now())
@@ -58,6 +61,7 @@ def post_override():
 def put_policy():
     request = bp.current_request
     actor = actor_of(request)
+    require_coordinator(actor)  # the role before the body
     policy = policy_from_dict(json_object(request))
     wiring = bootstrap.wiring()
     return json_response(policy_to_dict(use.put_policy(wiring.rota, wiring.directory, actor,

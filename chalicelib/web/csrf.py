@@ -52,7 +52,9 @@ def is_valid(key: bytes, link_token: str, submitted: str | None, now: datetime) 
     if not submitted:
         return False
     window = _window(now)
-    return any(hmac.compare_digest(_mac(key, link_token, w), submitted)
+    # Bytes: compare_digest raises TypeError on a str with non-ASCII characters.
+    given = submitted.encode("utf-8", "surrogatepass")
+    return any(hmac.compare_digest(_mac(key, link_token, w).encode(), given)
                for w in (window, window - 1))
 
 

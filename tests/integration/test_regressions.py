@@ -28,3 +28,19 @@ def test_an_unknown_stylesheet_is_a_plain_text_404_not_an_empty_json_body(client
     assert response.status_code == 404
     assert response.headers["Content-Type"].startswith("text/plain")
     assert response.body == b"not found"
+
+
+def test_a_form_post_with_a_non_ascii_csrf_token_is_a_403_page_not_a_500(client, token):
+    # Found by schemathesis: hmac.compare_digest raised TypeError on a non-ASCII str.
+    with time_machine.travel(NOW, tick=False):
+        family = make_family(client, token("coordinator"))
+        response = client.http.post(f"{family.base}/page/book",
+                                    headers={"Content-Type": "application/x-www-form-urlencoded"},
+                                    body="csrf=%C3%95%F1%BF%BD%8D&start=x&location=home")
+    assert response.status_code == 403
+
+
+def test_the_acknowledgement_page_carries_the_security_headers(client):
+    response = client.http.get("/ack/not-a-real-token")
+    assert response.status_code == 404
+    assert "default-src" in response.headers["Content-Security-Policy"]
