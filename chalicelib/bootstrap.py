@@ -6,6 +6,7 @@ only when the settings change (tests switch tables and endpoints between cases).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -23,6 +24,20 @@ from chalicelib.store.reviews import DynamoReviews
 
 if TYPE_CHECKING:
     from chalicelib.services.feeds import EventSource
+
+
+# botocore's and PynamoDB's DEBUG records quote whole request and response bodies (names, phones,
+# messages: DESIGN.md §7); they are dropped even when someone turns DEBUG on.
+WIRE_LOGGERS = ("botocore.endpoint", "botocore.parsers", "botocore.awsrequest",
+                "pynamodb.connection.base")
+
+
+def _no_wire_bodies(record: logging.LogRecord) -> bool:
+    return record.levelno > logging.DEBUG
+
+
+for _name in WIRE_LOGGERS:
+    logging.getLogger(_name).addFilter(_no_wire_bodies)
 
 
 @dataclass(frozen=True)
