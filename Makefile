@@ -37,7 +37,7 @@ bench: $(VENV)/.installed node_modules/.installed
 	@if [ -f bench/__main__.py ]; then $(BIN)/python -m bench; else echo "no benchmarks yet (bench/__main__.py)"; fi
 
 fuzz: $(VENV)/.installed node_modules/.installed
-	$(BIN)/pytest -p no:cacheprovider tests/fuzz
+	TAPAAMO_FUZZ=1 $(BIN)/pytest -p no:cacheprovider tests/fuzz
 
 # CloudFormation template + Lambda zip in build/ (docs/DEPLOY.md); needs no AWS account.
 package: $(VENV)/.installed
