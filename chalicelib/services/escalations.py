@@ -92,13 +92,18 @@ class Escalator:
         record = EscalationRecord(escalation, request.source, escalation_id[:6].upper(),
                                   request.case_id, request.family_phone, request.family_email,
                                   request.language)
+        # With nobody reachable at all the fallback goes out at once and the case is free
+        # again in the same breath, so the pointer is not taken (a transaction may not put
+        # and delete one item).
+        holds_case = bool(request.case_id) and not any(
+            isinstance(a, machine.FamilyFallback) for a in actions)
         tx = Transaction()
-        if request.case_id:
+        if holds_case:
             esc_store.claim_case(tx, request.case_id, escalation_id)
         esc_store.add_new(tx, record)
         esc_store.add_event(tx, escalation_id, now, _tag(escalation, 0), "opened", source=request.source,
                             by=request.requested_by, message=request.message)
-        self._effects(tx, record, escalation, actions, rota, now)
+        self._effects(tx, record, escalation, actions, rota, now, holds_case=holds_case)
         tx.commit()
         log.info("escalation %s opened (source %s)", escalation_id, request.source)
         return Opened(escalation_id, escalation.status, added_to_open=False)
@@ -193,7 +198,7 @@ class Escalator:
         raise Conflict("the escalation keeps changing; reload and retry", code="concurrent_update")
 
     # --- effects of the machine's actions --------------------------------------------
-    def _effects(self, tx, record, after, actions, rota, now) -> None:
+    def _effects(self, tx, record, after, actions, rota, now, holds_case: bool = True) -> None:
         escalation_id = record.escalation.id
         for seq, action in enumerate(actions, start=1):
             tag = _tag(after, seq)
@@ -202,7 +207,7 @@ class Escalator:
             elif isinstance(action, machine.FamilyFallback):
                 self._tell_family(tx, record, "escalation-fallback", now, "fallback")
                 esc_store.add_event(tx, escalation_id, now, tag, "fallback-sent")
-                if record.case_id:
+                if record.case_id and holds_case:
                     esc_store.release_case(tx, record.case_id, escalation_id)
             elif isinstance(action, machine.Skipped):
                 esc_store.add_event(tx, escalation_id, now, tag, "skipped", target=action.target,
