@@ -163,7 +163,7 @@ def _notes(record: ReviewRecord, kind: str, on: date, directory,
         recipients = [("email", w.email) if w.email else ("sms", w.phone)
                       for w in (workers[i] for i in sorted(workers)) if w.email or w.phone]
     review = record.review
-    params = {"review": review.kind, "due": review.due.isoformat(), "case": record.case_id}
+    params = {"review": review.kind, "due": review.due.isoformat(), "code": record.case_id}
     key = f"{kind}:{record.case_id}:{review.id}:{on.isoformat()}"
     return [Notification(kind, channel, recipient, key, params=params, case_id=record.case_id)
             for channel, recipient in sorted(set(recipients))]
