@@ -1,11 +1,16 @@
 """Tapaamo's Chalice app: registers the blueprints and event handlers, nothing else."""
 
+import logging
+
 from chalice import Chalice
 
 from chalicelib.api import (appointments, auth, booking, directory, escalations, feeds, health,
                             notifications, oncall, oncall_events, page, review_jobs, reviews)
 
 app = Chalice(app_name="tapaamo")
+# Chalice keeps its app logger ("tapaamo", parent of every chalicelib logger) at ERROR
+# outside debug mode; warnings such as a failed wake-up or a resent SMS must reach the logs.
+app.log.setLevel(logging.INFO)
 app.register_blueprint(auth.bp)
 app.register_blueprint(health.bp)
 app.register_blueprint(directory.bp)

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 from chalicelib.config import Settings, load_settings
+from chalicelib.notify import wake
 from chalicelib.notify.providers import AwsProvider, LocalSink, Provider
 from chalicelib.services import oncall
 from chalicelib.services.offices import OfficeNames
-from chalicelib.store import table
+from chalicelib.store import table, tx
 from chalicelib.store.agenda import DynamoAgenda
 from chalicelib.store.directory import DynamoDirectory
 from chalicelib.store.escalations import DynamoEscalations
@@ -49,6 +51,7 @@ def wiring() -> Wiring:
     settings = load_settings()
     if _current is None or _current.settings != settings:
         table.configure(settings.table, settings.region, settings.ddb_endpoint)
+        tx.on_outbox_commit(partial(wake.best_effort, waker(settings)))
         directory, rota = DynamoDirectory(), DynamoRotaStore()
         _current = Wiring(settings=settings, directory=directory, notifier=notifier(settings),
                           reviews=DynamoReviews(), office_names=OfficeNames(directory),
@@ -62,6 +65,13 @@ def notifier(settings: Settings) -> Provider:
     if settings.is_local:
         return LocalSink(settings.local_dir)
     return AwsProvider(settings.region, settings.sms_sender_id, settings.email_sender)
+
+
+def waker(settings: Settings) -> wake.Waker:
+    """SQS in AWS; locally the spool the local pump feeds to the queue handler."""
+    if settings.is_local:
+        return wake.LocalWaker(settings.local_dir)
+    return wake.SqsWaker(settings.notification_queue_url, settings.region)
 
 
 def escalator():

@@ -26,7 +26,9 @@ class Settings:
     sms_sender_id: str = "Tapaamo"
     email_sender: str = "tapaamo@example.org"
     hook_secret: str | None = field(default=None, repr=False)  # never in logs
+    page_key: str | None = field(default=None, repr=False)  # signs the booking page's forms
     coordinator_emails: tuple[str, ...] = ()
+    notification_queue_url: str | None = None  # SQS wake-ups for delivery (prod)
 
     @property
     def is_local(self) -> bool:
@@ -40,6 +42,7 @@ SSM_SETTINGS = {
     "oidc/audience": "OIDC_AUDIENCE",
     "oidc/jwks_url": "OIDC_JWKS_URL",
     "hook/secret": "TAPAAMO_HOOK_SECRET",
+    "page/key": "TAPAAMO_PAGE_KEY",
 }
 
 
@@ -71,9 +74,11 @@ def load_settings() -> Settings:
         # The prod IAM policy allows sending only From this address (infra/policies).
         email_sender=env.get("TAPAAMO_MAIL_FROM", "tapaamo@example.org"),
         hook_secret=env.get("TAPAAMO_HOOK_SECRET") or None,
+        page_key=env.get("TAPAAMO_PAGE_KEY") or None,
         # Comma-separated: who hears of overdue reviews (tiimivastaava).
         coordinator_emails=tuple(a.strip() for a in env.get("TAPAAMO_COORDINATOR_EMAIL", "")
                                  .split(",") if a.strip()),
+        notification_queue_url=env.get("TAPAAMO_NOTIFICATION_QUEUE_URL") or None,
     )
 
 

@@ -17,6 +17,7 @@ def aws(monkeypatch, tmp_path):
     from moto import mock_aws
 
     from chalicelib.store.table import create_table, reset_connections
+    from chalicelib.store.tx import on_outbox_commit
 
     table = f"tapaamo-{uuid.uuid4().hex[:8]}"
     env = {
@@ -37,6 +38,7 @@ def aws(monkeypatch, tmp_path):
         create_table(boto3.client("dynamodb", region_name="eu-north-1"), table)
         yield env
         reset_connections()
+        on_outbox_commit(None)  # bootstrap pointed wake-ups at this test's local dir
 
 
 @pytest.fixture

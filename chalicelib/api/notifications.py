@@ -1,4 +1,5 @@
-"""Notifications: the coordinator's listing and the minute sweep (DESIGN.md §4, §3)."""
+"""Notifications: the coordinator's listing, the minute sweep and the SQS wake-ups
+(DESIGN.md §4, §3)."""
 
 from chalice import Blueprint, Rate
 
@@ -6,6 +7,7 @@ from chalicelib import bootstrap
 from chalicelib.api.auth import staff
 from chalicelib.api.http import actor_of, endpoint, json_response, query_param
 from chalicelib.domain.delivery import Delivery
+from chalicelib.notify.wake import QUEUE
 from chalicelib.services import notifications as use
 
 bp = Blueprint(__name__)
@@ -32,3 +34,16 @@ def sweep_notifications(event):
     wiring = bootstrap.wiring()
     outcomes = use.sweep(wiring.directory, wiring.notifier, bootstrap.now())
     return dict(outcomes)
+
+
+@bp.on_sqs_message(queue=QUEUE, batch_size=10)
+def deliver_notifications(event):
+    """Deliver the messages a commit just queued, seconds after it (a wake-up, not a timer).
+
+    Returns SQS partial batch failures (``ReportBatchItemFailures``, patched onto the event
+    source in infra/template.yaml): only wake-ups with a send to retry come back.
+    """
+    wiring = bootstrap.wiring()
+    wake_ups = [(record.to_dict()["messageId"], record.body) for record in event]
+    again = use.deliver_woken(wiring.directory, wiring.notifier, wake_ups, bootstrap.now())
+    return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in again]}

@@ -32,6 +32,21 @@ def deliver_due(provider: Provider, now: datetime, office_names: dict[str, str],
     return outcomes
 
 
+def deliver_now(provider: Provider, note_ids: list[str], now: datetime,
+                office_names: dict[str, str], emit: Callable = metrics.emit) -> Counter:
+    """Deliver the named messages (a wake-up) as the sweep would; counts by outcome.
+
+    Only what the sweep would pick up is touched: a message sent, failed, not yet due or
+    claimed by a sender whose lease still runs is ``skipped``, so a repeated wake-up
+    sends nothing twice.
+    """
+    outcomes: Counter = Counter()
+    for seen in deliveries.get_many(note_ids):
+        due = seen.due_at is not None and seen.due_at <= now
+        outcomes[deliver(seen, provider, now, office_names, emit) if due else "skipped"] += 1
+    return outcomes
+
+
 def deliver(seen: Delivery, provider: Provider, now: datetime, office_names: dict[str, str],
             emit: Callable = metrics.emit) -> str:
     """Claim and send one message; the outcome name."""

@@ -16,7 +16,7 @@ from pynamodb.attributes import UTCDateTimeAttribute
 from chalicelib.domain.delivery import LEASE, Delivery
 from chalicelib.store.outbox import DUE_KIND, OutboxItem, due_fields
 from chalicelib.store.timers import query_due
-from chalicelib.store.tx import client, key, table_name, to_dynamo
+from chalicelib.store.tx import batch_get, client, key, table_name, to_dynamo
 
 _INSTANT = UTCDateTimeAttribute()
 
@@ -42,6 +42,13 @@ def _delivery(raw: dict) -> Delivery:
 def find_due(now: datetime, limit: int = 100) -> list[Delivery]:
     """Messages due for (re)delivery at ``now``, as the index saw them."""
     return [_delivery(raw) for raw in query_due(DUE_KIND, now, limit)]
+
+
+def get_many(note_ids: list[str]) -> list[Delivery]:
+    """The named messages as stored now (strongly consistent; unknown ids are left out)."""
+    keys = [(f"NOTE#{note_id}", "NOTE") for note_id in dict.fromkeys(note_ids)]
+    found = batch_get(keys, consistent=True, raw=True)
+    return [_delivery(found[k]) for k in keys if k in found]
 
 
 def _update(note_id: str, expression: str, condition: str, values: dict,

@@ -68,6 +68,11 @@ def outbox_item(note: Notification, now: datetime) -> OutboxItem:
 
 
 def enqueue(tx: Transaction, note: Notification, now: datetime) -> None:
-    """Add ``note`` to ``tx``; the transaction fails if the same event was queued before."""
+    """Add ``note`` to ``tx``; the transaction fails if the same event was queued before.
+
+    A note due at once is also named in the wake-up sent after the commit (``tx.notes``).
+    """
     tx.put(outbox_item(note, now), label=f"outbox:{note.kind}",
            condition="attribute_not_exists(pk)")
+    if note.not_before is None or note.not_before <= now:
+        tx.notes.append(note.id)

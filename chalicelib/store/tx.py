@@ -7,10 +7,15 @@ labels every operation, and reports which labels failed their condition.
 
 Everything goes through the botocore client PynamoDB already holds, so a botocore event
 hook (bench/) counts every DynamoDB round trip in one place.
+
+Every change that queues notifications commits here, so this is where delivery is woken:
+after a commit that queued some, the outbox ids go to the listener bootstrap set
+(:func:`on_outbox_commit`; the store does not import notify/).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -54,6 +59,22 @@ def _number(value):
     return value
 
 
+def _ignore(note_ids: list[str]) -> None:
+    pass
+
+
+_outbox_listener: Callable[[list[str]], None] = _ignore
+
+
+def on_outbox_commit(listener: Callable[[list[str]], None] | None) -> None:
+    """Call ``listener(note_ids)`` after each commit that queued notifications (None: nobody).
+
+    The listener must not raise (``notify.wake.best_effort``): the change is committed.
+    """
+    global _outbox_listener
+    _outbox_listener = listener or _ignore
+
+
 def key(pk: str, sk: str) -> dict:
     return {"pk": {"S": pk}, "sk": {"S": sk}}
 
@@ -73,6 +94,7 @@ class Transaction:
 
     ops: list[dict] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # outbox ids to wake delivery for
 
     def put(self, item: TableModel | dict, label: str, condition: str | None = None,
             names: dict | None = None, values: dict | None = None) -> None:
@@ -125,12 +147,16 @@ class Transaction:
                     from error
             failed = [label for label, r in zip(self.labels, reasons) if r == "ConditionalCheckFailed"]
             raise TransactionCancelled(failed, reasons) from error
+        if self.notes:
+            _outbox_listener(list(self.notes))
 
 
-def batch_get(keys: list[tuple[str, str]], consistent: bool = False) -> dict[tuple[str, str], dict]:
+def batch_get(keys: list[tuple[str, str]], consistent: bool = False,
+              raw: bool = False) -> dict[tuple[str, str], dict]:
     """Fetch up to 100 items in one round trip (more only for unprocessed keys).
 
-    Returns ``{(pk, sk): plain item}``; missing items are absent.
+    Returns ``{(pk, sk): plain item}`` (``raw``: items as DynamoDB returns them, for
+    PynamoDB's ``from_raw_data``); missing items are absent.
     """
     unique = list(dict.fromkeys(keys))
     if len(unique) > 100:
@@ -143,9 +169,8 @@ def batch_get(keys: list[tuple[str, str]], consistent: bool = False) -> dict[tup
     ddb = client()
     while request:
         response = ddb.batch_get_item(RequestItems=request)
-        for raw in response.get("Responses", {}).get(table_name(), []):
-            item = from_dynamo(raw)
-            found[(item["pk"], item["sk"])] = item
+        for stored in response.get("Responses", {}).get(table_name(), []):
+            found[(stored["pk"]["S"], stored["sk"]["S"])] = stored if raw else from_dynamo(stored)
         request = response.get("UnprocessedKeys") or None
     return found
 

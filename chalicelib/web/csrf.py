@@ -2,7 +2,7 @@
 
 A form token is valid for the link it was rendered for, in its own window and the next
 one (so a page opened just before a window boundary still works). The server key comes
-from ``TAPAAMO_PAGE_KEY`` (prod: set from a secret) or, in the local stage, a random key
+from ``TAPAAMO_PAGE_KEY`` (prod: SSM ``page/key``, see config.py) or, in the local stage, a random key
 created on first use under ``TAPAAMO_LOCAL_DIR``.
 """
 
@@ -21,10 +21,10 @@ WINDOW_SECONDS = 2 * 3600
 
 
 def server_key(settings: Settings) -> bytes:
-    """The page key: from the environment, else (local stage only) a file in the local dir."""
-    configured = os.environ.get("TAPAAMO_PAGE_KEY")
-    if configured:
-        return configured.encode()
+    """The page key: from the settings (prod: SSM ``page/key``), else (local stage only) a
+    file in the local dir."""
+    if settings.page_key:
+        return settings.page_key.encode()
     if not settings.is_local:
         raise RuntimeError("TAPAAMO_PAGE_KEY must be set outside the local stage")
     return _local_key(settings.local_dir)

@@ -85,9 +85,23 @@ def queue_problems(template: dict, queue_names: set[str]) -> list[str]:
     for function, event, props in events(template, "SQS"):
         if props.get("FunctionResponseTypes") != ["ReportBatchItemFailures"]:
             problems.append(f"{function}.{event}: set FunctionResponseTypes [ReportBatchItemFailures]")
-        if not (isinstance(props["Queue"], dict) and props["Queue"].get("Fn::GetAtt", [None])[0] in queues.values()):
-            problems.append(f"{function}.{event}: Queue must be !GetAtt <queue>.Arn (creation order)")
+        if _queue_reference(props["Queue"]) not in queues.values():
+            problems.append(f"{function}.{event}: Queue must be !GetAtt <queue>.Arn or "
+                            "!Sub ${<queue>.Arn} (creation order)")
     return problems
+
+
+def _queue_reference(queue) -> str | None:
+    """The logical id a queue ARN refers to: only ``{Fn::GetAtt: [Q, Arn]}`` or
+    ``{Fn::Sub: "${Q.Arn}"}`` count (a map with two intrinsics is a broken merge)."""
+    if not isinstance(queue, dict) or len(queue) != 1:
+        return None
+    if queue.get("Fn::GetAtt", [None, None])[1:] == ["Arn"]:
+        return queue["Fn::GetAtt"][0]
+    sub = queue.get("Fn::Sub")
+    if isinstance(sub, str) and sub.startswith("${") and sub.endswith(".Arn}"):
+        return sub[2:-5]
+    return None
 
 
 def alarm_problems(template: dict) -> list[str]:
@@ -114,3 +128,29 @@ def _is_dead_man(alarm: dict, function: str) -> bool:
             and _function_dimension(alarm) == function
             and alarm.get("ComparisonOperator") == "LessThanThreshold"
             and alarm.get("TreatMissingData") == "breaching")
+
+
+# Settings only the local stage reads (the prod stack never needs them).
+LOCAL_ONLY_SETTINGS = {"TAPAAMO_LOCAL_DIR", "TAPAAMO_DDB_ENDPOINT"}
+CONFIG = Path(__file__).resolve().parents[2] / ".chalice" / "config.json"
+
+
+def env_vars_read(package: Path) -> set[str]:
+    """Every ``TAPAAMO_*`` name in string literals of the app's code (the local stack aside)."""
+    import ast
+    import re
+
+    names = set()
+    for path in package.rglob("*.py"):
+        if "local" in path.relative_to(package).parts[:1]:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                names |= set(re.findall(r"^TAPAAMO_[A-Z_]+$", node.value))
+    return names
+
+
+def stage_variables(stage: str) -> dict:
+    config = json.loads(CONFIG.read_text())
+    return {**config.get("environment_variables", {}),
+            **config["stages"][stage].get("environment_variables", {})}

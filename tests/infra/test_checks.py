@@ -66,4 +66,17 @@ def test_a_queue_consumer_without_partial_batch_failures_or_queue_fails():
     assert checks.queue_problems(template, {"wakeups"}) == [
         "queue wakeups is named in the code but not in the template",
         "Sweep.Wake: set FunctionResponseTypes [ReportBatchItemFailures]",
-        "Sweep.Wake: Queue must be !GetAtt <queue>.Arn (creation order)"]
+        "Sweep.Wake: Queue must be !GetAtt <queue>.Arn or !Sub ${<queue>.Arn} (creation order)"]
+
+
+def test_a_queue_merged_beside_chalices_own_arn_fails():
+    broken = {"Fn::GetAtt": ["Wakeups", "Arn"], "Fn::Sub": "arn:${AWS::Partition}:sqs:...:wakeups"}
+    template = stack(events={"Wake": {"Type": "SQS", "Properties": {
+        "Queue": broken, "FunctionResponseTypes": ["ReportBatchItemFailures"]}}})
+    template["Resources"]["Wakeups"] = {"Type": "AWS::SQS::Queue",
+                                        "Properties": {"QueueName": "wakeups", "RedrivePolicy": {}}}
+    assert checks.queue_problems(template, {"wakeups"}) == [
+        "Sweep.Wake: Queue must be !GetAtt <queue>.Arn or !Sub ${<queue>.Arn} (creation order)"]
+    template["Resources"]["Sweep"]["Properties"]["Events"]["Wake"]["Properties"]["Queue"] = {
+        "Fn::Sub": "${Wakeups.Arn}"}
+    assert checks.queue_problems(template, {"wakeups"}) == []

@@ -80,3 +80,48 @@ def test_deployment_package_is_small_and_leaves_botocore_to_the_runtime(packaged
     assert "app.py" in names and "pynamodb/models.py" in names
     assert not [n for n in names if n.startswith("botocore/")]
     assert archive.stat().st_size < LAMBDA_ZIP_LIMIT / 2
+
+
+def test_the_wake_up_consumer_reports_partial_batch_failures_on_the_notification_queue(template):
+    (consumer,) = checks.events(template, "SQS")
+    function, _, props = consumer
+    assert function == "DeliverNotifications"
+    assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert props["Queue"] == {"Fn::Sub": "${NotificationQueue.Arn}"}
+
+
+def test_every_setting_the_code_reads_comes_from_the_template_or_ssm(template):
+    from chalicelib.config import SSM_SETTINGS
+
+    read = checks.env_vars_read(Path(__file__).resolve().parents[2] / "chalicelib")
+    assert read >= {"TAPAAMO_PAGE_KEY", "TAPAAMO_NOTIFICATION_QUEUE_URL"}  # the scan works
+    provided = set(template["Globals"]["Function"]["Environment"]["Variables"])
+    provided |= set(SSM_SETTINGS.values())
+    provided |= set(checks.stage_variables("prod"))
+    assert sorted(read - provided - checks.LOCAL_ONLY_SETTINGS) == []
+
+
+def test_amazon_connect_may_invoke_the_on_call_lookup_when_an_instance_is_given(template):
+    permission = template["Resources"]["ConnectInvokesOncallLookup"]
+    assert permission["Condition"] == "HasConnect"
+    props = permission["Properties"]
+    assert props["FunctionName"] == {"Fn::GetAtt": ["ConnectOncall", "Arn"]}
+    assert props["Principal"] == "connect.amazonaws.com"
+    assert props["SourceArn"] == {"Ref": "ConnectInstanceArn"}
+
+
+def test_alarms_watch_the_metrics_the_code_emits_in_its_namespace(template):
+    import json as _json
+    from datetime import UTC, datetime
+
+    from chalicelib.notify.metrics import emf_line
+
+    alarms = {r["Properties"].get("MetricName"): r["Properties"] for r in template["Resources"].values()
+              if r["Type"] == "AWS::CloudWatch::Alarm"}
+    globals_env = template["Globals"]["Function"]["Environment"]["Variables"]
+    assert globals_env["TAPAAMO_METRICS_NAMESPACE"] == {"Ref": "MetricsNamespace"}
+    for name in ("NotificationsFailed", "NotificationsResent"):
+        assert alarms[name]["Namespace"] == {"Ref": "MetricsNamespace"}
+        assert "Dimensions" not in alarms[name]  # so the EMF line must carry a dimensionless set
+        directive = _json.loads(emf_line(name, 1, datetime(2026, 1, 1, tzinfo=UTC), Kind="reminder"))
+        assert [] in directive["_aws"]["CloudWatchMetrics"][0]["Dimensions"]
