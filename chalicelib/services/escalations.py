@@ -92,18 +92,16 @@ class Escalator:
         record = EscalationRecord(escalation, request.source, escalation_id[:6].upper(),
                                   request.case_id, request.family_phone, request.family_email,
                                   request.language)
-        # With nobody reachable at all the fallback goes out at once and the case is free
-        # again in the same breath, so the pointer is not taken (a transaction may not put
-        # and delete one item).
-        holds_case = bool(request.case_id) and not any(
-            isinstance(a, machine.FamilyFallback) for a in actions)
         tx = Transaction()
-        if holds_case:
+        # With nobody on call at any step it ends at once (fallback): nothing to join, and
+        # claiming and releasing the case's pointer in one transaction is not allowed.
+        stays_open = not any(isinstance(a, machine.FamilyFallback) for a in actions)
+        if request.case_id and stays_open:
             esc_store.claim_case(tx, request.case_id, escalation_id)
         esc_store.add_new(tx, record)
         esc_store.add_event(tx, escalation_id, now, _tag(escalation, 0), "opened", source=request.source,
                             by=request.requested_by, message=request.message)
-        self._effects(tx, record, escalation, actions, rota, now, holds_case=holds_case)
+        self._effects(tx, record, escalation, actions, rota, now, case_claimed=stays_open)
         tx.commit()
         log.info("escalation %s opened (source %s)", escalation_id, request.source)
         return Opened(escalation_id, escalation.status, added_to_open=False)
@@ -198,7 +196,7 @@ class Escalator:
         raise Conflict("the escalation keeps changing; reload and retry", code="concurrent_update")
 
     # --- effects of the machine's actions --------------------------------------------
-    def _effects(self, tx, record, after, actions, rota, now, holds_case: bool = True) -> None:
+    def _effects(self, tx, record, after, actions, rota, now, case_claimed=True) -> None:
         escalation_id = record.escalation.id
         for seq, action in enumerate(actions, start=1):
             tag = _tag(after, seq)
@@ -207,7 +205,7 @@ class Escalator:
             elif isinstance(action, machine.FamilyFallback):
                 self._tell_family(tx, record, "escalation-fallback", now, "fallback")
                 esc_store.add_event(tx, escalation_id, now, tag, "fallback-sent")
-                if record.case_id and holds_case:
+                if record.case_id and case_claimed:
                     esc_store.release_case(tx, record.case_id, escalation_id)
             elif isinstance(action, machine.Skipped):
                 esc_store.add_event(tx, escalation_id, now, tag, "skipped", target=action.target,

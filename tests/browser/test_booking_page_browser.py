@@ -111,3 +111,23 @@ def test_the_page_fits_a_320_px_screen_without_sideways_scrolling(page_stack, br
     page.evaluate("document.body.style.zoom = '2'")
     check_state(page, "13-320px-zoom-200")
     context.close()
+
+
+def test_the_help_button_says_help_is_coming_with_the_support_number(page_stack, phone):
+    url = page_stack.family(language="sv")
+    phone.goto(url)
+    phone.get_by_label("Vad har hänt? (frivilligt)").fill("Vi behöver prata")
+    check_state(phone, "14-help-form")
+    phone.get_by_role("button", name="Be om hjälp nu").click()
+    assert phone.url.endswith("/page/help-sent")
+    assert phone.get_by_role("heading", name="Hjälp är på väg").is_visible()
+    assert phone.get_by_role("link", name="+358 9 310 44222").is_visible()
+    check_state(phone, "15-help-sent")
+
+
+def test_a_bad_callback_number_keeps_the_family_on_the_page_with_a_notice(page_stack, phone):
+    phone.goto(page_stack.family())
+    phone.get_by_label("Numero, johon soitetaan (vapaaehtoinen)").fill("ei numero")
+    phone.get_by_role("button", name="Pyydä apua nyt").click()
+    assert phone.get_by_text("Apupyyntöä ei voitu lähettää").is_visible()
+    check_state(phone, "16-help-invalid")
