@@ -18,7 +18,7 @@ from chalicelib.notify.providers import AwsProvider, LocalSink, Provider
 from chalicelib.services import oncall
 from chalicelib.services.offices import OfficeNames
 from chalicelib.store import table, tx
-from chalicelib.store.agenda import DynamoAgenda, DynamoLinks
+from chalicelib.store.agenda import DynamoAgenda
 from chalicelib.store.directory import DynamoDirectory
 from chalicelib.store.escalations import DynamoEscalations
 from chalicelib.store.oncall import DynamoRotaStore
@@ -51,10 +51,9 @@ class Wiring:
     notifier: Provider
     reviews: DynamoReviews
     agenda: DynamoAgenda = field(default_factory=DynamoAgenda)
-    links: DynamoLinks = field(default_factory=DynamoLinks)
     office_names: OfficeNames | None = None
     # What a worker's feed shows besides appointments; one line per source, e.g.
-    # ``reviews.deadline_events(repo)``, ``oncall.shift_events(repo)``.
+    # ``oncall.shift_events(repo)`` (review deadlines come with the agenda Query).
     feed_sources: tuple[EventSource, ...] = ()
 
 

@@ -11,11 +11,11 @@ from chalice import Blueprint
 from chalicelib import bootstrap
 from chalicelib.api.http import endpoint, json_object, json_response, query_param
 from chalicelib.domain.appointment import appointment_view
-from chalicelib.domain.errors import Invalid, NotFound, Rejected
+from chalicelib.domain.errors import Invalid, Rejected
 from chalicelib.domain.workdays import local
 from chalicelib.services import booking
 from chalicelib.services.links import open_link
-from chalicelib.store.appointments import appointment_from_item, appointment_key, case_appointments
+from chalicelib.store.appointments import case_appointments
 
 bp = Blueprint(__name__)
 RECENT = timedelta(days=30)
@@ -99,19 +99,11 @@ def family_appointments(token):
     return json_response({"appointments": [appointment_view(a) for a in listed]})
 
 
-def _own_appointment(token: str, appointment_id: str, now, extra=()):
-    case, items = open_link(token, now, [appointment_key(appointment_id), *extra])
-    item = items.get(appointment_key(appointment_id))
-    if item is None or item["case_id"] != case.id:
-        raise NotFound("no such appointment")
-    return case, items, appointment_from_item(item)
-
-
 @endpoint(bp, "/book/{token}/appointments/{appointment_id}/cancel", methods=["POST"])
 def family_cancel(token, appointment_id):
     now = bootstrap.now()
     bootstrap.wiring()
-    case, _, appointment = _own_appointment(token, appointment_id, now)
+    case, _, appointment = booking.open_appointment(token, appointment_id, now)
     return json_response(appointment_view(booking.cancel(appointment, case, now)))
 
 
@@ -121,6 +113,6 @@ def family_move(token, appointment_id):
     now = bootstrap.now()
     bootstrap.wiring()
     ask, keys = _family_request(token, json_object(request), request)
-    case, items, old = _own_appointment(token, appointment_id, now, keys)
+    case, items, old = booking.open_appointment(token, appointment_id, now, keys)
     status, body = booking.move(replace(ask, case=case), old, items, now)
     return json_response(body, status=status)

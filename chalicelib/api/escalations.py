@@ -15,6 +15,7 @@ from chalicelib.api.auth import staff
 from chalicelib.api.http import actor_of, endpoint, json_object, json_response, parse
 from chalicelib.domain.errors import DomainError, NotFound, Unauthorized
 from chalicelib.services.escalations import HelpRequest
+from chalicelib.services.links import open_link
 from chalicelib.web.render import SECURITY_HEADERS
 
 bp = Blueprint(__name__)
@@ -111,16 +112,26 @@ def post_resolve(escalation_id):
 @endpoint(bp, "/book/{token}/help", methods=["POST"])
 def family_help(token):
     """The family's "we need help now": 201 {escalation_id}; joins an open one."""
-    from chalicelib.services.feeds import family_case  # booking links: 404/410 there
+    opened = ask_for_help(token, json_object(bp.current_request))
+    return json_response({"escalation_id": opened.escalation_id}, status=201)
 
-    request = bp.current_request
-    wiring = bootstrap.wiring()
-    case = family_case(wiring.links, wiring.directory, token, bootstrap.now())
-    body = parse(_schemas().HelpIn, json_object(request))
+
+def ask_for_help(token: str, fields: dict):
+    """The family's request for help (this JSON route and the booking page's form).
+
+    Opens the case's escalation, or adds to the open one.
+
+    Raises:
+        NotFound: unknown link (404). Gone: expired or revoked link (410).
+        Invalid: a malformed message or callback phone.
+    """
+    now = bootstrap.now()
+    bootstrap.wiring()
+    case, _ = open_link(token, now)
+    body = parse(_schemas().HelpIn, fields)
     help_request = _request_for(case.id, "family", body.message, body.callback_phone, "family",
                                 "family", case=case)
-    opened = bootstrap.escalator().raise_alarm(help_request, bootstrap.now())
-    return json_response({"escalation_id": opened.escalation_id}, status=201)
+    return bootstrap.escalator().raise_alarm(help_request, now)
 
 
 # --- the one-time link in a page: GET confirms, POST acknowledges --------------------

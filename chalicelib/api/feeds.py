@@ -39,16 +39,15 @@ def worker_feed(token):
 @endpoint(bp, "/book/{token}/calendar.ics")
 def family_feed(token):
     wiring = bootstrap.wiring()
-    ics = use.family_feed(wiring.links, wiring.agenda, wiring.directory, token,
-                          bootstrap.now())
+    ics = use.family_feed(wiring.directory, token, bootstrap.now())
     return calendar_response(ics)
 
 
 @endpoint(bp, "/book/{token}/appointments/{appointment_id}")
 def family_appointment(token, appointment_id):
     wiring = bootstrap.wiring()
-    ics = use.family_appointment(wiring.links, wiring.agenda, wiring.directory, token,
-                                 _strip_ics(appointment_id), bootstrap.now())
+    ics = use.family_appointment(wiring.directory, token, _strip_ics(appointment_id),
+                                 bootstrap.now())
     return calendar_response(ics, attachment=f"tapaamo-{appointment_id}")
 
 

@@ -17,13 +17,14 @@ from urllib.parse import parse_qs, urlparse
 from chalice import Blueprint, Response
 
 from chalicelib import bootstrap
+from chalicelib.api.escalations import ask_for_help
 from chalicelib.api.http import query_param
 from chalicelib.domain.directory import PLACE_KINDS
-from chalicelib.domain.errors import Conflict, DomainError, Gone, NotFound, Rejected
+from chalicelib.domain.errors import Conflict, DomainError, Gone, Invalid, NotFound, Rejected
 from chalicelib.domain.workdays import local
 from chalicelib.services import booking
 from chalicelib.services.links import open_link
-from chalicelib.store.appointments import appointment_from_item, appointment_key, case_appointments
+from chalicelib.store.appointments import appointment_key, case_appointments
 from chalicelib.web import csrf, view
 from chalicelib.web.i18n import DEFAULT_LANGUAGE, Words, choose_language
 from chalicelib.web.render import html_response, redirect, render, stylesheet_response
@@ -33,6 +34,7 @@ log = logging.getLogger("tapaamo.page")
 FORM = ["application/x-www-form-urlencoded"]
 LANG_COOKIE = "tapaamo_lang"
 SLOT_DAYS = 7
+NOTICES = ("cancelled", "slot_taken", "rejected", "help_invalid")
 
 
 class FormRejected(Exception):
@@ -89,8 +91,8 @@ def booking_page(token):
     notice = query_param(request, "notice")
     body = render(
         "index.html", **frame,
-        notice=f"notice.{notice}" if notice in ("cancelled", "slot_taken", "rejected") else None,
-        notice_warning=notice in ("slot_taken", "rejected"),
+        notice=f"notice.{notice}" if notice in NOTICES else None,
+        notice_warning=notice in ("slot_taken", "rejected", "help_invalid"),
         appointments=[view.appointment_card(words, urls, a, offices, monday) for a in listed],
         calendar_all_url=urls.calendar,
         move=_move_banner(words, urls, moving, offices, place, monday),
@@ -99,7 +101,7 @@ def booking_page(token):
         week=view.week_view(words, urls, monday, now, query),
         days=view.slot_days(words, urls, booking.slots(case, monday, SLOT_DAYS, now), place,
                             monday, moving.id if moving else None),
-        help_url=None,  # wire to the on-call issue's help service when it lands
+        help_url=urls.action("help"),
         csrf=_csrf_token(token, now),
     )
     return html_response(body, headers=cookie)
@@ -113,7 +115,7 @@ def confirm_page(token):
     case, items = _open(token, now, [appointment_key(move_id)] if move_id else [])
     if place not in case.locations:
         raise NotFound("no such place for this case")
-    moving = _own(case, items, move_id) if move_id else None
+    moving = booking.own_appointment(case, items, move_id) if move_id else None
     frame, cookie = _frame(token, case, "confirm.title",
                            _query(request, "start", "place", "move", "week"))
     words, urls = frame["t"], frame["urls"]
@@ -147,15 +149,20 @@ def _book_or_move(token: str, move_id: str | None) -> Response:
     form = _checked_form(token, now)
     start, location = _instant(form.get("start")), form.get("location") or ""
     keys = booking.office_keys(location) if location else []
+    # The confirm form's one-time key: a double tap (or a resent POST) books once.
+    repeat = form.get("idempotency") if 0 < len(form.get("idempotency") or "") <= 255 else None
+    keys += booking.idempotency_keys(token.partition(".")[0], repeat)
     case, items = _open(token, now, keys + ([appointment_key(move_id)] if move_id else []))
     if location not in case.locations:
         raise NotFound("no such place for this case")
     urls = _urls(token)
     request = booking.BookingRequest(case=case, start=start, location=location,
-                                     booked_by="family", manage_url=_public(urls.root))
+                                     booked_by="family", manage_url=_public(urls.root),
+                                     idempotency=repeat)
     try:
         if move_id:
-            _, made = booking.move(request, _own(case, items, move_id), items, now)
+            moving = booking.own_appointment(case, items, move_id)
+            _, made = booking.move(request, moving, items, now)
         else:
             _, made = booking.book(request, items, now)
     except (Conflict, Rejected) as refused:
@@ -168,8 +175,7 @@ def _book_or_move(token: str, move_id: str | None) -> Response:
 @page("/book/{token}/page/booked/{appointment_id}")
 def booked_page(token, appointment_id):
     now, request = bootstrap.now(), bp.current_request
-    case, items = _open(token, now, [appointment_key(appointment_id)])
-    appointment = _own(case, items, appointment_id)
+    case, _, appointment = _open_appointment(token, appointment_id, now)
     frame, cookie = _frame(token, case, "booked.title", _query(request, "moved"))
     card = view.appointment_card(frame["t"], frame["urls"], appointment,
                                  _offices([], [appointment]))
@@ -181,8 +187,7 @@ def booked_page(token, appointment_id):
 @page("/book/{token}/page/cancel/{appointment_id}")
 def cancel_page(token, appointment_id):
     now = bootstrap.now()
-    case, items = _open(token, now, [appointment_key(appointment_id)])
-    appointment = _own(case, items, appointment_id)
+    case, _, appointment = _open_appointment(token, appointment_id, now)
     frame, cookie = _frame(token, case, "cancel.title", {})
     card = view.appointment_card(frame["t"], frame["urls"], appointment,
                                  _offices([], [appointment]))
@@ -196,9 +201,29 @@ def cancel_page(token, appointment_id):
 def cancel_from_form(token, appointment_id):
     now = bootstrap.now()
     _checked_form(token, now)
-    case, items = _open(token, now, [appointment_key(appointment_id)])
-    booking.cancel(_own(case, items, appointment_id), case, now)
+    case, _, appointment = _open_appointment(token, appointment_id, now)
+    booking.cancel(appointment, case, now)
     return redirect(_urls(token).page(notice="cancelled"))
+
+
+@page("/book/{token}/page/help", methods=("POST",))
+def help_from_form(token):
+    """The "we need help now" button: pages the on-call worker, then says help is coming."""
+    form = _checked_form(token, bootstrap.now())
+    fields = {name: form[name] for name in ("message", "callback_phone") if form.get(name)}
+    try:
+        ask_for_help(token, fields)
+    except (Invalid, Rejected):
+        return redirect(_urls(token).page(notice="help_invalid") + "#help-title")
+    return redirect(_urls(token).action("help-sent"))
+
+
+@page("/book/{token}/page/help-sent")
+def help_sent_page(token):
+    case, _ = _open(token, bootstrap.now())
+    frame, cookie = _frame(token, case, "help.sent_title", {})
+    body = render("help_sent.html", **frame, back_url=frame["urls"].root)
+    return html_response(body, headers=cookie)
 
 
 # -- plumbing -------------------------------------------------------------------------
@@ -208,12 +233,9 @@ def _open(token: str, now: datetime, extra_keys=()):
     return open_link(token, now, extra_keys)
 
 
-def _own(case, items: dict, appointment_id: str):
-    """The appointment if it belongs to the link's case (another case's is 404 too)."""
-    item = items.get(appointment_key(appointment_id))
-    if item is None or item["case_id"] != case.id:
-        raise NotFound("no such appointment")
-    return appointment_from_item(item)
+def _open_appointment(token: str, appointment_id: str, now: datetime):
+    bootstrap.wiring()
+    return booking.open_appointment(token, appointment_id, now)
 
 
 def _offices(locations, appointments) -> dict:

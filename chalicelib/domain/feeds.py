@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from chalicelib.domain.appointment import Appointment
 from chalicelib.domain.directory import PLACE_KINDS
 
 PAST = timedelta(days=30)
@@ -32,6 +33,13 @@ PLACES = {
            "placement": "placeringsplats"},
     "en": {"home": "home visit", "daycare": "daycare", "school": "school",
            "placement": "placement"},
+}
+# Review kinds (DESIGN.md §2) as a worker's feed names them, in Finnish like the rest.
+REVIEW_KINDS = {
+    "plan": "suunnitelma", "review": "väliarviointi", "summary": "kausiyhteenveto",
+    "network-meeting": "verkostotapaaminen", "final": "loppuarviointi",
+    "assessment-start": "arvioinnin aloitus", "assessment-complete": "arvioinnin valmistuminen",
+    "client-plan-review": "asiakassuunnitelman tarkistus", "phase-review": "vaihearviointi",
 }
 FAMILY_NOTE = {
     "fi": "Voit perua tai siirtää ajan Tapaamon varauslinkistä.",
@@ -67,6 +75,13 @@ class AgendaEntry:
     def office(self) -> str | None:
         """The office id when the meeting is at an office."""
         return None if self.location in PLACE_KINDS else self.location
+
+
+def entry_of(appointment: Appointment) -> AgendaEntry:
+    """The agenda view of a booked (or cancelled) appointment."""
+    a = appointment
+    return AgendaEntry(a.id, a.case_id, a.start, a.end, a.location, a.kind, a.status,
+                       a.sequence, a.created_at, a.updated_at)
 
 
 def window_start(now: datetime) -> datetime:
@@ -126,3 +141,12 @@ def staff_summary(entry: AgendaEntry, place: str) -> str:
 def family_summary(entry: AgendaEntry, language: str) -> str:
     """A family's event title in their language, e.g. "Tapaamo · tapaaminen"."""
     return f"Tapaamo · {kind_label(entry.kind, language)}"
+
+
+def deadline_summary(case_id: str, review_kind: str) -> str:
+    """A review deadline's title: case code and the review kind, no names.
+
+    >>> deadline_summary("k3f9a1b2", "plan")
+    'Tapaamo k3f9a1b2 · määräpäivä · suunnitelma'
+    """
+    return f"Tapaamo {case_id} · määräpäivä · {REVIEW_KINDS.get(review_kind, review_kind)}"

@@ -42,12 +42,16 @@ class ReviewRecord:
 
 @dataclass(frozen=True)
 class Deadline:
-    """An open review deadline as a worker's feed shows it (no names, a case code)."""
+    """An open review deadline as a worker's feed shows it (no names, a case code).
+
+    ``updated_at`` is when the review's record was last written (the feed's DTSTAMP).
+    """
 
     case_id: str
     review_id: str
     kind: str
     due: date
+    updated_at: datetime
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """Demo data for the local stack: Helsinki's six family-work offices, three pairs of
-social instructors and three families. Seeding twice changes nothing."""
+social instructors and three families. Seeding twice adds no data, but each run issues a
+fresh booking link and feed token to print (only their hashes are stored)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from chalicelib.domain.escalation import Policy, Step
 from chalicelib.domain.oncall import Rotation
 from chalicelib.domain.workdays import HELSINKI
 from chalicelib.services import directory as use
-from chalicelib.services import oncall
+from chalicelib.services import feeds, links, oncall
 
 SEEDER = Actor(subject="demo-seed", role="coordinator")
+DEMO_FAMILY, DEMO_WORKER = "kdemo001", "w-aino"
 
 OFFICES = (
     Office("kallio", "Kallio", "Toinen linja 4 A, 00530 Helsinki", 3),
@@ -93,4 +95,18 @@ def seed_demo(wiring, now: datetime) -> list[str]:
             repo.save_case(replace(case, created_at=now, updated_at=now))
     seed_oncall(wiring, now.astimezone(HELSINKI).date())
     return [f"demo: {len(OFFICES)} offices, {len(WORKERS)} workers, 3 cases, "
-            "an on-call rota (primary/secondary) and a 20 s escalation policy"]
+            "an on-call rota (primary/secondary) and a 20 s escalation policy",
+            *demo_urls(wiring, now)]
+
+
+def demo_urls(wiring, now: datetime) -> list[str]:
+    """A fresh booking link for the demo family and feed URL for its first worker.
+
+    Tokens are stored only as hashes, so the URLs of an earlier run cannot be shown
+    again: each start issues new ones (a new feed token replaces the previous one).
+    """
+    public_url = wiring.settings.public_url
+    link = links.issue_link(wiring.directory, SEEDER, DEMO_FAMILY, None, now, public_url)
+    feed = feeds.issue_feed_token(wiring.agenda, wiring.directory, SEEDER, DEMO_WORKER,
+                                  public_url, now)
+    return [f"booking_url: {link['url']}", f"feed_url: {feed}"]

@@ -21,10 +21,11 @@ from chalicelib.domain.availability import check_booking, free_slots
 from chalicelib.domain.booking_rules import BookingRules, buffer_buckets, lock_buckets
 from chalicelib.domain.diary import FamilyLoad, PlaceOption, Slot, WorkerDiary
 from chalicelib.domain.directory import PLACE_KINDS, Case, Office, place_identity
-from chalicelib.domain.errors import Conflict, Rejected, Unavailable
+from chalicelib.domain.errors import Conflict, NotFound, Rejected, Unavailable
 from chalicelib.domain.intervals import Interval
 from chalicelib.domain.notification import Notification
 from chalicelib.domain.workdays import local
+from chalicelib.services.links import open_link
 from chalicelib.store import appointments as store
 from chalicelib.store import calendar, links
 from chalicelib.store.directory import office_key
@@ -62,6 +63,30 @@ def office_keys(location: str) -> list[tuple[str, str]]:
 
 def idempotency_keys(case_id: str, header: str | None) -> list[tuple[str, str]]:
     return [links.idempotency_key(case_id, header)] if header else []
+
+
+def own_appointment(case: Case, items: dict, appointment_id: str) -> Appointment:
+    """The appointment in ``items`` (read with the link) if it belongs to ``case``.
+
+    Raises:
+        NotFound: no such appointment, or another case's (404 either way).
+    """
+    item = items.get(store.appointment_key(appointment_id))
+    if item is None or item["case_id"] != case.id:
+        raise NotFound("no such appointment")
+    return store.appointment_from_item(item)
+
+
+def open_appointment(token: str, appointment_id: str, now: datetime, extra_keys=()
+                     ) -> tuple[Case, dict, Appointment]:
+    """The link's case, ``extra_keys`` and one of its appointments: one round trip.
+
+    Raises:
+        NotFound: unknown link, or an appointment that is not the link's case's (404).
+        Gone: the link expired or was revoked (410).
+    """
+    case, items = open_link(token, now, [store.appointment_key(appointment_id), *extra_keys])
+    return case, items, own_appointment(case, items, appointment_id)
 
 
 def slots(case: Case, first_day: date, days: int, now: datetime,

@@ -93,12 +93,15 @@ class Escalator:
                                   request.case_id, request.family_phone, request.family_email,
                                   request.language)
         tx = Transaction()
-        if request.case_id:
+        # With nobody on call at any step it ends at once (fallback): nothing to join, and
+        # claiming and releasing the case's pointer in one transaction is not allowed.
+        stays_open = not any(isinstance(a, machine.FamilyFallback) for a in actions)
+        if request.case_id and stays_open:
             esc_store.claim_case(tx, request.case_id, escalation_id)
         esc_store.add_new(tx, record)
         esc_store.add_event(tx, escalation_id, now, _tag(escalation, 0), "opened", source=request.source,
                             by=request.requested_by, message=request.message)
-        self._effects(tx, record, escalation, actions, rota, now)
+        self._effects(tx, record, escalation, actions, rota, now, case_claimed=stays_open)
         tx.commit()
         log.info("escalation %s opened (source %s)", escalation_id, request.source)
         return Opened(escalation_id, escalation.status, added_to_open=False)
@@ -193,7 +196,7 @@ class Escalator:
         raise Conflict("the escalation keeps changing; reload and retry", code="concurrent_update")
 
     # --- effects of the machine's actions --------------------------------------------
-    def _effects(self, tx, record, after, actions, rota, now) -> None:
+    def _effects(self, tx, record, after, actions, rota, now, case_claimed=True) -> None:
         escalation_id = record.escalation.id
         for seq, action in enumerate(actions, start=1):
             tag = _tag(after, seq)
@@ -202,7 +205,7 @@ class Escalator:
             elif isinstance(action, machine.FamilyFallback):
                 self._tell_family(tx, record, "escalation-fallback", now, "fallback")
                 esc_store.add_event(tx, escalation_id, now, tag, "fallback-sent")
-                if record.case_id:
+                if record.case_id and case_claimed:
                     esc_store.release_case(tx, record.case_id, escalation_id)
             elif isinstance(action, machine.Skipped):
                 esc_store.add_event(tx, escalation_id, now, tag, "skipped", target=action.target,

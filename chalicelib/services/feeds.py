@@ -13,21 +13,26 @@ import hmac
 import re
 import secrets
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from chalicelib.domain import feeds
 from chalicelib.domain.access import Actor, require_self_or_coordinator
 from chalicelib.domain.directory import Case, Office
-from chalicelib.domain.errors import Gone, NotFound
+from chalicelib.domain.errors import NotFound
+from chalicelib.domain.review_state import Deadline
 from chalicelib.ical import FeedEvent, render_calendar
+from chalicelib.services.booking import open_appointment
+from chalicelib.services.links import open_link
 from chalicelib.services.offices import OfficeNames
+from chalicelib.store.appointments import case_appointments
 
 CALENDAR_NAME = "Tapaamo"
 SECRET_BYTES = 24
 _TOKEN = re.compile(r"(?P<owner>[a-z0-9][a-z0-9-]{0,39})\.(?P<secret>[A-Za-z0-9_-]{22,64})")
 
-# Another part of the system adding events to a worker's feed (review deadlines, on-call
-# shifts): ``source(worker_id, now)`` gives FeedEvents; plug one in in bootstrap.
+# Another part of the system adding events to a worker's feed (on-call shifts):
+# ``source(worker_id, now)`` gives FeedEvents; plug one in in bootstrap. Review deadlines
+# are not a source: they live in the agenda partition and come with its one Query.
 EventSource = Callable[[str, datetime], Iterable[FeedEvent]]
 
 
@@ -61,7 +66,8 @@ def issue_feed_token(agenda, directory, actor: Actor, worker_id: str, public_url
 
 def worker_feed(agenda, offices: OfficeNames, sources: Iterable[EventSource], token: str,
                 public_url: str, now: datetime) -> bytes:
-    """The worker's feed: appointments (30 days back, 365 ahead) and each source's events.
+    """The worker's feed: appointments (30 days back, 365 ahead), open review deadlines
+    (read with the appointments) and each source's events.
 
     Raises:
         NotFound: The token is unknown, malformed or replaced.
@@ -74,44 +80,32 @@ def worker_feed(agenda, offices: OfficeNames, sources: Iterable[EventSource], to
     wanted = {e.office for e in entries if e.office}
     names = offices.names(wanted, now) if wanted else {}
     events = [staff_event(e, names.get(e.office), public_url) for e in entries]
+    events.extend(deadline_event(d, public_url) for d in read.deadlines)
     for source in sources:
         events.extend(source(worker_id, now))
     return render_calendar(CALENDAR_NAME, events)
 
 
-def family_feed(links, agenda, directory, token: str, now: datetime) -> bytes:
-    """The family's own appointments in their language, with the office's address."""
-    case = family_case(links, directory, token, now)
-    entries = [e for e in agenda.case_appointments(case.id) if feeds.shown(e, now)]
-    return _family_calendar(directory, case, entries)
+def family_feed(directory, token: str, now: datetime) -> bytes:
+    """The family's own appointments in their language, with the office's address.
 
-
-def family_appointment(links, agenda, directory, token: str, appointment_id: str,
-                       now: datetime) -> bytes:
-    """One of the family's appointments as a calendar file ("add to calendar")."""
-    case = family_case(links, directory, token, now)
-    entries = [e for e in agenda.case_appointments(case.id) if e.id == appointment_id]
-    if not entries:
-        raise NotFound("not found")
-    return _family_calendar(directory, case, entries)
-
-
-def family_case(links, directory, token: str, now: datetime) -> Case:
-    """The case a booking link opens: 404 unknown, 410 expired or revoked.
-
-    Booking owns links; this reads them until its resolver replaces it.
+    Raises:
+        NotFound: unknown link (404). Gone: the link expired or was revoked (410).
     """
-    owner = owner_of(token)
-    link = links.get(token_hash(token))
-    if link is None or link.case_id != owner:
-        raise NotFound("not found")
-    case = directory.get_case(link.case_id)
-    if case is None:
-        raise NotFound("not found")
-    if link.revoked or link.epoch < case.link_epoch or (
-            link.expires_at is not None and link.expires_at <= now):
-        raise Gone("this booking link has expired or was revoked")
-    return case
+    case, _ = open_link(token, now)
+    listed = case_appointments(case.id, feeds.window_start(now))
+    entries = [e for e in map(feeds.entry_of, listed) if feeds.shown(e, now)]
+    return _family_calendar(directory, case, entries)
+
+
+def family_appointment(directory, token: str, appointment_id: str, now: datetime) -> bytes:
+    """One of the family's appointments as a calendar file ("add to calendar").
+
+    Raises:
+        NotFound: unknown link, or another case's appointment (404). Gone: link gone (410).
+    """
+    case, _, appointment = open_appointment(token, appointment_id, now)
+    return _family_calendar(directory, case, [feeds.entry_of(appointment)])
 
 
 def staff_event(entry: feeds.AgendaEntry, office_name: str | None, public_url: str) -> FeedEvent:
@@ -120,6 +114,20 @@ def staff_event(entry: feeds.AgendaEntry, office_name: str | None, public_url: s
     link = f"{public_url}/appointments/{entry.id}"
     return _event(entry, feeds.staff_summary(entry, place), place,
                   f"Tapaamo: {link}", link)
+
+
+def deadline_event(deadline: Deadline, public_url: str) -> FeedEvent:
+    """An open review deadline (määräpäivä): all day, never blocking time.
+
+    The UID comes from the case and the review, so a moved deadline updates its event.
+    """
+    link = f"{public_url}/cases/{deadline.case_id}/reviews"
+    return FeedEvent(
+        uid=f"review-{deadline.case_id}-{deadline.review_id}@tapaamo",
+        summary=feeds.deadline_summary(deadline.case_id, deadline.kind),
+        start=deadline.due, end=deadline.due + timedelta(days=1),
+        created=deadline.updated_at, last_modified=deadline.updated_at, transparent=True,
+        description=f"Tapaamo: {link}", url=link)
 
 
 def family_event(entry: feeds.AgendaEntry, office: Office | None, language: str) -> FeedEvent:

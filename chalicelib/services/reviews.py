@@ -83,7 +83,8 @@ def complete_review(reviews, directory, actor: Actor, case_id: str, review_id: s
         check_completion(review, on, today, earlier[-1] if earlier else None)
         completions[review.rule_id] = [*earlier, on]
         after = compute_reviews(case.start_date, rules, completions, held)
-        reviews.apply(plan_changes(case.id, after, existing, _owners(case), today), existing)
+        reviews.apply(plan_changes(case.id, after, existing, _owners(case), today), existing,
+                      now)
         following = [r for r in after if r.rule_id == review.rule_id and r.completed_on is None]
         return _find(after, review_id), (following[0] if following else None)
 
@@ -100,7 +101,8 @@ def sync_case(reviews, case: Case, now: datetime, rules: Sequence[Rule] | None =
         existing = reviews.records(case.id)
         computed = compute_reviews(case.start_date, rules, completions_of(existing.values()),
                                    held)
-        reviews.apply(plan_changes(case.id, computed, existing, _owners(case), today), existing)
+        reviews.apply(plan_changes(case.id, computed, existing, _owners(case), today), existing,
+                      now)
         return computed
 
     return _retrying(attempt)
@@ -161,7 +163,7 @@ def _notes(record: ReviewRecord, kind: str, on: date, directory,
         recipients = [("email", w.email) if w.email else ("sms", w.phone)
                       for w in (workers[i] for i in sorted(workers)) if w.email or w.phone]
     review = record.review
-    params = {"review": review.kind, "due": review.due.isoformat(), "case": record.case_id}
+    params = {"review": review.kind, "due": review.due.isoformat(), "code": record.case_id}
     key = f"{kind}:{record.case_id}:{review.id}:{on.isoformat()}"
     return [Notification(kind, channel, recipient, key, params=params, case_id=record.case_id)
             for channel, recipient in sorted(set(recipients))]

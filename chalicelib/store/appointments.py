@@ -26,7 +26,7 @@ from chalicelib.domain.booking_rules import (
 from chalicelib.domain.intervals import Interval
 from chalicelib.store.reminders import TIMER_ATTRIBUTES
 from chalicelib.store.calendar import Plan, cal_key, day_attr, load_key, rooms_key, week_of
-from chalicelib.store.tx import batch_get, client, from_dynamo, table_name, to_dynamo
+from chalicelib.store.tx import batch_get, query, to_dynamo
 
 
 def appointment_key(appointment_id: str) -> tuple[str, str]:
@@ -64,7 +64,7 @@ def appointment_from_item(item: dict) -> Appointment:
         buckets=tuple(int(b) for b in item.get("buckets", ())), rooms=bool(item.get("rooms")))
 
 
-def _agenda_item(worker: str, a: Appointment) -> dict:
+def agenda_item(worker: str, a: Appointment) -> dict:
     pk, sk = agenda_key(worker, a)
     return {"pk": pk, "sk": sk, "case_id": a.case_id, "appointment_id": a.id,
             "start": _utc(a.start), "end": _utc(a.end), "location": a.location,
@@ -116,7 +116,7 @@ def add_booking(plan: Plan, new: Appointment, rules: BookingRules, *, rooms: int
     plan.tx.put({**appointment_item(new), **(timer or {})}, "appointment",
                 "attribute_not_exists(pk)")
     for worker in new.workers:
-        plan.tx.put(_agenda_item(worker, new), f"agenda:{worker}")
+        plan.tx.put(agenda_item(worker, new), f"agenda:{worker}")
 
 
 def _shared_rooms(new: Appointment, old: Appointment | None) -> set[int]:
@@ -185,13 +185,15 @@ def _release(plan: Plan, old: Appointment, rules: BookingRules,
     apt.require("{status} = {booked}", {"status": "status"}, {"booked": "booked"})
     apt.op("status", "SET", "cancelled")
     apt.op("sequence", "SET", cancelled)
-    apt.op("updated_at", "SET", _utc(keep.updated_at if keep else old.updated_at))
+    changed_at = _utc(keep.updated_at if keep else old.updated_at)
+    apt.op("updated_at", "SET", changed_at)
     for attr in TIMER_ATTRIBUTES:  # a cancelled appointment sends no reminder
         apt.op(attr, "REMOVE")
     for worker in old.workers:
         agenda = plan.item(agenda_key(worker, old), f"agenda-old:{worker}")
         agenda.op("status", "SET", "cancelled")
         agenda.op("sequence", "SET", cancelled)
+        agenda.op("updated_at", "SET", changed_at)  # feeds: LAST-MODIFIED, 30 days kept
 
 
 def release(plan: Plan, old: Appointment, rules: BookingRules, now: datetime) -> None:
@@ -204,19 +206,9 @@ def get_appointment(appointment_id: str) -> Appointment | None:
     return appointment_from_item(item) if item else None
 
 
-def _query(**params) -> list[dict]:
-    items, ddb = [], client()
-    while True:
-        response = ddb.query(TableName=table_name(), **params)
-        items.extend(from_dynamo(i) for i in response.get("Items", []))
-        if "LastEvaluatedKey" not in response:
-            return items
-        params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
-
-
 def case_appointments(case_id: str, since: datetime) -> list[Appointment]:
     """The case's appointments starting at or after ``since``, by start (by_parent GSI)."""
-    items = _query(IndexName="by_parent",
+    items = query(IndexName="by_parent",
                    KeyConditionExpression="gsi1pk = :p AND gsi1sk >= :s",
                    ExpressionAttributeValues={":p": to_dynamo(f"CASE#{case_id}#APPTS"),
                                               ":s": to_dynamo(_utc(since))})
@@ -225,7 +217,7 @@ def case_appointments(case_id: str, since: datetime) -> list[Appointment]:
 
 def worker_agenda(worker: str, start: datetime, end: datetime) -> list[dict]:
     """Agenda entries of ``worker`` starting in [start, end), as plain values."""
-    items = _query(KeyConditionExpression="pk = :p AND sk BETWEEN :s AND :e",
+    items = query(KeyConditionExpression="pk = :p AND sk BETWEEN :s AND :e",
                    ExpressionAttributeValues={":p": to_dynamo(f"AGENDA#{worker}"),
                                               ":s": to_dynamo(_utc(start)),
                                               ":e": to_dynamo(_utc(end))})

@@ -194,7 +194,7 @@ class DynamoEscalations:
     def with_timeline(self, escalation_id: str) -> tuple[EscalationRecord | None,
                                                           list[TimelineEntry]]:
         """The escalation and its timeline in one Query of its partition."""
-        items = self._query(KeyConditionExpression="pk = :pk",
+        items = raw.query(KeyConditionExpression="pk = :pk",
                             ExpressionAttributeValues={":pk": {"S": esc_key(escalation_id)[0]}},
                             ConsistentRead=True)
         record = next((record_from_item(i) for i in items if i["sk"] == "ESC"), None)
@@ -223,7 +223,7 @@ class DynamoEscalations:
         found = []
         for back in range(LOOKBACK_DAYS, -1, -1):
             day = (now.astimezone(UTC) - timedelta(days=back)).date().isoformat()
-            found += self._query(
+            found += raw.query(
                 IndexName="due",
                 KeyConditionExpression="due_shard = :shard AND due_at <= :now",
                 ExpressionAttributeValues={":shard": {"S": f"{DUE_KIND}#{day}"},
@@ -232,7 +232,7 @@ class DynamoEscalations:
 
     def notices(self, escalation_id: str) -> list[SentNotice]:
         """The escalation's outbox entries, oldest first (the ``by_parent`` index)."""
-        items = self._query(
+        items = raw.query(
             IndexName="by_parent", KeyConditionExpression="gsi1pk = :parent",
             ExpressionAttributeValues={":parent": {"S": f"ESC#{escalation_id}#NOTES"}})
         return [SentNotice(i["pk"].removeprefix("NOTE#"), i["kind"], i["channel"],
@@ -240,12 +240,3 @@ class DynamoEscalations:
                            _outbox_instant(i["created_at"]), _outbox_instant(i.get("sent_at")))
                 for i in items]
 
-    def _query(self, **params) -> list[dict]:
-        items, ddb = [], raw.client()
-        params["TableName"] = raw.table_name()
-        while True:
-            response = ddb.query(**params)
-            items += [raw.from_dynamo(i) for i in response.get("Items", [])]
-            if "LastEvaluatedKey" not in response:
-                return items
-            params["ExclusiveStartKey"] = response["LastEvaluatedKey"]

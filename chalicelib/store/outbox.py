@@ -1,7 +1,8 @@
 """The outbox: notifications stored with the change that causes them, delivered later.
 
-Item: ``pk=NOTE#<id>``, ``sk=NOTE``; ``gsi1pk`` = ``CASE#<id>#NOTES`` or
-``ESC#<id>#NOTES`` (listing by case or escalation); ``due_shard``/``due_at`` while
+Item: ``pk=NOTE#<id>``, ``sk=NOTE``; ``gsi1pk`` = ``CASE#<id>#NOTES``,
+``ESC#<id>#NOTES`` (listing by case or escalation) or ``OPS#NOTES`` for operational
+notices with neither (on-call gap alerts); ``due_shard``/``due_at`` while
 waiting for delivery (the ``due`` index), removed once sent or failed for good.
 """
 
@@ -16,6 +17,7 @@ from chalicelib.store.table import TableModel
 from chalicelib.store.tx import Transaction
 
 DUE_KIND = "outbox"
+OPS_PARENT = "OPS"  # notices about the service itself, e.g. a gap in the rota
 
 
 class OutboxItem(TableModel):
@@ -44,8 +46,17 @@ def due_fields(kind: str, at: datetime) -> dict:
     return {"due_shard": f"{kind}#{at.date().isoformat()}", "due_at": at.isoformat()}
 
 
+def parent_of(note: Notification) -> str:
+    """The listing a note belongs to: its case, its escalation, or operations."""
+    if note.case_id:
+        return f"CASE#{note.case_id}"
+    if note.escalation_id:
+        return f"ESC#{note.escalation_id}"
+    return OPS_PARENT
+
+
 def outbox_item(note: Notification, now: datetime) -> OutboxItem:
-    parent = f"CASE#{note.case_id}" if note.case_id else f"ESC#{note.escalation_id}"
+    parent = parent_of(note)
     return OutboxItem(
         f"NOTE#{note.id}", "NOTE",
         kind=note.kind, channel=note.channel, recipient=note.recipient,

@@ -6,8 +6,10 @@ Item layout (one table, see ``table.py``):
 * review    ``pk=CASE#<case>``          ``sk=REVIEW#<review id>``; while a notice is
   pending ``due_shard=review#<UTC date>``/``due_at`` (the ``due`` index); ``version``
   fences the sweeps
-* deadline  ``pk=DEADLINES#<worker>``   ``sk=<due>#<case>#<review id>``: one per owner
-  of each open review, so a worker's deadlines are one Query (feeds)
+* deadline  ``pk=AGENDA#<worker>``  ``sk=~deadline#<due>#<case>#<review id>``: one per
+  owner of each open review, in the worker's agenda partition (``agenda.py``): ``~d``
+  sorts after every appointment and before the feed token, so the feed's one agenda
+  Query returns the worker's appointments, open deadlines and token together
 * held meetings are read from the appointments (``gsi1pk=CASE#<case>#APPTS``,
   ``gsi1sk=<start UTC ISO>``) written by booking.
 """
@@ -39,6 +41,7 @@ from chalicelib.store.tx import (
     batch_get,
     client,
     from_dynamo,
+    query,
     table_name,
 )
 
@@ -75,6 +78,10 @@ class DeadlineItem(TableModel):
     review_id = UnicodeAttribute()
     kind = UnicodeAttribute()
     due = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+
+
+DEADLINE_PREFIX = "~deadline#"
 
 
 def rules_key(service: str) -> tuple[str, str]:
@@ -87,7 +94,14 @@ def review_key(case_id: str, review_id: str) -> tuple[str, str]:
 
 def deadline_key(worker_id: str, record: ReviewRecord) -> tuple[str, str]:
     review = record.review
-    return f"DEADLINES#{worker_id}", f"{review.due.isoformat()}#{record.case_id}#{review.id}"
+    return (f"AGENDA#{worker_id}",
+            f"{DEADLINE_PREFIX}{review.due.isoformat()}#{record.case_id}#{review.id}")
+
+
+def deadline_from_item(item: dict) -> Deadline:
+    """A deadline from a plain agenda item (see :func:`deadline_key`)."""
+    return Deadline(item["case_id"], item["review_id"], item["kind"],
+                    date.fromisoformat(item["due"]), datetime.fromisoformat(item["updated_at"]))
 
 
 def outbox_key(note: Notification) -> tuple[str, str]:
@@ -149,13 +163,16 @@ class DynamoReviews:
         items = ReviewItem.query(pk, ReviewItem.sk.startswith("REVIEW#"), consistent_read=True)
         return {record.review.id: record for record in map(record_from_item, items)}
 
-    def apply(self, changes: ReviewChanges, existing: Mapping[str, ReviewRecord]) -> None:
+    def apply(self, changes: ReviewChanges, existing: Mapping[str, ReviewRecord],
+              now: datetime) -> None:
         """Write ``changes`` with their deadline items, each record fenced by its version.
+
+        ``now`` stamps the deadline items (their feed events' DTSTAMP).
 
         Raises:
             Conflict: ``concurrent_update`` when a record changed since it was read.
         """
-        groups = [self._put_ops(r, existing.get(r.review.id)) for r in changes.puts]
+        groups = [self._put_ops(r, existing.get(r.review.id), now) for r in changes.puts]
         groups += [self._delete_ops(r) for r in changes.deletes]
         for tx in _batched(groups):
             try:
@@ -210,9 +227,14 @@ class DynamoReviews:
         return False
 
     def open_deadlines(self, worker_id: str) -> list[Deadline]:
-        """The worker's open review deadlines, earliest first (one Query; for feeds)."""
-        items = DeadlineItem.query(f"DEADLINES#{worker_id}")
-        return [Deadline(i.case_id, i.review_id, i.kind, date.fromisoformat(i.due)) for i in items]
+        """The worker's open review deadlines, earliest first (one Query).
+
+        Feeds get them with the worker's agenda instead (``DynamoAgenda.worker_agenda``).
+        """
+        items = query(KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
+                      ExpressionAttributeValues={":pk": {"S": f"AGENDA#{worker_id}"},
+                                                 ":prefix": {"S": DEADLINE_PREFIX}})
+        return [deadline_from_item(i) for i in items]
 
     def held_meetings(self, case_id: str, now: datetime) -> list[date]:
         """Helsinki dates of the case's appointments that started before ``now``, not cancelled."""
@@ -235,7 +257,8 @@ class DynamoReviews:
         return dates
 
     @staticmethod
-    def _put_ops(record: ReviewRecord, old: ReviewRecord | None) -> Transaction:
+    def _put_ops(record: ReviewRecord, old: ReviewRecord | None, now: datetime
+                 ) -> Transaction:
         tx = Transaction()
         item = record_to_item(record)
         item.version = record.version + 1
@@ -251,7 +274,8 @@ class DynamoReviews:
         for pk, sk in sorted(new_keys):
             review = record.review
             tx.put(DeadlineItem(pk, sk, case_id=record.case_id, review_id=review.id,
-                                kind=review.kind, due=review.due.isoformat()), label="deadline")
+                                kind=review.kind, due=review.due.isoformat(),
+                                updated_at=now.astimezone(UTC).isoformat()), label="deadline")
         return tx
 
     @staticmethod

@@ -173,3 +173,14 @@ def batch_get(keys: list[tuple[str, str]], consistent: bool = False,
             found[(stored["pk"]["S"], stored["sk"]["S"])] = stored if raw else from_dynamo(stored)
         request = response.get("UnprocessedKeys") or None
     return found
+
+
+def query(**params) -> list[dict]:
+    """Every page of one Query as plain items (one round trip unless it passes 1 MB)."""
+    ddb, items, params = client(), [], {"TableName": table_name(), **params}
+    while True:
+        response = ddb.query(**params)
+        items.extend(from_dynamo(raw) for raw in response.get("Items", []))
+        if "LastEvaluatedKey" not in response:
+            return items
+        params["ExclusiveStartKey"] = response["LastEvaluatedKey"]

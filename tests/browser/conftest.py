@@ -1,18 +1,12 @@
-"""A real HTTP server for the browser tests, a Chromium, and the axe/screenshot check.
+"""The real local stack for the browser tests, a Chromium, and the axe/screenshot check.
 
-Until the project's ``local_stack`` fixture (DynamoDB Local + chalice local) is on main,
-``page_stack`` starts ``chalice local`` against a moto server: a real HTTP server, an
-in-memory DynamoDB. Swap it for ``local_stack`` when that lands.
+``page_stack`` is the project's ``local_stack`` (DynamoDB Local + chalice local + the
+pump, ``tests/support/stack.py``) with helpers to make families through the staff API.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 import uuid
 from dataclasses import dataclass
@@ -27,27 +21,6 @@ AXE = PROJECT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(url: str, process: subprocess.Popen, seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"{process.args[0]} exited with {process.returncode}")
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except urllib.error.HTTPError:
-            return
-        except OSError:
-            time.sleep(0.3)
-    raise AssertionError(f"{url} did not answer in {seconds} s")
 
 
 @dataclass
@@ -93,37 +66,9 @@ class Stack:
 
 
 @pytest.fixture(scope="session")
-def page_stack(tmp_path_factory):
-    """``chalice local`` on a free port, its DynamoDB a moto server on another."""
-    import boto3
-
-    from chalicelib.store.table import create_table
-
-    local_dir = tmp_path_factory.mktemp("local")
-    ddb_port, api_port = free_port(), free_port()
-    env = {**os.environ, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-           "AWS_DEFAULT_REGION": "eu-north-1", "TAPAAMO_TABLE": "tapaamo-browser",
-           "TAPAAMO_DDB_ENDPOINT": f"http://127.0.0.1:{ddb_port}",
-           "TAPAAMO_LOCAL_DIR": str(local_dir), "TAPAAMO_PUBLIC_URL": f"http://127.0.0.1:{api_port}"}
-    bin_dir = Path(sys.executable).parent
-    processes = []
-    try:
-        processes.append(subprocess.Popen([str(bin_dir / "moto_server"), "-p", str(ddb_port)],
-                                          env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        wait_for(f"http://127.0.0.1:{ddb_port}/", processes[0])
-        create_table(boto3.client("dynamodb", endpoint_url=env["TAPAAMO_DDB_ENDPOINT"],
-                                  region_name="eu-north-1", aws_access_key_id="testing",
-                                  aws_secret_access_key="testing"), env["TAPAAMO_TABLE"])
-        processes.append(subprocess.Popen(
-            [str(bin_dir / "chalice"), "local", "--no-autoreload", "--port", str(api_port),
-             "--stage", "local"], cwd=PROJECT, env=env, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL))
-        wait_for(f"http://127.0.0.1:{api_port}/health", processes[1])
-        yield Stack(f"http://127.0.0.1:{api_port}", local_dir)
-    finally:
-        for process in reversed(processes):
-            process.terminate()
-            process.wait(timeout=20)
+def page_stack(local_stack) -> Stack:
+    """The session's real local stack; its signing key lives in its local dir."""
+    return Stack(local_stack.base_url, Path(local_stack.environment["TAPAAMO_LOCAL_DIR"]))
 
 
 @pytest.fixture(scope="session")

@@ -172,3 +172,94 @@ def test_another_cases_appointment_is_not_found_through_this_link(client, family
     _, made = book(client, other, at(TUESDAY, 10))
     response, _ = get(client, f"{family.base}/page/cancel/{made['id']}")
     assert response.status_code == 404
+
+
+def test_a_double_tap_on_confirm_books_once(client, family):
+    fields = form_fields(confirm(client, family, at(TUESDAY, 10)))
+    assert fields["idempotency"]
+    first = post_form(client, f"{family.base}/page/book", fields)
+    again = post_form(client, f"{family.base}/page/book", fields)
+    assert first.status_code == again.status_code == 303
+    assert header(first, "location") == header(again, "location")
+    _, listed = call(client, "GET", f"{family.base}/appointments", {})
+    assert len(listed["appointments"]) == 1
+
+
+def test_the_add_to_calendar_links_give_valid_calendars(client, family):
+    from tests.support.ics import assert_ics_wellformed, assert_parsers_agree
+
+    made = book(client, family, at(TUESDAY, 10))[1]
+    _, html = get(client, family.base)
+    links = re.findall(r'href="([^"]+\.ics)"', html)
+    assert f"{family.base}/appointments/{made['id']}.ics" in links
+    assert f"{family.base}/calendar.ics" in links
+    for link in links:
+        response = client.http.get(link)
+        assert response.status_code == 200
+        assert header(response, "content-type") == "text/calendar; charset=utf-8"
+        assert_ics_wellformed(response.body)
+        assert [e["uid"] for e in assert_parsers_agree(response.body)] == [
+            f"appt-{made['id']}@tapaamo"]
+
+
+def open_escalation(family) -> str | None:
+    from chalicelib import bootstrap
+
+    return bootstrap.wiring().escalations.open_escalation_of(family.case)
+
+
+def help_form(client, family) -> dict:
+    _, html = get(client, family.base)
+    assert f'action="{family.base}/page/help"' in html
+    return {"csrf": form_fields(html)["csrf"]}
+
+
+def put_on_call(client, family) -> None:
+    status, body = call(client, "POST", "/oncall/rotations", family.coord, {
+        "id": "r-day", "level": "primary", "workers": [family.workers[0]],
+        "start": "2026-11-02T08:00:00+02:00", "shift_hours": 24})
+    assert status in (200, 201), body
+
+
+def test_the_help_button_pages_on_call_and_says_help_is_coming_in_the_familys_language(
+        client, family):
+    put_on_call(client, family)
+    fields = {**help_form(client, family), "message": "tarvitsemme apua",
+              "callback_phone": "040 765 4321"}
+    response = post_form(client, f"{family.base}/page/help?lang=sv", fields)
+    assert response.status_code == 303
+    assert header(response, "location") == f"{family.base}/page/help-sent"
+    page, html = get(client, f"{family.base}/page/help-sent?lang=sv")
+    assert page.status_code == 200 and '<html lang="sv">' in html
+    assert "Hjälp är på väg" in html and "+358 9 310 44222" in html and "112" in html
+    assert_html_security_headers(page)
+    escalation = open_escalation(family)
+    status, body = call(client, "GET", f"/notifications?escalation={escalation}", family.coord)
+    assert status == 200, body
+    assert {"escalation", "escalation-received"} <= {n["kind"] for n in body["notifications"]}
+
+
+def test_the_help_button_needs_the_forms_csrf_token(client, family):
+    response = post_form(client, f"{family.base}/page/help", {"csrf": "forged"})
+    assert response.status_code == 403
+    assert open_escalation(family) is None
+
+
+def test_a_bad_callback_number_sends_the_family_back_with_a_notice(client, family):
+    fields = {**help_form(client, family), "callback_phone": "not a phone"}
+    response = post_form(client, f"{family.base}/page/help", fields)
+    assert response.status_code == 303
+    assert "notice=help_invalid" in header(response, "location")
+    assert open_escalation(family) is None
+
+
+def test_asking_for_help_with_nobody_on_call_sends_the_fallback_at_once(client, family):
+    # Regression: claiming and releasing the case's pointer in one transaction was a 500.
+    status, body = call(client, "POST", f"{family.base}/help", {"Content-Type": "application/json"},
+                        {})
+    assert status == 201, body
+    status, state = call(client, "GET", f"/escalations/{body['escalation_id']}", family.coord)
+    assert status == 200, state
+    assert "escalation-fallback" in {n["kind"] for n in state["notifications"]}
+    assert open_escalation(family) is None
+

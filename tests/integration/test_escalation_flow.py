@@ -219,3 +219,14 @@ def test_resolving_frees_the_case_for_a_new_escalation(world):
     escalator.resolve(first.escalation_id, "called-back", "anna", T0 + timedelta(minutes=5))
     second = escalator.raise_alarm(family_help(), T0 + timedelta(minutes=10))
     assert second.escalation_id != first.escalation_id and not second.added_to_open
+
+
+def test_help_with_nobody_on_call_at_all_tells_the_family_the_fallback_at_once(world):
+    escalator = Escalator(world.escalations, world.rota, world.settings)
+    opened = escalator.raise_alarm(family_help(), T0)
+    assert pages(world, opened.escalation_id) == []
+    assert sorted(k for k, c, r in sent(world, opened.escalation_id)) == [
+        "escalation-fallback", "escalation-received"]
+    # The case is not left holding an escalation nobody will ever acknowledge.
+    again = escalator.raise_alarm(family_help(), T0 + timedelta(minutes=1))
+    assert again.escalation_id != opened.escalation_id and not again.added_to_open

@@ -1,25 +1,30 @@
 """Calendar feeds through chalice.test.Client on moto: tokens, content, HTTP caching,
 privacy, and the same instants in icalendar, recurring-ical-events and ical.js.
 
-Appointments are written here as booking will write them (an agenda entry per worker
-and the appointment under ``by_parent``) until booking's API lands on main.
+Appointments are made the way users make them: staff ``POST /appointments`` and the
+family's booking link, so the feeds read exactly what booking writes.
 """
 
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import boto3
 import pytest
 import time_machine
 
-from chalicelib.domain.workdays import HELSINKI
-from tests.support.api import call, make_case, make_office, make_worker, unique
+from chalicelib.domain.appointment import Appointment
+from chalicelib.domain.workdays import HELSINKI, is_working_day
+from chalicelib.store.appointments import agenda_item
+from chalicelib.store.tx import to_dynamo
+from tests.support.api import call, make_case, make_office, make_worker
+from tests.support.booking import issue_link
 from tests.support.ics import assert_ics_wellformed, assert_parsers_agree
 
-NOW = datetime(2026, 2, 2, 9, 0, tzinfo=UTC)
+NOW = datetime(2026, 2, 2, 9, 0, tzinfo=UTC)  # Monday 11:00 in Helsinki
 FAMILY_PHONE, FAMILY_EMAIL = "040 123 4567", "family@example.org"
+JSON = {"Content-Type": "application/json"}
 
 
 @pytest.fixture
@@ -36,59 +41,30 @@ def coord(token, clock):
 @pytest.fixture
 def team(client, coord, token):
     """A worker at Itäkeskus with one family (Swedish-speaking) and one other family."""
-    office = make_office(client, coord, unique("itis"), name="Itäkeskus")
+    office = make_office(client, coord, name="Itäkeskus")
     worker = make_worker(client, coord, office=office, phone="040 555 0101")
     case = make_case(client, coord, [worker], locations=("home", office),
                      contact={"phone": FAMILY_PHONE, "email": FAMILY_EMAIL, "language": "sv"})
     other = make_case(client, coord, [worker])
     return {"office": office, "worker": worker, "case": case["id"], "other": other["id"],
-            "auth": token("worker", worker)}
+            "auth": token("worker", worker), "coord": coord}
 
 
-def ddb():
-    return boto3.client("dynamodb", region_name="eu-north-1")
+def staff_book(client, team, start: datetime, case=None, location="home", auth=None,
+               **fields) -> str:
+    """Book through the staff API (no notice or horizon); the appointment's id."""
+    status, made = call(client, "POST", "/appointments", auth or team["coord"], {
+        "case": case or team["case"], "start": start.isoformat(), "location": location,
+        **fields})
+    assert status == 201, made
+    return made["id"]
 
 
-def put_appointment(aws, workers, case_id, start, **fields) -> str:
-    """Write an appointment the way booking does: per-worker agenda entries + by_parent."""
-    appointment_id, items = appointment_items(workers, case_id, start, **fields)
-    write(aws, items)
-    return appointment_id
-
-
-def write(aws, items) -> None:
-    for at in range(0, len(items), 25):
-        requests = [{"PutRequest": {"Item": {
-            k: ({"N": v} if k == "sequence" else {"S": v}) for k, v in item.items()}}}
-            for item in items[at:at + 25]]
-        ddb().batch_write_item(RequestItems={aws["TAPAAMO_TABLE"]: requests})
-
-
-def appointment_items(workers, case_id, start, *, minutes=90, location="home",
-                      kind="meeting", status="booked", sequence=0, updated_at=None):
-    appointment_id = unique("a")
-    start_utc = start.astimezone(UTC)
-    fields = {
-        "case_id": case_id, "start": start_utc.isoformat(),
-        "end": (start_utc + timedelta(minutes=minutes)).isoformat(), "location": location,
-        "kind": kind, "status": status, "sequence": str(sequence),
-        "created_at": NOW.isoformat(), "updated_at": (updated_at or NOW).isoformat(),
-        "appointment_id": appointment_id,
-    }
-    items = [{"pk": f"AGENDA#{w}", "sk": f"{start_utc.isoformat()}#{appointment_id}", **fields}
-             for w in workers]
-    items.append({"pk": f"APPT#{appointment_id}", "sk": "APPT",
-                  "gsi1pk": f"CASE#{case_id}#APPTS", "gsi1sk": start_utc.isoformat(), **fields})
-    return appointment_id, items
-
-
-def put_link(aws, case_id, *, expires_at=NOW + timedelta(days=30)) -> str:
-    token = f"{case_id}.{unique('s')}{'x' * 24}"
-    digest = hashlib.sha256(token.encode()).hexdigest()
-    ddb().put_item(TableName=aws["TAPAAMO_TABLE"], Item={
-        "pk": {"S": f"LINK#{digest}"}, "sk": {"S": "LINK"}, "case_id": {"S": case_id},
-        "expires_at": {"S": expires_at.isoformat()}, "epoch": {"N": "0"}})
-    return token
+def family_book(client, link: str, start: datetime, location="home") -> str:
+    status, made = call(client, "POST", f"/book/{link}/appointments", JSON,
+                        {"start": start.isoformat(), "location": location})
+    assert status == 201, made
+    return made["id"]
 
 
 def feed_path(client, headers, worker) -> str:
@@ -106,11 +82,10 @@ def helsinki(*args) -> datetime:
     return datetime(*args, tzinfo=HELSINKI)
 
 
-def test_a_worker_feed_reads_the_same_in_three_parsers_across_dst(client, aws, team):
+def test_a_worker_feed_reads_the_same_in_three_parsers_across_dst(client, team):
     starts = [helsinki(2026, 2, 3, 9, 0), helsinki(2026, 3, 30, 9, 0),
               helsinki(2026, 10, 26, 14, 30), helsinki(2027, 1, 15, 8, 0)]
-    ids = [put_appointment(aws, [team["worker"]], team["case"], s,
-                           location=team["office"] if i % 2 else "home")
+    ids = [staff_book(client, team, s, location=team["office"] if i % 2 else "home")
            for i, s in enumerate(starts)]
     response = get(client, feed_path(client, team["auth"], team["worker"]))
     assert response.status_code == 200
@@ -121,17 +96,18 @@ def test_a_worker_feed_reads_the_same_in_three_parsers_across_dst(client, aws, t
         event = events[f"appt-{appointment_id}@tapaamo"]
         assert event["start"] == start.astimezone(UTC)
         assert event["end"] == start.astimezone(UTC) + timedelta(minutes=90)
-    summaries = {str(e["SUMMARY"]) for e in calendar.walk("VEVENT")}
+    summaries = {str(e["SUMMARY"]) for e in calendar.walk("VEVENT")
+                 if str(e["UID"]).startswith("appt-")}
     assert summaries == {f"Tapaamo {team['case']} · kotikäynti",
                          f"Tapaamo {team['case']} · tapaaminen · Itäkeskus"}
     assert "Itäkeskus".encode() in response.body  # UTF-8, not escaped or mangled
-    vevent = calendar.walk("VEVENT")[0]
+    vevent = next(e for e in calendar.walk("VEVENT") if str(e["UID"]).startswith("appt-"))
     assert str(vevent["DESCRIPTION"]).endswith(f"http://tapaamo.test/appointments/{ids[0]}")
     assert vevent.decoded("DTSTAMP") == NOW and str(vevent["CLASS"]) == "PRIVATE"
 
 
-def test_the_feed_has_a_strong_etag_and_answers_304_without_a_body(client, aws, team):
-    put_appointment(aws, [team["worker"]], team["case"], helsinki(2026, 2, 10, 9, 0))
+def test_the_feed_has_a_strong_etag_and_answers_304_without_a_body(client, team):
+    staff_book(client, team, helsinki(2026, 2, 10, 9, 0))
     path = feed_path(client, team["auth"], team["worker"])
     first = get(client, path)
     etag = first.headers["ETag"]
@@ -143,50 +119,61 @@ def test_the_feed_has_a_strong_etag_and_answers_304_without_a_body(client, aws, 
     assert get(client, path, **{"If-None-Match": '"stale"'}).status_code == 200
 
 
-def test_the_same_data_gives_the_same_bytes_later(client, aws, team, clock):
-    put_appointment(aws, [team["worker"]], team["case"], helsinki(2026, 2, 10, 9, 0))
+def test_the_same_data_gives_the_same_bytes_later(client, team, clock):
+    staff_book(client, team, helsinki(2026, 2, 10, 9, 0))
     path = feed_path(client, team["auth"], team["worker"])
     first = get(client, path).body
     clock.shift(timedelta(hours=5))
     assert get(client, path).body == first
 
 
-def test_a_cancelled_appointment_stays_30_days_then_leaves(client, aws, team, clock):
-    start = helsinki(2026, 6, 1, 10, 0)
-    appointment = put_appointment(aws, [team["worker"]], team["case"], start, sequence=0)
-    path = feed_path(client, team["auth"], team["worker"])
-    booked = {e["uid"]: e for e in assert_parsers_agree(get(client, path).body)}
+def test_a_cancellation_through_the_api_shows_in_both_feeds_then_leaves(client, team, clock):
+    link = issue_link(client, team["coord"], team["case"])
+    appointment = family_book(client, link, helsinki(2026, 2, 10, 10, 0))
     uid = f"appt-{appointment}@tapaamo"
-    _cancel(aws, appointment, sequence=1)
-    body = get(client, path).body
-    cancelled = {e["uid"]: e for e in assert_parsers_agree(body)}[uid]
-    assert cancelled["status"] == "CANCELLED"
-    assert cancelled["sequence"] > booked[uid]["sequence"]
-    assert b"TRANSP:TRANSPARENT" in body
+    worker_path = feed_path(client, team["auth"], team["worker"])
+    family_path = f"/book/{link}/calendar.ics"
+    booked = {path: events_by_uid(get(client, path).body)[uid]
+              for path in (worker_path, family_path)}
+    clock.shift(timedelta(hours=1))
+    status, body = call(client, "POST", f"/book/{link}/appointments/{appointment}/cancel", {})
+    assert status == 200 and body["status"] == "cancelled", body
+    for path in (worker_path, family_path):
+        ics = get(client, path).body
+        cancelled = events_by_uid(ics)[uid]
+        assert cancelled["status"] == "CANCELLED"
+        assert cancelled["sequence"] > booked[path]["sequence"]
+        assert b"TRANSP:TRANSPARENT" in ics
+        vevent = next(e for e in assert_ics_wellformed(ics).walk("VEVENT")
+                      if str(e["UID"]) == uid)
+        assert vevent.decoded("LAST-MODIFIED") == NOW + timedelta(hours=1)
     clock.shift(timedelta(days=30, seconds=1))
-    assert uid not in {e["uid"] for e in assert_parsers_agree(get(client, path).body)}
+    assert uid not in events_by_uid(get(client, worker_path).body)
 
 
-def _cancel(aws, appointment_id, sequence):
-    """Cancel as booking does: every copy gets the status, a higher sequence and a time."""
-    for item in ddb().scan(TableName=aws["TAPAAMO_TABLE"])["Items"]:  # test data only
-        if item.get("appointment_id", {}).get("S") == appointment_id:
-            item |= {"status": {"S": "cancelled"}, "sequence": {"N": str(sequence)},
-                     "updated_at": {"S": NOW.isoformat()}}
-            ddb().put_item(TableName=aws["TAPAAMO_TABLE"], Item=item)
+def test_staff_cancellation_reaches_the_worker_feed(client, team):
+    appointment = staff_book(client, team, helsinki(2026, 6, 1, 10, 0))
+    status, body = call(client, "POST", f"/appointments/{appointment}/cancel", team["coord"])
+    assert status == 200, body
+    event = events_by_uid(get(client, feed_path(client, team["auth"], team["worker"])).body)[
+        f"appt-{appointment}@tapaamo"]
+    assert (event["status"], event["sequence"]) == ("CANCELLED", 1)
 
 
-def test_the_feed_spans_30_days_back_to_365_ahead(client, aws, team):
-    inside = [NOW - timedelta(days=29), NOW + timedelta(days=364)]
-    outside = [NOW - timedelta(days=40), NOW + timedelta(days=366)]
-    ids = {put_appointment(aws, [team["worker"]], team["case"], s): s in inside
-           for s in inside + outside}
+def test_the_feed_spans_30_days_back_to_365_ahead(client, team, clock, token):
+    inside = [helsinki(2026, 1, 5, 10), helsinki(2027, 2, 1, 9)]
+    outside = [helsinki(2025, 12, 22, 10), helsinki(2027, 2, 3, 10)]
+    clock.move_to(datetime(2025, 12, 1, 9, tzinfo=UTC))  # staff cannot book the past
+    then = token("coordinator")
+    ids = {staff_book(client, team, s, auth=then): s in inside for s in inside + outside}
+    clock.move_to(NOW)
     uids = {e["uid"] for e in assert_parsers_agree(
-        get(client, feed_path(client, team["auth"], team["worker"])).body)}
+        get(client, feed_path(client, team["auth"], team["worker"])).body)
+        if e["uid"].startswith("appt-")}
     assert uids == {f"appt-{i}@tapaamo" for i, shown in ids.items() if shown}
 
 
-def test_a_new_token_revokes_the_old_url(client, aws, team, coord):
+def test_a_new_token_revokes_the_old_url(client, team, coord):
     old = feed_path(client, team["auth"], team["worker"])
     new = feed_path(client, coord, team["worker"])
     assert get(client, old).status_code == 404
@@ -213,12 +200,13 @@ def test_a_worker_may_not_mint_another_workers_token(client, coord, team, token)
     assert call(client, "POST", f"/workers/{other}/feed-tokens", {})[0] == 401
 
 
-def test_feeds_carry_no_names_phones_emails_or_addresses(client, aws, coord, team):
-    put_appointment(aws, [team["worker"]], team["case"], helsinki(2026, 2, 10, 9, 0))
-    put_appointment(aws, [team["worker"]], team["case"], helsinki(2026, 2, 12, 9, 0),
-                    location=team["office"])
+def test_feeds_carry_no_names_phones_emails_or_addresses(client, coord, team):
+    staff_book(client, team, helsinki(2026, 2, 10, 9, 0))
+    staff_book(client, team, helsinki(2026, 2, 12, 9, 0), location=team["office"])
     worker_feed = get(client, feed_path(client, team["auth"], team["worker"])).body
-    family_feed = get(client, f"/book/{put_link(aws, team['case'])}/calendar.ics").body
+    link = issue_link(client, coord, team["case"])
+    family_feed = get(client, f"/book/{link}/calendar.ics").body
+    assert family_feed.count(b"BEGIN:VEVENT") == 2
     secrets_ = ["Test Worker", "+358405550101", "040 555 0101", f"{team['worker']}@example.org",
                 FAMILY_PHONE, "+358401234567", FAMILY_EMAIL]
     for feed in (worker_feed, family_feed):
@@ -227,11 +215,11 @@ def test_feeds_carry_no_names_phones_emails_or_addresses(client, aws, coord, tea
     assert b"Toinen linja" not in worker_feed  # the office address is for the family only
 
 
-def test_the_family_feed_shows_their_own_appointments_in_their_language(client, aws, team):
-    mine = put_appointment(aws, [team["worker"]], team["case"], helsinki(2026, 4, 2, 9, 0),
-                           location=team["office"], kind="network")
-    theirs = put_appointment(aws, [team["worker"]], team["other"], helsinki(2026, 4, 3, 9))
-    link = put_link(aws, team["case"])
+def test_the_family_feed_shows_their_own_appointments_in_their_language(client, coord, team):
+    mine = staff_book(client, team, helsinki(2026, 4, 2, 9, 0), location=team["office"],
+                      kind="network")
+    theirs = staff_book(client, team, helsinki(2026, 4, 7, 9), case=team["other"])
+    link = issue_link(client, coord, team["case"])
     response = get(client, f"/book/{link}/calendar.ics")
     assert response.status_code == 200 and response.headers["ETag"]
     calendar = assert_ics_wellformed(response.body)
@@ -247,29 +235,62 @@ def test_the_family_feed_shows_their_own_appointments_in_their_language(client, 
     assert get(client, f"/book/{link}/appointments/{theirs}.ics").status_code == 404
 
 
-def test_family_calendars_need_a_live_link(client, aws, team):
-    expired = put_link(aws, team["case"], expires_at=NOW - timedelta(seconds=1))
-    assert get(client, f"/book/{expired}/calendar.ics").status_code == 410
+def test_family_calendars_need_a_live_link(client, coord, team, clock):
+    expiring = issue_link(client, coord, team["case"], valid_days=1)
+    revoked = issue_link(client, coord, team["case"])
+    assert get(client, f"/book/{revoked}/calendar.ics").status_code == 200
+    assert call(client, "DELETE", f"/cases/{team['case']}/booking-links", coord)[0] == 204
+    assert get(client, f"/book/{revoked}/calendar.ics").status_code == 410
+    clock.shift(timedelta(days=1, seconds=1))
+    assert get(client, f"/book/{expiring}/calendar.ics").status_code == 410
     forged = f"{team['case']}.{'A' * 32}"
     assert get(client, f"/book/{forged}/calendar.ics").status_code == 404
+
+
+def working_day_starts(first: date, count: int) -> list[datetime]:
+    """``count`` home-visit starts, 2 h apart (90 min + travel), 07:00-17:00 on working days."""
+    starts, day = [], first
+    while len(starts) < count:
+        if is_working_day(day):
+            starts += [helsinki(day.year, day.month, day.day, h) for h in range(7, 18, 2)]
+        day += timedelta(days=1)
+    return starts[:count]
+
+
+def write_agenda(aws, worker: str, case_id: str, starts) -> None:
+    """Agenda items exactly as booking writes them, without 500 booking transactions
+    (minutes on moto): ``store.appointments.agenda_item`` is booking's own writer."""
+    items = [agenda_item(worker, Appointment(
+        f"a{i:04d}", case_id, (worker,), start, start + timedelta(minutes=90), "home",
+        f"home:{case_id}", "meeting", 90, "booked", 0, NOW, NOW, "staff", ()))
+        for i, start in enumerate(starts)]
+    ddb = boto3.client("dynamodb", region_name="eu-north-1")
+    for at in range(0, len(items), 25):
+        ddb.batch_write_item(RequestItems={aws["TAPAAMO_TABLE"]: [
+            {"PutRequest": {"Item": {k: to_dynamo(v) for k, v in item.items()}}}
+            for item in items[at:at + 25]]})
 
 
 def test_a_500_appointment_feed_costs_at_most_two_round_trips(client, aws, team, monkeypatch):
     from botocore.client import BaseClient
 
     path = feed_path(client, team["auth"], team["worker"])
-    rows = [appointment_items([team["worker"]], team["case"], NOW + timedelta(hours=6 * i + 1),
-                              location=team["office"])[1][0] for i in range(500)]
-    write(aws, rows)
+    staff_book(client, team, helsinki(2026, 2, 3, 7))  # one through the API, as a witness
+    write_agenda(aws, team["worker"], team["case"], working_day_starts(date(2026, 2, 4), 499))
     calls = []  # every botocore client: PynamoDB keeps one per model class
     real = BaseClient._make_api_call
     monkeypatch.setattr(BaseClient, "_make_api_call",
                         lambda self, op, params: (calls.append(op), real(self, op, params))[1])
     first = get(client, path)
     assert first.status_code == 200
-    assert first.body.count(b"BEGIN:VEVENT") == len(rows)
-    # The agenda Query (+ office names and the on-call rota, each cached per process).
-    assert len(calls) <= 3, calls
+    assert first.body.count(b"UID:appt-") == 500
+    # The agenda Query (+ the on-call rota, read at most once a minute per container).
+    assert len(calls) <= 2, calls
     calls.clear()
     assert get(client, path).body == first.body
     assert calls == ["Query"]
+
+
+def events_by_uid(ics: bytes) -> dict:
+    assert_ics_wellformed(ics)
+    return {e["uid"]: e for e in assert_parsers_agree(ics)}

@@ -221,25 +221,14 @@ def test_a_workers_feed_shows_their_on_call_shifts(client, boss, pair):
     assert f"UID:oncall-{pair[0]}-primary-" in feed.body.decode()
 
 
-def booking_link(aws, case_id) -> str:
-    import boto3
-
-    token = f"{case_id}.{'s' * 32}"
-    boto3.client("dynamodb", region_name="eu-north-1").put_item(
-        TableName=aws["TAPAAMO_TABLE"], Item={
-            "pk": {"S": f"LINK#{hashlib.sha256(token.encode()).hexdigest()}"},
-            "sk": {"S": "LINK"}, "case_id": {"S": case_id},
-            "expires_at": {"S": "2099-01-01T00:00:00+00:00"}, "epoch": {"N": "0"}})
-    return token
-
-
-def test_a_family_asks_for_help_twice_and_both_requests_join_one_escalation(client, aws, boss,
+def test_a_family_asks_for_help_twice_and_both_requests_join_one_escalation(client, boss,
                                                                            pair):
     from tests.support.api import make_case
+    from tests.support.booking import issue_link
 
     rotation(client, boss, pair[:1], start="2020-01-06T08:00:00+02:00")
     case = make_case(client, boss, pair)
-    token = booking_link(aws, case["id"])
+    token = issue_link(client, boss, case["id"])
     status, first = call(client, "POST", f"/book/{token}/help", {"Content-Type": "application/json"},
                          {"message": "soittakaa"})
     assert status == 201, first

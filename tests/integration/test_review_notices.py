@@ -55,6 +55,7 @@ def queued(case_id: str) -> list[tuple]:
         KeyConditionExpression="gsi1pk = :p",
         ExpressionAttributeValues={":p": {"S": f"CASE#{case_id}#NOTES"}})
     items = [item for page in pages for item in page["Items"]]
+    assert all(i["params"]["M"]["code"]["S"] == case_id for i in items)  # the text's case code
     return sorted((i["kind"]["S"], i["channel"]["S"], i["recipient"]["S"],
                    i["params"]["M"]["review"]["S"], i["params"]["M"]["due"]["S"]) for i in items)
 
@@ -108,7 +109,7 @@ def test_a_notice_queued_before_a_lost_claim_is_not_queued_again(client, case, a
     now = local_time("2026-11-02T10:01")
     key = f"review-due:{case['id']}:plan.1:2026-11-02"
     tx = Transaction()
-    params = {"review": "plan", "due": "2026-11-16", "case": case["id"]}
+    params = {"review": "plan", "due": "2026-11-16", "code": case["id"]}
     outbox.enqueue(tx, Notification("review-due", "sms", "+358405550101", key, params=params,
                                     case_id=case["id"]), now)
     tx.commit()

@@ -1,0 +1,78 @@
+"""The directory repository: one suite for DynamoDB (moto) and its in-memory twin."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from chalicelib.domain.directory import Case, Contact, Office, Worker
+from chalicelib.domain.errors import Conflict
+from chalicelib.store.directory import DynamoDirectory, InMemoryDirectory
+
+T0 = datetime(2026, 12, 1, 8, tzinfo=UTC)
+CASE = Case("kstore1", "perhetyo", ("anna", "ben"), date(2026, 12, 1), 90, 2,
+            ("home", "kallio"), Contact("+358501234567", "family@example.org", "sv"),
+            social_worker="kaisa", reminders=(24.0, 2.5), created_at=T0, updated_at=T0)
+
+
+@pytest.fixture(params=["memory", "dynamodb"])
+def repo(request):
+    if request.param == "memory":
+        return InMemoryDirectory()
+    request.getfixturevalue("aws")
+    from chalicelib import bootstrap
+
+    bootstrap.wiring()
+    return DynamoDirectory()
+
+
+def test_offices_are_listed_by_id_and_fetched_by_ids(repo):
+    repo.put_office(Office("malmi", "Malmi", "Ala-Malmin tori 1", 3))
+    repo.put_office(Office("kallio", "Kallio", "Toinen linja 4 A", 2))
+    assert sorted(o.id for o in repo.list_offices()) == ["kallio", "malmi"]
+    assert repo.get_offices(["kallio", "nowhere"]) == {
+        "kallio": Office("kallio", "Kallio", "Toinen linja 4 A", 2)}
+
+
+def test_workers_round_trip_and_unknown_ids_are_left_out(repo):
+    anna = Worker("anna", "Anna", "anna@example.org", "+358401110001", "kallio",
+                  ("instructor", "on-call"))
+    repo.put_worker(anna)
+    assert repo.get_workers(["anna", "ghost"]) == {"anna": anna}
+
+
+def test_a_case_round_trips_and_its_version_counts_saves(repo):
+    saved = repo.save_case(CASE)
+    assert saved.version == 1
+    assert repo.get_case("kstore1") == saved
+    assert repo.get_case("knone") is None
+    changed = repo.save_case(replace(saved, meetings_per_week=3, updated_at=T0 + timedelta(1)))
+    assert (changed.version, repo.get_case("kstore1").meetings_per_week) == (2, 3)
+
+
+def test_a_stale_save_is_refused_and_changes_nothing(repo):
+    saved = repo.save_case(CASE)
+    repo.save_case(replace(saved, meetings_per_week=3))
+    with pytest.raises(Conflict):
+        repo.save_case(replace(saved, meetings_per_week=1))
+    with pytest.raises(Conflict):
+        repo.save_case(CASE)  # a second insert of the same id
+    assert repo.get_case("kstore1").meetings_per_week == 3
+
+
+def test_cases_are_found_by_service(repo):
+    repo.save_case(CASE)
+    repo.save_case(replace(CASE, id="kstore2", service="tukihenkilotoiminta"))
+    assert repo.case_ids("perhetyo") == ["kstore1"]
+
+
+def test_the_audit_trail_keeps_every_entry_in_time_order(repo):
+    repo.add_audit("kstore1", T0 + timedelta(minutes=1), "worker:anna", "case.read")
+    repo.add_audit("kstore1", T0, "coordinator:c", "case.create")
+    repo.add_audit("kstore1", T0, "coordinator:c", "case.update")
+    entries = repo.list_audit("kstore1")
+    assert [e[0] for e in entries] == sorted(e[0] for e in entries)
+    assert {e[2] for e in entries} == {"case.create", "case.update", "case.read"}
+    assert repo.list_audit("kother") == []
