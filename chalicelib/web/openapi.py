@@ -58,6 +58,8 @@ CASE = obj({"id": STR, **CASE_FIELDS}, {"social_worker": nullable(STR),
                                         "created_at": INSTANT, "updated_at": INSTANT})
 FORM = {"application/x-www-form-urlencoded": {"schema": obj(
     {"csrf": STR}, {"start": STR, "location": STR, "week": STR})}}
+HELP_FORM = {"application/x-www-form-urlencoded": {"schema": obj(
+    {"csrf": STR}, {"message": STR, "callback_phone": STR})}}
 
 # (method, path, summary, who, request body (schema, a pydantic model name or None),
 #  (status, kind, schema)). who: "staff" (bearer), "link" (the token in the path is the
@@ -166,6 +168,10 @@ OPERATIONS = [
      (200, "html", None)),
     ("POST", "/book/{token}/page/cancel/{appointment_id}", "Cancel (form)", "link", FORM,
      (303, "redirect", None)),
+    ("POST", "/book/{token}/page/help", "We need help now (form)", "link", HELP_FORM,
+     (303, "redirect", None)),
+    ("GET", "/book/{token}/page/help-sent", "Help is coming (page)", "link", None,
+     (200, "html", None)),
     ("GET", "/static/{name}", "The page's stylesheet", "public", None, (200, "css", None)),
 ]
 QUERIES = {
