@@ -82,6 +82,17 @@ def test_deployment_package_is_small_and_leaves_botocore_to_the_runtime(packaged
     assert archive.stat().st_size < LAMBDA_ZIP_LIMIT / 2
 
 
+def test_deployment_package_ships_bytecode_for_the_runtime(packaged):
+    """/var/task is read-only: without .pyc files every cold start compiles the app."""
+    import sys
+    import zipfile
+
+    tag = sys.implementation.cache_tag
+    names = set(zipfile.ZipFile(packaged / "deployment.zip").namelist())
+    assert f"__pycache__/app.{tag}.pyc" in names
+    assert f"chalicelib/domain/__pycache__/availability.{tag}.pyc" in names
+
+
 def test_the_wake_up_consumer_reports_partial_batch_failures_on_the_notification_queue(template):
     (consumer,) = checks.events(template, "SQS")
     function, _, props = consumer
