@@ -13,7 +13,7 @@ Item layout (the lock items are in ``calendar.py``):
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 
 from chalicelib.domain.appointment import Appointment
 from chalicelib.domain.booking_rules import (
@@ -26,7 +26,7 @@ from chalicelib.domain.booking_rules import (
 from chalicelib.domain.intervals import Interval
 from chalicelib.store.reminders import TIMER_ATTRIBUTES
 from chalicelib.store.calendar import Plan, cal_key, day_attr, load_key, rooms_key, week_of
-from chalicelib.store.tx import batch_get, query, to_dynamo
+from chalicelib.store.tx import batch_get, query, to_dynamo, utc_iso
 
 
 def appointment_key(appointment_id: str) -> tuple[str, str]:
@@ -34,22 +34,18 @@ def appointment_key(appointment_id: str) -> tuple[str, str]:
 
 
 def agenda_key(worker: str, appointment: Appointment) -> tuple[str, str]:
-    return f"AGENDA#{worker}", f"{_utc(appointment.start)}#{appointment.id}"
-
-
-def _utc(instant: datetime) -> str:
-    return instant.astimezone(UTC).isoformat()
+    return f"AGENDA#{worker}", f"{utc_iso(appointment.start)}#{appointment.id}"
 
 
 def appointment_item(a: Appointment) -> dict:
     pk, sk = appointment_key(a.id)
     return {"pk": pk, "sk": sk, "case_id": a.case_id, "workers": list(a.workers),
-            "start": _utc(a.start), "end": _utc(a.end), "location": a.location,
+            "start": utc_iso(a.start), "end": utc_iso(a.end), "location": a.location,
             "place": a.place, "kind": a.kind, "minutes": a.minutes, "status": a.status,
-            "sequence": a.sequence, "created_at": _utc(a.created_at),
-            "updated_at": _utc(a.updated_at), "booked_by": a.booked_by,
+            "sequence": a.sequence, "created_at": utc_iso(a.created_at),
+            "updated_at": utc_iso(a.updated_at), "booked_by": a.booked_by,
             "buckets": list(a.buckets), "rooms": a.rooms,
-            "gsi1pk": f"CASE#{a.case_id}#APPTS", "gsi1sk": _utc(a.start)}
+            "gsi1pk": f"CASE#{a.case_id}#APPTS", "gsi1sk": utc_iso(a.start)}
 
 
 def appointment_from_item(item: dict) -> Appointment:
@@ -67,13 +63,13 @@ def appointment_from_item(item: dict) -> Appointment:
 def agenda_item(worker: str, a: Appointment) -> dict:
     pk, sk = agenda_key(worker, a)
     return {"pk": pk, "sk": sk, "case_id": a.case_id, "appointment_id": a.id,
-            "start": _utc(a.start), "end": _utc(a.end), "location": a.location,
+            "start": utc_iso(a.start), "end": utc_iso(a.end), "location": a.location,
             "kind": a.kind, "status": a.status, "sequence": a.sequence,
-            "created_at": _utc(a.created_at), "updated_at": _utc(a.updated_at)}
+            "created_at": utc_iso(a.created_at), "updated_at": utc_iso(a.updated_at)}
 
 
 def _load_entry(a: Appointment) -> str:
-    return f"{_utc(a.start)}|{_utc(a.end)}|{a.id}"
+    return f"{utc_iso(a.start)}|{utc_iso(a.end)}|{a.id}"
 
 
 def add_booking(plan: Plan, new: Appointment, rules: BookingRules, *, rooms: int | None,
@@ -185,7 +181,7 @@ def _release(plan: Plan, old: Appointment, rules: BookingRules,
     apt.require("{status} = {booked}", {"status": "status"}, {"booked": "booked"})
     apt.op("status", "SET", "cancelled")
     apt.op("sequence", "SET", cancelled)
-    changed_at = _utc(keep.updated_at if keep else old.updated_at)
+    changed_at = utc_iso(keep.updated_at if keep else old.updated_at)
     apt.op("updated_at", "SET", changed_at)
     for attr in TIMER_ATTRIBUTES:  # a cancelled appointment sends no reminder
         apt.op(attr, "REMOVE")
@@ -211,7 +207,7 @@ def case_appointments(case_id: str, since: datetime) -> list[Appointment]:
     items = query(IndexName="by_parent",
                    KeyConditionExpression="gsi1pk = :p AND gsi1sk >= :s",
                    ExpressionAttributeValues={":p": to_dynamo(f"CASE#{case_id}#APPTS"),
-                                              ":s": to_dynamo(_utc(since))})
+                                              ":s": to_dynamo(utc_iso(since))})
     return [appointment_from_item(i) for i in items]
 
 
@@ -219,8 +215,8 @@ def worker_agenda(worker: str, start: datetime, end: datetime) -> list[dict]:
     """Agenda entries of ``worker`` starting in [start, end), as plain values."""
     items = query(KeyConditionExpression="pk = :p AND sk BETWEEN :s AND :e",
                    ExpressionAttributeValues={":p": to_dynamo(f"AGENDA#{worker}"),
-                                              ":s": to_dynamo(_utc(start)),
-                                              ":e": to_dynamo(_utc(end))})
+                                              ":s": to_dynamo(utc_iso(start)),
+                                              ":e": to_dynamo(utc_iso(end))})
     return [{"id": i["appointment_id"], "case": i["case_id"],
              "start": datetime.fromisoformat(i["start"]),
              "end": datetime.fromisoformat(i["end"]), "location": i["location"],

@@ -63,7 +63,7 @@ def esc_key(escalation_id: str) -> tuple[str, str]:
 
 
 def _iso(at: datetime | None) -> str | None:
-    return at.astimezone(UTC).isoformat() if at else None
+    return raw.utc_iso(at) if at else None
 
 
 def _instant(value: str | None) -> datetime | None:

@@ -16,10 +16,10 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from chalicelib.store.directory import CaseItem, case_key
-from chalicelib.store.tx import Transaction, client, table_name, to_dynamo
+from chalicelib.store.tx import Transaction, client, table_name, to_dynamo, utc_iso
 
 LINK_RETENTION = timedelta(days=90)
 IDEMPOTENCY_TTL = timedelta(hours=24)
@@ -66,8 +66,8 @@ def save_link(token_hash: str, case_id: str, epoch: int, expires_at: datetime,
     pk, sk = link_key(token_hash)
     client().put_item(TableName=table_name(), Item={k: to_dynamo(v) for k, v in {
         "pk": pk, "sk": sk, "case_id": case_id, "token_hash": token_hash, "epoch": epoch,
-        "expires_at": expires_at.astimezone(UTC).isoformat(),
-        "created_at": now.astimezone(UTC).isoformat(),
+        "expires_at": utc_iso(expires_at),
+        "created_at": utc_iso(now),
         "expires": int((expires_at + LINK_RETENTION).timestamp())}.items()},
         ConditionExpression="attribute_not_exists(pk)")
 

@@ -14,7 +14,7 @@ from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute,
 
 from chalicelib.domain.notification import Notification
 from chalicelib.store.table import TableModel
-from chalicelib.store.tx import Transaction
+from chalicelib.store.tx import Transaction, utc_iso
 
 DUE_KIND = "outbox"
 OPS_PARENT = "OPS"  # notices about the service itself, e.g. a gap in the rota
@@ -62,7 +62,7 @@ def outbox_item(note: Notification, now: datetime) -> OutboxItem:
         kind=note.kind, channel=note.channel, recipient=note.recipient,
         language=note.language, params=note.params, case_id=note.case_id,
         escalation_id=note.escalation_id, created_at=now,
-        gsi1pk=f"{parent}#NOTES", gsi1sk=f"{now.astimezone(UTC).isoformat()}#{note.id}",
+        gsi1pk=f"{parent}#NOTES", gsi1sk=f"{utc_iso(now)}#{note.id}",
         **due_fields(DUE_KIND, note.not_before or now),
     )
 

@@ -43,6 +43,7 @@ from chalicelib.store.tx import (
     from_dynamo,
     query,
     table_name,
+    utc_iso,
 )
 
 DUE_KIND = "review"
@@ -245,7 +246,7 @@ class DynamoReviews:
             "ExpressionAttributeNames": {"#status": "status"},
             "ExpressionAttributeValues": {
                 ":case": {"S": f"CASE#{case_id}#APPTS"},
-                ":now": {"S": now.astimezone(UTC).isoformat()},
+                ":now": {"S": utc_iso(now)},
                 ":booked": {"S": "booked"},
             },
         }
@@ -275,7 +276,7 @@ class DynamoReviews:
             review = record.review
             tx.put(DeadlineItem(pk, sk, case_id=record.case_id, review_id=review.id,
                                 kind=review.kind, due=review.due.isoformat(),
-                                updated_at=now.astimezone(UTC).isoformat()), label="deadline")
+                                updated_at=utc_iso(now)), label="deadline")
         return tx
 
     @staticmethod

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-from chalicelib.store.tx import client, table_name
+from chalicelib.store.tx import client, table_name, utc_iso
 
 LOOKBACK_DAYS = 7
 
@@ -29,7 +29,7 @@ def query_due(kind: str, now: datetime, limit: int = 100) -> Iterator[dict]:
             "TableName": table_name(), "IndexName": "due",
             "KeyConditionExpression": "due_shard = :s AND due_at <= :now",
             "ExpressionAttributeValues": {":s": {"S": shard},
-                                          ":now": {"S": now.astimezone(UTC).isoformat()}},
+                                          ":now": {"S": utc_iso(now)}},
         }
         while True:
             page = ddb.query(**request)

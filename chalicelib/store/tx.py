@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from chalicelib.domain.errors import Unavailable
@@ -73,6 +74,11 @@ def on_outbox_commit(listener: Callable[[list[str]], None] | None) -> None:
     """
     global _outbox_listener
     _outbox_listener = listener or _ignore
+
+
+def utc_iso(instant: datetime) -> str:
+    """How the store writes an instant: ISO 8601 in UTC (sortable, unambiguous at DST)."""
+    return instant.astimezone(UTC).isoformat()
 
 
 def key(pk: str, sk: str) -> dict:
