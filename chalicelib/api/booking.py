@@ -12,6 +12,7 @@ from chalicelib import bootstrap
 from chalicelib.api.http import endpoint, json_object, json_response, query_param
 from chalicelib.domain.appointment import appointment_view
 from chalicelib.domain.errors import Invalid, Rejected
+from chalicelib.domain.instants import parse_instant
 from chalicelib.domain.workdays import local
 from chalicelib.services import booking
 from chalicelib.services.links import open_link
@@ -22,16 +23,16 @@ RECENT = timedelta(days=30)
 
 
 def instant(body: dict, name: str) -> datetime:
-    """An ISO 8601 instant with offset from ``body[name]``; 422 otherwise."""
-    value = body.get(name)
+    """An ISO 8601 instant with offset from ``body[name]``.
+
+    Raises:
+        Rejected: 422 ``invalid_value``, as for every other bad field of a booking body.
+    """
     try:
-        parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        parsed = None
-    if parsed is None or parsed.tzinfo is None:
+        return parse_instant(body.get(name), name)
+    except Invalid:
         raise Rejected(f"{name}: an ISO 8601 instant with offset is required",
-                       code="invalid_value", field=name)
-    return parsed
+                       code="invalid_value", field=name) from None
 
 
 def text(body: dict, name: str) -> str:

@@ -11,6 +11,7 @@ from chalice import Response
 from chalicelib.api.errors import error_response, unexpected_response
 from chalicelib.domain.access import Actor
 from chalicelib.domain.errors import DomainError, Invalid, Rejected, Unauthorized
+from chalicelib.domain.instants import parse_instant
 from chalicelib.domain.workdays import HELSINKI
 
 
@@ -76,6 +77,20 @@ def parse(schema, data: dict):
 
 def query_param(request, name: str, default=None):
     return (request.query_params or {}).get(name, default)
+
+
+def instant_param(request, name: str, default: datetime | None = None) -> datetime:
+    """The query parameter ``name`` as an aware instant, ``default`` when it is absent.
+
+    Raises:
+        Invalid: (400 ``bad_request`` naming ``name``) when it is not an ISO 8601 instant
+            with an offset, or absent without a default.
+    """
+    value = query_param(request, name)
+    if value is None and default is not None:
+        return default
+    # A '+' in a query string arrives as a space.
+    return parse_instant((value or "").replace(" ", "+"), name)
 
 
 def to_json(value):

@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from chalice import Blueprint
 
 from chalicelib import bootstrap
 from chalicelib.api.auth import staff
-from chalicelib.api.http import actor_of, endpoint, json_object, json_response, query_param
+from chalicelib.api.http import actor_of, endpoint, instant_param, json_object, json_response
 from chalicelib.domain.access import require_coordinator
-from chalicelib.domain.errors import Invalid
 from chalicelib.domain.escalation import policy_from_dict, policy_to_dict
 from chalicelib.domain.oncall import override_from_dict, rotation_from_dict, utc
 from chalicelib.services import oncall as use
 
 bp = Blueprint(__name__)
-
-
-def _instant_param(request, name: str, default: datetime | None = None) -> datetime:
-    value = query_param(request, name)
-    if value is None and default is not None:
-        return default
-    try:
-        # A '+' in a query string arrives as a space.
-        return utc(datetime.fromisoformat((value or "").replace(" ", "+")), name)
-    except ValueError:
-        raise Invalid(f"{name} must be an ISO 8601 instant with an offset", field=name) from None
 
 
 def _holder_json(holder: use.OnCall | None):
@@ -72,7 +58,7 @@ def put_policy():
 def get_now():
     request = bp.current_request
     actor_of(request)
-    at = _instant_param(request, "at", default=bootstrap.now())
+    at = utc(instant_param(request, "at", default=bootstrap.now()), "at")
     holders = use.on_call_now(bootstrap.wiring().rota, at)
     return json_response({level: _holder_json(h) for level, h in holders.items()})
 
@@ -81,7 +67,8 @@ def get_now():
 def get_gaps():
     request = bp.current_request
     actor_of(request)
-    start, end = _instant_param(request, "from"), _instant_param(request, "to")
+    start = utc(instant_param(request, "from"), "from")
+    end = utc(instant_param(request, "to"), "to")
     found = use.find_gaps(bootstrap.wiring().rota, start, end)
     return json_response({"gaps": [{"level": g.level, "start": g.start, "end": g.end}
                                    for g in found]})

@@ -20,6 +20,7 @@ from chalicelib import bootstrap
 from chalicelib.api.escalations import ask_for_help
 from chalicelib.api.http import query_param
 from chalicelib.domain.directory import PLACE_KINDS
+from chalicelib.domain.instants import parse_instant
 from chalicelib.domain.errors import Conflict, DomainError, Gone, Invalid, NotFound, Rejected
 from chalicelib.domain.workdays import local
 from chalicelib.services import booking
@@ -310,13 +311,11 @@ def _checked_form(token: str, now: datetime) -> dict:
 
 
 def _instant(value: str | None) -> datetime:
+    # The page makes every start it links to: one that does not parse names no page.
     try:
-        parsed = datetime.fromisoformat(value or "")
-    except ValueError:
-        parsed = None
-    if parsed is None or parsed.tzinfo is None:
-        raise NotFound("no such time")
-    return parsed
+        return parse_instant(value, "start")
+    except Invalid:
+        raise NotFound("no such time") from None
 
 
 def _gone_page(token: str) -> Response:

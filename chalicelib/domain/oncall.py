@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chalicelib.domain.errors import Invalid
+from chalicelib.domain.instants import parse_instant
 from chalicelib.domain.workdays import at_local, local
 
 LEVELS = ("primary", "secondary")
@@ -229,14 +230,6 @@ def target_resolver(rotations: Iterable[Rotation], overrides: Iterable[Override]
     return who_is_on_call
 
 
-def _instant(data: Mapping[str, Any], field: str) -> datetime:
-    try:
-        instant = datetime.fromisoformat(data[field])
-    except (KeyError, TypeError, ValueError):
-        raise Invalid(f"{field} must be an ISO 8601 instant", field=field) from None
-    return utc(instant, field)
-
-
 def rotation_from_dict(data: Mapping[str, Any]) -> Rotation:
     """A Rotation from the JSON of ``POST /oncall/rotations``; Invalid names the bad field."""
     workers = data.get("workers")
@@ -245,10 +238,12 @@ def rotation_from_dict(data: Mapping[str, Any]) -> Rotation:
     if not isinstance(data.get("id"), str) or not data["id"]:
         raise Invalid("id must be a non-empty string", field="id")
     return Rotation(id=data["id"], level=data.get("level"), workers=tuple(workers),
-                    start=_instant(data, "start"), shift_hours=data.get("shift_hours"))
+                    start=parse_instant(data.get("start"), "start"),
+                    shift_hours=data.get("shift_hours"))
 
 
 def override_from_dict(data: Mapping[str, Any]) -> Override:
     """An Override from the JSON of ``POST /oncall/overrides``; Invalid names the bad field."""
     return Override(worker=data.get("worker"), level=data.get("level"),
-                    start=_instant(data, "start"), end=_instant(data, "end"))
+                    start=parse_instant(data.get("start"), "start"),
+                    end=parse_instant(data.get("end"), "end"))

@@ -90,6 +90,14 @@ def test_an_unknown_link_gets_a_plain_404_page(client, family):
     assert response.status_code == 404 and "Sivua ei löydy" in html
 
 
+@pytest.mark.parametrize("start", ["tomorrow", "2026-12-01T10:00:00",
+                                   "9999-12-31T23:59:59-01:00"])  # the last was a 500
+def test_a_confirm_link_whose_start_names_no_instant_gets_the_404_page(client, family, start):
+    response, html = get(client, f"{family.base}/page/confirm?" + urlencode(
+        {"start": start, "place": "home"}))
+    assert response.status_code == 404 and "Sivua ei löydy" in html
+
+
 def test_a_revoked_link_gets_a_friendly_410_page_in_the_familys_language(client, family, token):
     status, _ = call(client, "PATCH", f"/cases/{family.case}", family.coord,
                      {"contact": {"phone": "040 123 4567", "language": "sv"}})

@@ -89,6 +89,36 @@ def test_oncall_now_costs_one_dynamodb_round_trip(client, boss, pair):
     assert calls == ["GetItem"]
 
 
+INSTANT_ERROR = "must be an ISO 8601 instant with an offset"
+
+
+@pytest.mark.parametrize(("path", "field"), [
+    ("/oncall/now?at=tomorrow", "at"),
+    ("/oncall/now?at=2026-03-30T08:00:00", "at"),  # no offset
+    ("/oncall/now?at=9999-12-31T23:59:59-01:00", "at"),  # past what UTC can hold: was a 500
+    ("/oncall/gaps?from=2026-05-04T00:00:00%2B03:00", "to"),
+])
+def test_a_bad_instant_in_a_query_is_400_naming_the_parameter(client, boss, path, field):
+    status, body = call(client, "GET", path, boss)
+    assert (status, body) == (400, {"error": {"code": "bad_request", "field": field,
+                                              "message": f"{field} {INSTANT_ERROR}"}})
+
+
+@pytest.mark.parametrize("start", ["tomorrow", "2026-03-23T08:00:00", None,
+                                   "0001-01-01T00:00:00+01:00"])
+def test_a_bad_start_of_a_rotation_or_override_is_the_same_400_as_in_a_query(client, boss,
+                                                                              pair, start):
+    # Until the parsers were one, garbage and a missing offset read differently here.
+    expected = (400, {"error": {"code": "bad_request", "field": "start",
+                                "message": f"start {INSTANT_ERROR}"}})
+    assert call(client, "POST", "/oncall/rotations", boss,
+                {"id": unique("r"), "level": "primary", "workers": list(pair), "start": start,
+                 "shift_hours": 8}) == expected
+    assert call(client, "POST", "/oncall/overrides", boss,
+                {"worker": pair[0], "level": "primary", "start": start,
+                 "end": "2026-03-24T08:00:00+02:00"}) == expected
+
+
 def test_gaps_are_listed_per_level(client, boss, pair):
     rotation(client, boss, pair, start="2026-05-04T08:00:00+03:00")
     status, body = call(client, "GET", "/oncall/gaps?from=2026-05-04T00:00:00%2B03:00"

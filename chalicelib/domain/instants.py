@@ -1,0 +1,37 @@
+"""Instants from outside input: ISO 8601 text with a UTC offset, never a bare wall-clock time.
+
+A time without an offset is refused rather than read as Helsinki time: in the autumn DST
+fold (e.g. 2026-10-25 03:30) it would name two instants, and in the spring gap none.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from chalicelib.domain.errors import Invalid
+
+
+def parse_instant(value: object, field: str) -> datetime:
+    """The aware datetime ``value`` names, keeping the offset it was given.
+
+    Accepts what ``datetime.fromisoformat`` reads (``Z`` for UTC included) as long as it
+    carries an offset and lies inside the range a datetime can hold in UTC.
+
+    >>> parse_instant("2026-12-01T10:00:00+02:00", "start").isoformat()
+    '2026-12-01T10:00:00+02:00'
+
+    Args:
+        value: the text from a request (anything else is refused too).
+        field: the request field it came from, named in the error.
+
+    Raises:
+        Invalid: (400 ``bad_request``, ``field`` set) for anything else.
+    """
+    try:
+        parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
+        if parsed is not None and parsed.utcoffset() is not None:
+            parsed.astimezone(UTC)  # year 1 or 9999 with an offset cannot be held in UTC
+            return parsed
+    except (ValueError, OverflowError):
+        pass
+    raise Invalid(f"{field} must be an ISO 8601 instant with an offset", field=field)
