@@ -5,7 +5,8 @@ import logging
 from chalice import Chalice
 
 from chalicelib.api import (appointments, auth, booking, directory, escalations, feeds, health,
-                            notifications, oncall, oncall_events, page, review_jobs, reviews)
+                            notifications, oncall, oncall_events, page_forms, page_views,
+                            review_jobs, reviews)
 
 app = Chalice(app_name="tapaamo")
 # Chalice keeps its app logger ("tapaamo", parent of every chalicelib logger) at ERROR
@@ -23,4 +24,5 @@ app.register_blueprint(escalations.bp)
 app.register_blueprint(oncall_events.bp)
 app.register_blueprint(booking.bp)
 app.register_blueprint(appointments.bp)
-app.register_blueprint(page.bp)
+app.register_blueprint(page_views.bp)
+app.register_blueprint(page_forms.bp)

@@ -1,0 +1,93 @@
+"""The family's booking page, its POSTs: book, move, cancel, ask for help.
+
+Every form posts under ``/book/{token}/page/...`` (never a JSON route), must carry the
+page's CSRF token (else 403) and is answered 303 to a GET page (post-redirect-get), so a
+reload never posts twice.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import parse_qs
+
+from chalice import Blueprint, Response
+
+from chalicelib import bootstrap
+from chalicelib.api.escalations import ask_for_help
+from chalicelib.api.page import (FormRejected, absolute, link_urls, open_appointment,
+                                 open_case, page_route, page_start)
+from chalicelib.domain.errors import Conflict, Invalid, NotFound, Rejected
+from chalicelib.services import booking
+from chalicelib.store.appointments import appointment_key
+from chalicelib.web import csrf
+from chalicelib.web.render import redirect
+
+bp = Blueprint(__name__)
+
+
+@page_route(bp, "/book/{token}/page/book", methods=("POST",))
+def book_from_form(token):
+    return _book_or_move(token, None)
+
+
+@page_route(bp, "/book/{token}/page/move/{appointment_id}", methods=("POST",))
+def move_from_form(token, appointment_id):
+    return _book_or_move(token, appointment_id)
+
+
+def _book_or_move(token: str, move_id: str | None) -> Response:
+    now = bootstrap.now()
+    form = _checked_form(token, now)
+    start, location = page_start(form.get("start")), form.get("location") or ""
+    keys = booking.office_keys(location) if location else []
+    # The confirm form's one-time key: a double tap (or a resent POST) books once.
+    repeat = form.get("idempotency") if 0 < len(form.get("idempotency") or "") <= 255 else None
+    keys += booking.idempotency_keys(token.partition(".")[0], repeat)
+    case, items = open_case(token, now, keys + ([appointment_key(move_id)] if move_id else []))
+    if location not in case.locations:
+        raise NotFound("no such place for this case")
+    urls = link_urls(token)
+    request = booking.BookingRequest(case=case, start=start, location=location,
+                                     booked_by="family", manage_url=absolute(urls.root),
+                                     idempotency=repeat)
+    try:
+        if move_id:
+            moving = booking.own_appointment(case, items, move_id)
+            _, made = booking.move(request, moving, items, now)
+        else:
+            _, made = booking.book(request, items, now)
+    except (Conflict, Rejected) as refused:
+        notice = "slot_taken" if refused.code == "slot_taken" else "rejected"
+        return redirect(urls.page(notice=notice, place=location, move=move_id,
+                                  week=form.get("week")) + "#slots-title")
+    return redirect(urls.booked(made["id"], moved=bool(move_id)))
+
+
+@page_route(bp, "/book/{token}/page/cancel/{appointment_id}", methods=("POST",))
+def cancel_from_form(token, appointment_id):
+    now = bootstrap.now()
+    _checked_form(token, now)
+    case, _, appointment = open_appointment(token, appointment_id, now)
+    booking.cancel(appointment, case, now)
+    return redirect(link_urls(token).page(notice="cancelled"))
+
+
+@page_route(bp, "/book/{token}/page/help", methods=("POST",))
+def help_from_form(token):
+    """The "we need help now" button: pages the on-call worker, then says help is coming."""
+    form = _checked_form(token, bootstrap.now())
+    fields = {name: form[name] for name in ("message", "callback_phone") if form.get(name)}
+    try:
+        ask_for_help(token, fields)
+    except (Invalid, Rejected):
+        return redirect(link_urls(token).page(notice="help_invalid") + "#help-title")
+    return redirect(link_urls(token).action("help-sent"))
+
+
+def _checked_form(token: str, now: datetime) -> dict:
+    raw = bp.current_request.raw_body or b""
+    form = {k: v[0] for k, v in parse_qs(raw.decode("utf-8", "replace")).items()}
+    key = csrf.server_key(bootstrap.wiring().settings)
+    if not csrf.is_valid(key, token, form.get("csrf"), now):
+        raise FormRejected()
+    return form
