@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
-from datetime import UTC, datetime
 
 import boto3
 import pytest
+
+from tests.support.client import app_client, staff_headers
 
 pytest_plugins = ["tests.support.stack"]
 
@@ -43,24 +45,11 @@ def aws(monkeypatch, tmp_path):
 
 @pytest.fixture
 def client(aws):
-    from chalice.test import Client
-
-    from app import app
-
-    with Client(app, stage_name="local") as test_client:
+    with app_client() as test_client:
         yield test_client
 
 
 @pytest.fixture
 def token(aws):
     """``token(role, worker=None)`` → an ``Authorization`` header dict."""
-    from pathlib import Path
-
-    from chalicelib.auth import mint_local_token
-
-    def make(role: str = "coordinator", worker: str | None = None) -> dict:
-        value = mint_local_token(Path(aws["TAPAAMO_LOCAL_DIR"]), role, worker,
-                                 datetime.now(UTC))
-        return {"Authorization": f"Bearer {value}", "Content-Type": "application/json"}
-
-    return make
+    return functools.partial(staff_headers, aws["TAPAAMO_LOCAL_DIR"])

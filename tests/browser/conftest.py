@@ -10,10 +10,11 @@ import json
 import urllib.request
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+
+from tests.support.client import staff_headers
 
 PROJECT = Path(__file__).resolve().parents[2]
 ARTIFACTS = PROJECT / "test-artifacts"
@@ -29,10 +30,7 @@ class Stack:
     local_dir: Path
 
     def staff(self) -> dict:
-        from chalicelib.auth import mint_local_token
-
-        token = mint_local_token(self.local_dir, "coordinator", None, datetime.now(UTC))
-        return {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        return staff_headers(self.local_dir)
 
     def call(self, method: str, path: str, body=None) -> tuple[int, dict | None]:
         data = json.dumps(body).encode() if body is not None else None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -10,25 +10,10 @@ import time_machine
 from chalicelib.domain.workdays import is_working_day
 
 from tests.support.api import call
-from tests.support.booking import NOW, TUESDAY, at, book, issue_link, make_family
+from tests.support.booking import (NOW, TUESDAY, at, book, clock, coord,  # noqa: F401 - fixtures
+                                   family, issue_link, make_family)
 
 JSON = {"Content-Type": "application/json"}
-
-
-@pytest.fixture
-def clock(aws):
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def coord(clock, token):
-    return token("coordinator")
-
-
-@pytest.fixture
-def family(client, coord):
-    return make_family(client, coord)
 
 
 def test_a_family_books_a_free_slot_and_sees_it_listed(client, family):

@@ -7,23 +7,12 @@ from html import unescape
 from urllib.parse import urlencode
 
 import pytest
-import time_machine
 
 from tests.support.api import call
-from tests.support.booking import NOW, TUESDAY, at, book, make_family
+from tests.support.booking import (TUESDAY, at, book, clock, coord,  # noqa: F401 - fixtures
+                                   family, make_family)
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
-
-
-@pytest.fixture
-def clock(aws):
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def family(client, clock, token):
-    return make_family(client, token("coordinator"))
 
 
 def get(client, path, headers=None):

@@ -20,7 +20,9 @@ from chalicelib.domain.workdays import at_local
 from chalicelib.store.calendar import cal_key, load_key
 from chalicelib.store.tx import batch_get
 from tests.support.api import call, make_worker
-from tests.support.booking import NOW, TUESDAY, at, book, make_family
+from tests.support.booking import (NOW, TUESDAY, at, book, clock, coord,  # noqa: F401 - fixtures
+                                   make_family)
+from tests.support.client import app_client, staff_headers
 from tests.support.ddblocal import ddb_local  # noqa: F401 - fixture
 
 
@@ -39,12 +41,6 @@ def atomic_calls(monkeypatch):
             return original(self, operation, params)
 
     monkeypatch.setattr(BaseClient, "_make_api_call", alone)
-
-
-@pytest.fixture
-def coord(aws, token):
-    with time_machine.travel(NOW, tick=False):
-        yield token("coordinator")
 
 
 def test_twenty_parallel_bookings_of_one_start_give_one_201_and_nineteen_409(client, coord,
@@ -81,25 +77,14 @@ def race_for_one_start(client, coord):
 
 @pytest.fixture
 def local_client(ddb_local):
-    from chalice.test import Client
-
-    from app import app
-
-    with Client(app, stage_name="local") as test_client:
+    with app_client() as test_client:
         yield test_client
 
 
 @pytest.fixture
 def local_coord(ddb_local):
-    from datetime import UTC, datetime
-    from pathlib import Path
-
-    from chalicelib.auth import mint_local_token
-
     with time_machine.travel(NOW, tick=False):
-        value = mint_local_token(Path(ddb_local["TAPAAMO_LOCAL_DIR"]), "coordinator", None,
-                                 datetime.now(UTC))
-    return {"Authorization": f"Bearer {value}", "Content-Type": "application/json"}
+        return staff_headers(ddb_local["TAPAAMO_LOCAL_DIR"])
 
 
 def test_on_dynamodb_local_twenty_parallel_bookings_give_one_201(local_client, local_coord):

@@ -19,7 +19,7 @@ from chalicelib.domain.workdays import HELSINKI, is_working_day
 from chalicelib.store.appointments import agenda_item
 from chalicelib.store.tx import to_dynamo
 from tests.support.api import call, make_case, make_office, make_worker
-from tests.support.booking import issue_link
+from tests.support.booking import issue_link, make_family
 from tests.support.ics import assert_ics_wellformed, assert_parsers_agree
 
 NOW = datetime(2026, 2, 2, 9, 0, tzinfo=UTC)  # Monday 11:00 in Helsinki
@@ -40,13 +40,14 @@ def coord(token, clock):
 
 @pytest.fixture
 def team(client, coord, token):
-    """A worker at Itäkeskus with one family (Swedish-speaking) and one other family."""
+    """A worker at Itäkeskus, a family of theirs (Swedish, with a booking link), another family."""
     office = make_office(client, coord, name="Itäkeskus")
     worker = make_worker(client, coord, office=office, phone="040 555 0101")
-    case = make_case(client, coord, [worker], locations=("home", office),
-                     contact={"phone": FAMILY_PHONE, "email": FAMILY_EMAIL, "language": "sv"})
+    family = make_family(client, coord, workers=[worker], office=office,
+                         contact={"phone": FAMILY_PHONE, "email": FAMILY_EMAIL, "language": "sv"})
     other = make_case(client, coord, [worker])
-    return {"office": office, "worker": worker, "case": case["id"], "other": other["id"],
+    return {"office": office, "worker": worker, "case": family.case, "link": family.token,
+            "other": other["id"],
             "auth": token("worker", worker), "coord": coord}
 
 
@@ -128,7 +129,7 @@ def test_the_same_data_gives_the_same_bytes_later(client, team, clock):
 
 
 def test_a_cancellation_through_the_api_shows_in_both_feeds_then_leaves(client, team, clock):
-    link = issue_link(client, team["coord"], team["case"])
+    link = team["link"]
     appointment = family_book(client, link, helsinki(2026, 2, 10, 10, 0))
     uid = f"appt-{appointment}@tapaamo"
     worker_path = feed_path(client, team["auth"], team["worker"])
@@ -204,7 +205,7 @@ def test_feeds_carry_no_names_phones_emails_or_addresses(client, coord, team):
     staff_book(client, team, helsinki(2026, 2, 10, 9, 0))
     staff_book(client, team, helsinki(2026, 2, 12, 9, 0), location=team["office"])
     worker_feed = get(client, feed_path(client, team["auth"], team["worker"])).body
-    link = issue_link(client, coord, team["case"])
+    link = team["link"]
     family_feed = get(client, f"/book/{link}/calendar.ics").body
     assert family_feed.count(b"BEGIN:VEVENT") == 2
     secrets_ = ["Test Worker", "+358405550101", "040 555 0101", f"{team['worker']}@example.org",
@@ -219,7 +220,7 @@ def test_the_family_feed_shows_their_own_appointments_in_their_language(client, 
     mine = staff_book(client, team, helsinki(2026, 4, 2, 9, 0), location=team["office"],
                       kind="network")
     theirs = staff_book(client, team, helsinki(2026, 4, 7, 9), case=team["other"])
-    link = issue_link(client, coord, team["case"])
+    link = team["link"]
     response = get(client, f"/book/{link}/calendar.ics")
     assert response.status_code == 200 and response.headers["ETag"]
     calendar = assert_ics_wellformed(response.body)

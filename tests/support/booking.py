@@ -1,9 +1,16 @@
-"""A pinned clock and a case with a booking link, built through the public HTTP API."""
+"""A pinned clock and a case with a booking link, built through the public HTTP API.
+
+The fixtures ``clock``, ``coord`` and ``family`` are imported by the test modules that
+use them (``from tests.support.booking import clock, coord, family``).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+
+import pytest
+import time_machine
 
 from chalicelib.domain.workdays import at_local
 from tests.support.api import call, make_case, make_office, make_worker
@@ -49,3 +56,22 @@ def book(client, family: Family, start: str, location="home", headers=None):
     return call(client, "POST", f"{family.base}/appointments",
                 {"Content-Type": "application/json", **(headers or {})},
                 {"start": start, "location": location})
+
+
+@pytest.fixture
+def clock(aws):
+    """The clock stopped at NOW for the whole test; ``clock.shift(...)`` moves it."""
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def coord(clock, token):
+    """A coordinator's headers, minted at NOW."""
+    return token("coordinator")
+
+
+@pytest.fixture
+def family(client, coord):
+    """A case with two workers, an office of one room and a live booking link."""
+    return make_family(client, coord)
