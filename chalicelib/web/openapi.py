@@ -42,7 +42,7 @@ APPOINTMENT = obj({"id": STR, "start": INSTANT, "end": INSTANT, "location": STR,
 HOLDER = nullable(obj({"worker": STR, "phone": nullable(STR)}))
 NOTIFICATION = obj({"id": STR, "kind": STR, "channel": STR, "status": STR},
                    {"recipient": nullable(STR), "created_at": nullable(INSTANT),
-                    "sent_at": nullable(INSTANT)})
+                    "sent_at": nullable(INSTANT), "last_error": nullable(STR)})
 REVIEW = obj({"id": STR, "kind": STR, "due": DAY, "status": STR},
              {"earliest": DAY, "completed_on": DAY})
 ESCALATION_STATE = obj({"id": STR, "status": STR}, {"acknowledged_by": nullable(STR),

@@ -12,12 +12,14 @@ from chalicelib.domain.notification import Notification
 from chalicelib.notify.delivery import deliver
 from chalicelib.notify.providers import AwsProvider, Crash, FakeProvider
 from chalicelib.notify.templates import Message
-from chalicelib.store import deliveries, outbox
+from chalicelib.store import outbox
+from chalicelib.store.deliveries import DynamoDeliveries
 from chalicelib.store.tx import Transaction
 from tests.support.ddblocal import ddb_local  # noqa: F401 - fixture
 from tests.support.notify import hki, make_case, run
 
 T0 = hki(2026, 12, 1, 10, 0)
+deliveries = DynamoDeliveries()
 
 
 @pytest.fixture
@@ -63,7 +65,7 @@ def test_a_sweep_that_read_the_index_too_late_sends_nothing(case):
     queue(case)
     seen_by_both = deliveries.find_due(T0, limit=100)
     assert run(provider, T0)["sent"] == 1
-    late = [deliver(seen, provider, T0, {}) for seen in seen_by_both]
+    late = [deliver(deliveries, seen, provider, T0, {}) for seen in seen_by_both]
     assert late == ["skipped"] and len(provider.sent) == 1
 
 
