@@ -11,7 +11,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from chalicelib.domain.deadlines import DEFAULT_REMINDER_DAYS
 from chalicelib.domain.reviews import ReviewDue, next_notice_on, review_notices
 from chalicelib.domain.workdays import at_local
 
@@ -78,14 +77,14 @@ def completions_of(records: Iterable[ReviewRecord]) -> dict[str, list[date]]:
     return completions
 
 
-def notice_timer(due: date, last_sent_on: date | None, today: date,
-                 days_before: Sequence[int] = DEFAULT_REMINDER_DAYS) -> date | None:
+def notice_timer(review: ReviewDue, last_sent_on: date | None, today: date) -> date | None:
     """The day a sweep should next look at an open review, never before ``today``.
 
     A notice date already past but not sent becomes today: the sweep then sends the
-    latest notice due, once (``reviews.notice_to_send``).
+    latest notice due, once (``reviews.notice_to_send``). Notices on or before
+    ``last_sent_on`` are never due again, so new reminder days do not repeat a sent one.
     """
-    notices = review_notices(due, days_before)
+    notices = review_notices(review.due, review.reminder_days)
     upcoming = next_notice_on(notices, last_sent_on or date.min)
     return None if upcoming is None else max(upcoming, today)
 
@@ -130,6 +129,6 @@ def plan_changes(
 def _record(case_id: str, review: ReviewDue, owners: tuple[str, ...],
             old: ReviewRecord | None, today: date) -> ReviewRecord:
     last_sent = old.last_sent_on if old else None
-    timer = None if review.completed_on else notice_timer(review.due, last_sent, today)
+    timer = None if review.completed_on else notice_timer(review, last_sent, today)
     return ReviewRecord(case_id, review, owners if review.completed_on is None else (),
                         last_sent, timer, old.version if old else 0)

@@ -141,7 +141,7 @@ def send_notice(reviews, directory, coordinators: Sequence[str], record: ReviewR
                 now: datetime) -> bool:
     """Claim one fired timer and queue its notice (False: another sweep had claimed it)."""
     today = local(now).date()
-    notices = review_notices(record.review.due)
+    notices = review_notices(record.review.due, record.review.reminder_days)
     notice = notice_to_send(notices, today, record.last_sent_on)
     if notice is None:  # woken early: only move the timer on
         return reviews.mark_notice_sent(record, None, next_notice_on(notices, today), (), now)

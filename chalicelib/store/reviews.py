@@ -27,6 +27,7 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
 )
 
+from chalicelib.domain.deadlines import DEFAULT_REMINDER_DAYS
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.notification import Notification
 from chalicelib.domain.review_rules import Rule, rule_from_dict, rule_to_dict
@@ -65,6 +66,7 @@ class ReviewItem(TableModel):
     due = UnicodeAttribute()
     earliest = UnicodeAttribute(null=True)
     completed_on = UnicodeAttribute(null=True)
+    reminder_days = ListAttribute(of=NumberAttribute, null=True)  # absent: the defaults
     owners = ListAttribute(of=UnicodeAttribute, default=list)
     last_sent_on = UnicodeAttribute(null=True)
     notice_on = UnicodeAttribute(null=True)
@@ -120,12 +122,19 @@ def _iso(value: date | None) -> str | None:
 def _plain(value) -> dict:
     # A raw MapAttribute in a list reads back as a dict whose numbers may be floats.
     data = value.as_dict() if isinstance(value, MapAttribute) else dict(value)
-    return {k: int(v) if isinstance(v, float) and v.is_integer() else v for k, v in data.items()}
+    return {k: [_whole(v) for v in item] if isinstance(item, list) else _whole(item)
+            for k, item in data.items()}
+
+
+def _whole(value):
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def record_from_item(item: ReviewItem) -> ReviewRecord:
+    days = DEFAULT_REMINDER_DAYS if item.reminder_days is None else item.reminder_days
     review = ReviewDue(item.review_id, item.rule_id, item.kind, int(item.occurrence),
-                       _day(item.due), _day(item.earliest), _day(item.completed_on))
+                       _day(item.due), _day(item.earliest), _day(item.completed_on),
+                       tuple(int(day) for day in days))
     return ReviewRecord(item.case_id, review, tuple(item.owners or ()), _day(item.last_sent_on),
                         _day(item.notice_on), int(item.version or 0))
 
@@ -138,7 +147,8 @@ def record_to_item(record: ReviewRecord) -> ReviewItem:
         *review_key(record.case_id, review.id),
         case_id=record.case_id, review_id=review.id, rule_id=review.rule_id, kind=review.kind,
         occurrence=review.occurrence, due=review.due.isoformat(), earliest=_iso(review.earliest),
-        completed_on=_iso(review.completed_on), owners=list(record.owners),
+        completed_on=_iso(review.completed_on), reminder_days=list(review.reminder_days),
+        owners=list(record.owners),
         last_sent_on=_iso(record.last_sent_on), notice_on=_iso(record.notice_on),
         version=record.version, **timer,
     )
