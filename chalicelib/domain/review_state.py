@@ -1,5 +1,6 @@
-"""A case's reviews as stored: each deadline with its owners and notice timer, and the
-changes that bring the stored set in line with a fresh computation.
+"""A case's reviews as stored: each deadline with its owners and notice timer, the
+changes that bring the stored set in line with a fresh computation, and the queued
+recompute of a service's cases after its rules change.
 
 The engine (``reviews.compute_reviews``) says what is due; this module decides what to
 write. Pure: ``today`` is an argument, and the same inputs give the same changes.
@@ -7,6 +8,7 @@ write. Pure: ``today`` is an argument, and the same inputs give the same changes
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -65,6 +67,31 @@ class ReviewChanges:
 
     def __bool__(self) -> bool:
         return bool(self.puts or self.deletes)
+
+
+@dataclass(frozen=True)
+class RecomputeJob:
+    """A queued recompute of every case of ``service`` after its rules were edited.
+
+    ``version`` counts the edits and fences the job: an edit while it runs starts it over
+    with the new rules. ``after`` is the last case id recomputed (cases go in id order),
+    None before the first page.
+    """
+
+    service: str
+    version: int
+    after: str | None = None
+
+
+def next_page(case_ids: Iterable[str], after: str | None, size: int) -> list[str]:
+    """The first ``size`` case ids after ``after``, in id order (the job's next page).
+
+    >>> next_page(["k3", "k1", "k2"], "k1", 5)
+    ['k2', 'k3']
+    """
+    ordered = sorted(set(case_ids))
+    start = 0 if after is None else bisect_right(ordered, after)
+    return ordered[start:start + size]
 
 
 def completions_of(records: Iterable[ReviewRecord]) -> dict[str, list[date]]:

@@ -3,6 +3,8 @@
 Item layout (one table, see ``table.py``):
 
 * rules     ``pk=RULES#<service>``      ``sk=RULES``          (absent: the defaults apply)
+* job       ``pk=RULES#<service>``      ``sk=JOB``: the recompute queued by an edit of the
+  rules (``review_jobs.py``)
 * review    ``pk=CASE#<case>``          ``sk=REVIEW#<review id>``; while a notice is
   pending ``due_shard=review#<UTC date>``/``due_at`` (the ``due`` index); ``version``
   fences the sweeps
@@ -35,6 +37,7 @@ from chalicelib.domain.review_state import Deadline, ReviewChanges, ReviewRecord
 from chalicelib.domain.reviews import ReviewDue
 from chalicelib.domain.workdays import local
 from chalicelib.store import outbox
+from chalicelib.store.review_jobs import DynamoRecomputeJobs, enqueue_job
 from chalicelib.store.table import DueIndex, TableModel
 from chalicelib.store.tx import (
     Transaction,
@@ -154,7 +157,7 @@ def record_to_item(record: ReviewRecord) -> ReviewItem:
     )
 
 
-class DynamoReviews:
+class DynamoReviews(DynamoRecomputeJobs):
     """The reviews repository on DynamoDB."""
 
     def get_rules(self, service: str) -> tuple[Rule, ...] | None:
@@ -165,8 +168,13 @@ class DynamoReviews:
         return tuple(rule_from_dict(_plain(rule)) for rule in item.rules)
 
     def put_rules(self, service: str, rules: Sequence[Rule], at: datetime, by: str) -> None:
-        RulesItem(*rules_key(service), rules=[MapAttribute(**rule_to_dict(r)) for r in rules],
-                  updated_at=at, updated_by=by).save()
+        """Store the rules and, in the same transaction, queue the recompute of the cases."""
+        tx = Transaction()
+        tx.put(RulesItem(*rules_key(service), rules=[MapAttribute(**rule_to_dict(r))
+                                                     for r in rules],
+                         updated_at=at, updated_by=by), label="rules")
+        enqueue_job(tx, service, at)
+        tx.commit()
 
     def records(self, case_id: str) -> dict[str, ReviewRecord]:
         """Every stored review of the case, by review id (one strongly consistent Query)."""
