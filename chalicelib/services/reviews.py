@@ -57,25 +57,27 @@ def put_rules(reviews, actor: Actor, service: str, body, now: datetime) -> tuple
     return rules
 
 
-def run_recompute_jobs(reviews, directory, now: datetime, max_pages: int = MAX_PAGES) -> int:
+def run_recompute_jobs(reviews, directory, now: datetime, max_pages: int = MAX_PAGES,
+                       page_size: int = PAGE_SIZE) -> int:
     """Recompute the cases of every service whose rules were edited, a page at a time.
 
     Each page is recorded on the job before the next, so a sweep that stops half-way
     (timeout, crash) is continued by the next one, and a page done twice writes nothing
     new. Returns how many cases were recomputed.
     """
-    return sum(_run_job(reviews, directory, job, now, max_pages)
+    return sum(_run_job(reviews, directory, job, now, max_pages, page_size)
                for job in reviews.due_jobs(now))
 
 
-def _run_job(reviews, directory, job: RecomputeJob, now: datetime, max_pages: int) -> int:
+def _run_job(reviews, directory, job: RecomputeJob, now: datetime, max_pages: int,
+             page_size: int) -> int:
     rules, case_ids, done = rules_for(reviews, job.service), directory.case_ids(job.service), 0
     for _ in range(max_pages):
-        page = next_page(case_ids, job.after, PAGE_SIZE)
+        page = next_page(case_ids, job.after, page_size)
         for case in _cases_of(directory, job.service, page):
             case_changed(reviews, case, now, rules)
             done += 1
-        if len(page) < PAGE_SIZE:
+        if len(page) < page_size:
             reviews.finish_job(job)
             return done
         job = reviews.advance_job(job, page[-1], now)

@@ -190,11 +190,30 @@ def test_removing_a_rule_drops_its_open_review_and_the_deadline(client, boss, st
         ([{"id": "plan", "kind": "lunch", "type": "after_days", "days": 3}], "rules[0].kind"),
         ([{"id": "p", "kind": "plan", "type": "after_days", "days": 3},
           {"id": "p", "kind": "plan", "type": "after_days", "days": 4}], "rules[1].id"),
+        ([{"id": "p", "kind": "plan", "type": "after_days", "days": 3,
+           "reminder_days": [7, 7]}], "rules[0].reminder_days"),
+        ([{"id": "p", "kind": "plan", "type": "after_days", "days": 3,
+           "reminder_days": [400]}], "rules[0].reminder_days"),
     ],
 )
 def test_bad_rules_are_refused_naming_the_field(client, boss, rules, field):
     status, body = call(client, "PUT", "/review-rules/perhetyo", boss, {"rules": rules})
     assert status == 422 and body["error"]["field"] == field
+
+
+def test_reminder_days_are_stored_largest_first_and_every_rule_shows_its_effective_days(
+        client, boss):
+    rules = [{"id": "plan", "kind": "plan", "type": "after_days", "days": 14,
+              "reminder_days": [1, 21, 7]},
+             {"id": "final", "kind": "final", "type": "by_end", "max_months": 6}]
+    status, body = call(client, "PUT", "/review-rules/perhetyo", boss, {"rules": rules})
+    assert status == 200
+    assert [r["reminder_days"] for r in body["rules"]] == [[21, 7, 1], [14, 3]]
+    status, body = call(client, "GET", "/review-rules/perhetyo", boss)
+    assert status == 200 and [r["reminder_days"] for r in body["rules"]] == [[21, 7, 1], [14, 3]]
+    malformed = [{**rules[0], "reminder_days": "14"}]
+    status, body = call(client, "PUT", "/review-rules/perhetyo", boss, {"rules": malformed})
+    assert status == 400 and body["error"]["field"] == "rules[0].reminder_days"
 
 
 def test_changing_the_start_date_moves_the_stored_deadlines(client, boss, store):
