@@ -2,9 +2,8 @@
 
 Item layout (one table, see ``table.py``):
 
-* rules     ``pk=RULES#<service>``      ``sk=RULES``          (absent: the defaults apply)
-* job       ``pk=RULES#<service>``      ``sk=JOB``: the recompute queued by an edit of the
-  rules (``review_jobs.py``)
+* rules     ``pk=RULES#<service>``      ``sk=RULES`` and the recompute job an edit queues,
+  ``sk=JOB`` (``review_rules.py``)
 * review    ``pk=CASE#<case>``          ``sk=REVIEW#<review id>``; while a notice is
   pending ``due_shard=review#<UTC date>``/``due_at`` (the ``due`` index); ``version``
   fences the sweeps
@@ -21,23 +20,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 
-from pynamodb.attributes import (
-    ListAttribute,
-    MapAttribute,
-    NumberAttribute,
-    UnicodeAttribute,
-    UTCDateTimeAttribute,
-)
+from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 
 from chalicelib.domain.deadlines import DEFAULT_REMINDER_DAYS
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.notification import Notification
-from chalicelib.domain.review_rules import Rule, rule_from_dict, rule_to_dict
 from chalicelib.domain.review_state import Deadline, ReviewChanges, ReviewRecord, timer_instant
 from chalicelib.domain.reviews import ReviewDue
 from chalicelib.domain.workdays import local
 from chalicelib.store import outbox
-from chalicelib.store.review_jobs import DynamoRecomputeJobs, enqueue_job
+from chalicelib.store.review_rules import DynamoReviewRules
 from chalicelib.store.table import DueIndex, TableModel
 from chalicelib.store.tx import (
     Transaction,
@@ -52,12 +44,6 @@ from chalicelib.store.tx import (
 
 DUE_KIND = "review"
 MAX_OPS = 100  # DynamoDB's limit per transaction
-
-
-class RulesItem(TableModel):
-    rules = ListAttribute(of=MapAttribute)
-    updated_at = UTCDateTimeAttribute()
-    updated_by = UnicodeAttribute()
 
 
 class ReviewItem(TableModel):
@@ -90,10 +76,6 @@ class DeadlineItem(TableModel):
 DEADLINE_PREFIX = "~deadline#"
 
 
-def rules_key(service: str) -> tuple[str, str]:
-    return f"RULES#{service}", "RULES"
-
-
 def review_key(case_id: str, review_id: str) -> tuple[str, str]:
     return f"CASE#{case_id}", f"REVIEW#{review_id}"
 
@@ -122,17 +104,6 @@ def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _plain(value) -> dict:
-    # A raw MapAttribute in a list reads back as a dict whose numbers may be floats.
-    data = value.as_dict() if isinstance(value, MapAttribute) else dict(value)
-    return {k: [_whole(v) for v in item] if isinstance(item, list) else _whole(item)
-            for k, item in data.items()}
-
-
-def _whole(value):
-    return int(value) if isinstance(value, float) and value.is_integer() else value
-
-
 def record_from_item(item: ReviewItem) -> ReviewRecord:
     days = DEFAULT_REMINDER_DAYS if item.reminder_days is None else item.reminder_days
     review = ReviewDue(item.review_id, item.rule_id, item.kind, int(item.occurrence),
@@ -157,24 +128,8 @@ def record_to_item(record: ReviewRecord) -> ReviewItem:
     )
 
 
-class DynamoReviews(DynamoRecomputeJobs):
-    """The reviews repository on DynamoDB."""
-
-    def get_rules(self, service: str) -> tuple[Rule, ...] | None:
-        try:
-            item = RulesItem.get(*rules_key(service), consistent_read=True)
-        except RulesItem.DoesNotExist:
-            return None
-        return tuple(rule_from_dict(_plain(rule)) for rule in item.rules)
-
-    def put_rules(self, service: str, rules: Sequence[Rule], at: datetime, by: str) -> None:
-        """Store the rules and, in the same transaction, queue the recompute of the cases."""
-        tx = Transaction()
-        tx.put(RulesItem(*rules_key(service), rules=[MapAttribute(**rule_to_dict(r))
-                                                     for r in rules],
-                         updated_at=at, updated_by=by), label="rules")
-        enqueue_job(tx, service, at)
-        tx.commit()
+class DynamoReviews(DynamoReviewRules):
+    """The reviews repository on DynamoDB (rules and recompute jobs: ``review_rules.py``)."""
 
     def records(self, case_id: str) -> dict[str, ReviewRecord]:
         """Every stored review of the case, by review id (one strongly consistent Query)."""

@@ -1,26 +1,43 @@
-"""The queued recompute of a service's cases after its review rules change: a durable item.
+"""A service's review rules and the recompute of its cases that an edit queues.
 
-Item ``pk=RULES#<service>`` ``sk=JOB`` beside the rules item, written in the same
-transaction as the rules (so an edit is never stored without its recompute). Its timer is
-on the ``due`` index (``due_shard=review-job#<UTC date>``); the minute review sweep picks
-it up (``api/review_jobs.py``), recomputes a page of cases, and moves ``after_case`` on.
-``version`` counts the edits: an edit while a job runs starts it over with the new rules,
-and the sweep's page writes are fenced by it. A job left behind by a failing sweep is
-harmless: the nightly recompute covers every case anyway.
+Items (one table, see ``table.py``):
+
+* rules ``pk=RULES#<service>`` ``sk=RULES``: the rules' JSON forms (absent: the defaults).
+* job   ``pk=RULES#<service>`` ``sk=JOB``: the recompute, written in the same transaction
+  as the rules, so an edit is never stored without it. Its timer is on the ``due`` index
+  (``due_shard=review-job#<UTC date>``); the minute review sweep picks it up
+  (``api/review_jobs.py``), recomputes a page of cases, and moves ``after_case`` on.
+  ``version`` counts the edits: an edit while a job runs starts it over with the new
+  rules, and the sweep's page writes are fenced by it. A job left behind by a failing
+  sweep is harmless: the nightly recompute covers every case anyway.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import (
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
 
+from chalicelib.domain.review_rules import Rule, rule_from_dict, rule_to_dict
 from chalicelib.domain.review_state import RecomputeJob
 from chalicelib.store import outbox
 from chalicelib.store.table import DueIndex, TableModel
 from chalicelib.store.tx import Transaction, TransactionCancelled
 
 JOB_KIND = "review-job"
+
+
+class RulesItem(TableModel):
+    rules = ListAttribute(of=MapAttribute)
+    updated_at = UTCDateTimeAttribute()
+    updated_by = UnicodeAttribute()
 
 
 class JobItem(TableModel):
@@ -30,6 +47,10 @@ class JobItem(TableModel):
     due_shard = UnicodeAttribute(null=True)
     due_at = UnicodeAttribute(null=True)
     due_index = DueIndex()
+
+
+def rules_key(service: str) -> tuple[str, str]:
+    return f"RULES#{service}", "RULES"
 
 
 def job_key(service: str) -> tuple[str, str]:
@@ -47,8 +68,24 @@ def enqueue_job(tx: Transaction, service: str, now: datetime) -> None:
                       ":shard": timer["due_shard"], ":at": timer["due_at"]})
 
 
-class DynamoRecomputeJobs:
-    """The job half of the reviews repository (``DynamoReviews`` inherits it)."""
+class DynamoReviewRules:
+    """The rules and jobs half of the reviews repository (``DynamoReviews`` inherits it)."""
+
+    def get_rules(self, service: str) -> tuple[Rule, ...] | None:
+        try:
+            item = RulesItem.get(*rules_key(service), consistent_read=True)
+        except RulesItem.DoesNotExist:
+            return None
+        return tuple(rule_from_dict(_plain(rule)) for rule in item.rules)
+
+    def put_rules(self, service: str, rules: Sequence[Rule], at: datetime, by: str) -> None:
+        """Store the rules and, in the same transaction, queue the recompute of the cases."""
+        tx = Transaction()
+        tx.put(RulesItem(*rules_key(service), rules=[MapAttribute(**rule_to_dict(r))
+                                                     for r in rules],
+                         updated_at=at, updated_by=by), label="rules")
+        enqueue_job(tx, service, at)
+        tx.commit()
 
     def due_jobs(self, now: datetime) -> list[RecomputeJob]:
         """Jobs whose timer has fired, from today's and yesterday's shards (UTC)."""
@@ -82,6 +119,17 @@ class DynamoRecomputeJobs:
         tx.delete(*job_key(job.service), label="job", condition=_unchanged(job),
                   names={"#version": "version"}, values=_seen(job))
         return _committed(tx)
+
+
+def _plain(value) -> dict:
+    # A raw MapAttribute in a list reads back as a dict whose numbers may be floats.
+    data = value.as_dict() if isinstance(value, MapAttribute) else dict(value)
+    return {k: [_whole(v) for v in item] if isinstance(item, list) else _whole(item)
+            for k, item in data.items()}
+
+
+def _whole(value):
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _unchanged(job: RecomputeJob) -> str:
