@@ -1,4 +1,5 @@
-"""Scheduled review work: the minute sweep of notice timers and the daily recompute.
+"""Scheduled review work: the minute sweep (recompute jobs queued by rule edits, then
+notice timers) and the daily recompute.
 
 ``chalice local`` never runs schedules; the local pump calls these functions.
 """
@@ -16,11 +17,14 @@ log = logging.getLogger("tapaamo.reviews")
 
 @bp.schedule(Rate(1, unit=Rate.MINUTES))
 def sweep_review_notices(event):
-    """Send the review reminders and overdue notices whose time has come (one Query per shard)."""
-    wiring = bootstrap.wiring()
+    """Recompute the cases of services whose rules were edited (a page at a time), then
+    send the review reminders and overdue notices whose time has come (one Query per
+    shard each). Recomputing first lets new reminder days move the timers before they fire."""
+    wiring, now = bootstrap.wiring(), bootstrap.now()
+    recomputed = use.run_recompute_jobs(wiring.reviews, wiring.directory, now)
     claimed = use.send_due_notices(wiring.reviews, wiring.directory,
-                                   wiring.settings.coordinator_emails, bootstrap.now())
-    log.info("review sweep: %d notices claimed", claimed)
+                                   wiring.settings.coordinator_emails, now)
+    log.info("review sweep: %d cases recomputed, %d notices claimed", recomputed, claimed)
     return claimed
 
 

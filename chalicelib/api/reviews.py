@@ -38,8 +38,7 @@ def get_review_rules(service):
 def put_review_rules(service):
     request = bp.current_request
     actor = actor_of(request)
-    wiring = bootstrap.wiring()
-    rules = use.put_rules(wiring.reviews, wiring.directory, actor, service, json_object(request),
+    rules = use.put_rules(bootstrap.wiring().reviews, actor, service, json_object(request),
                           bootstrap.now())
     return json_response({"service": service, **rules_to_payload(rules)})
 

@@ -1,8 +1,9 @@
 """Review rules per service (DESIGN.md §2): what is due when, their JSON form and defaults.
 
 A rule says when one kind of review (suunnitelma, arviointi, kausiyhteenveto …) is due
-relative to the start of the service. The dict form is the body of
-``PUT /review-rules/{service}`` and the item stored per service.
+relative to the start of the service, and how many days before it the workers and the
+responsible social worker are reminded (``reminder_days``, default 14 and 3). The dict
+form is the body of ``PUT /review-rules/{service}`` and the item stored per service.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import MISSING, dataclass, fields
 from typing import Any, ClassVar, Literal
 
+from chalicelib.domain.deadlines import DEFAULT_REMINDER_DAYS
 from chalicelib.domain.directory import SERVICES  # noqa: F401 - one list, re-exported here
 from chalicelib.domain.errors import Invalid, Rejected
 
@@ -28,6 +30,8 @@ REVIEW_KINDS = (
 )
 ANCHORS = ("start", "last_completion")
 MAX_RULES = 50
+MAX_REMINDERS = 10
+MAX_REMINDER_DAYS = 366  # a year ahead (a leap year's too) is the longest useful warning
 _RULE_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
 # Generous bounds: they catch typos (days instead of months) without policing practice.
 _LIMITS = {
@@ -47,6 +51,7 @@ class AfterDays:
     id: str
     kind: str
     days: int
+    reminder_days: tuple[int, ...] = DEFAULT_REMINDER_DAYS
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,7 @@ class AfterWorkingDays:
     id: str
     kind: str
     days: int
+    reminder_days: tuple[int, ...] = DEFAULT_REMINDER_DAYS
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,7 @@ class AfterMonths:
     id: str
     kind: str
     months: int
+    reminder_days: tuple[int, ...] = DEFAULT_REMINDER_DAYS
 
 
 @dataclass(frozen=True)
@@ -81,6 +88,7 @@ class Recurring:
     kind: str
     months: int
     anchor: Literal["start", "last_completion"]
+    reminder_days: tuple[int, ...] = DEFAULT_REMINDER_DAYS
 
 
 @dataclass(frozen=True)
@@ -92,6 +100,7 @@ class AfterMeeting:
     kind: str
     meeting: int
     days: int
+    reminder_days: tuple[int, ...] = DEFAULT_REMINDER_DAYS
 
 
 @dataclass(frozen=True)
@@ -107,19 +116,24 @@ class ByEnd:
     kind: str
     max_months: int | None = None
     min_months: int | None = None
+    reminder_days: tuple[int, ...] = DEFAULT_REMINDER_DAYS
 
 
 Rule = AfterDays | AfterWorkingDays | AfterMonths | Recurring | AfterMeeting | ByEnd
-_RULE_TYPES: dict[str, type[Rule]] = {
+RULE_TYPES: dict[str, type[Rule]] = {
     cls.TYPE: cls
     for cls in (AfterDays, AfterWorkingDays, AfterMonths, Recurring, AfterMeeting, ByEnd)
 }
 
 
 def rule_to_dict(rule: Rule) -> dict[str, Any]:
-    """The JSON form of ``rule``: ``{"id", "kind", "type", <parameters>}``; unset ones left out."""
+    """The JSON form of ``rule``: ``{"id", "kind", "type", <parameters>}``; unset ones left out.
+
+    ``reminder_days`` is always there (the effective days, largest first).
+    """
     params = {f.name: getattr(rule, f.name) for f in fields(rule) if f.name not in ("id", "kind")}
-    present = {name: value for name, value in params.items() if value is not None}
+    present = {name: list(value) if isinstance(value, tuple) else value
+               for name, value in params.items() if value is not None}
     return {"id": rule.id, "kind": rule.kind, "type": rule.TYPE, **present}
 
 
@@ -134,7 +148,7 @@ def rule_from_dict(data: Any) -> Rule:
     if not isinstance(data, Mapping):
         raise Invalid("a rule must be an object", code="invalid_rule")
     rule_type = _string(data, "type")
-    cls = _RULE_TYPES.get(rule_type)
+    cls = RULE_TYPES.get(rule_type)
     if cls is None:
         raise Rejected(f"unknown rule type {rule_type!r}", code="unknown_rule_type", field="type")
     _check_keys(data, cls)
@@ -197,13 +211,33 @@ def _parse_param(data: Mapping[str, Any], name: str) -> Any:
             raise Rejected(f"{name} must be one of {', '.join(allowed)}", code=f"unknown_{name}",
                            field=name)
         return value
+    if name == "reminder_days":
+        return _reminder_days(data[name])
     value = data[name]
     if value is None and name in ("min_months", "max_months"):
         return None
+    return _whole_number(value, name, *_LIMITS[name])
+
+
+def _reminder_days(value: Any) -> tuple[int, ...]:
+    # Stored and shown largest first, so the same days always read back the same.
+    if not isinstance(value, list):
+        raise Invalid("reminder_days must be a list of whole days", code="invalid_rule",
+                      field="reminder_days")
+    if len(value) > MAX_REMINDERS:
+        raise Rejected(f"at most {MAX_REMINDERS} reminders", code="out_of_range",
+                       field="reminder_days")
+    days = [_whole_number(day, "reminder_days", 0, MAX_REMINDER_DAYS) for day in value]
+    if len(set(days)) != len(days):
+        raise Rejected("a reminder day is given twice", code="duplicate_reminder_day",
+                       field="reminder_days")
+    return tuple(sorted(days, reverse=True))
+
+
+def _whole_number(value: Any, name: str, low: int, high: int) -> int:
     # bool is an int subclass in Python, but true is not a number of days.
     if not isinstance(value, int) or isinstance(value, bool):
         raise Invalid(f"{name} must be a whole number", code="invalid_rule", field=name)
-    low, high = _LIMITS[name]
     if not low <= value <= high:
         raise Rejected(f"{name} must be {low}–{high}", code="out_of_range", field=name)
     return value

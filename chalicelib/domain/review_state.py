@@ -1,5 +1,6 @@
-"""A case's reviews as stored: each deadline with its owners and notice timer, and the
-changes that bring the stored set in line with a fresh computation.
+"""A case's reviews as stored: each deadline with its owners and notice timer, the
+changes that bring the stored set in line with a fresh computation, and the queued
+recompute of a service's cases after its rules change.
 
 The engine (``reviews.compute_reviews``) says what is due; this module decides what to
 write. Pure: ``today`` is an argument, and the same inputs give the same changes.
@@ -7,11 +8,11 @@ write. Pure: ``today`` is an argument, and the same inputs give the same changes
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from chalicelib.domain.deadlines import DEFAULT_REMINDER_DAYS
 from chalicelib.domain.reviews import ReviewDue, next_notice_on, review_notices
 from chalicelib.domain.workdays import at_local
 
@@ -68,6 +69,31 @@ class ReviewChanges:
         return bool(self.puts or self.deletes)
 
 
+@dataclass(frozen=True)
+class RecomputeJob:
+    """A queued recompute of every case of ``service`` after its rules were edited.
+
+    ``version`` counts the edits and fences the job: an edit while it runs starts it over
+    with the new rules. ``after`` is the last case id recomputed (cases go in id order),
+    None before the first page.
+    """
+
+    service: str
+    version: int
+    after: str | None = None
+
+
+def next_page(case_ids: Iterable[str], after: str | None, size: int) -> list[str]:
+    """The first ``size`` case ids after ``after``, in id order (the job's next page).
+
+    >>> next_page(["k3", "k1", "k2"], "k1", 5)
+    ['k2', 'k3']
+    """
+    ordered = sorted(set(case_ids))
+    start = 0 if after is None else bisect_right(ordered, after)
+    return ordered[start:start + size]
+
+
 def completions_of(records: Iterable[ReviewRecord]) -> dict[str, list[date]]:
     """Completion dates per rule id in occurrence order: the engine's ``completed``."""
     done = sorted((r.review.rule_id, r.review.occurrence, r.review.completed_on)
@@ -78,14 +104,14 @@ def completions_of(records: Iterable[ReviewRecord]) -> dict[str, list[date]]:
     return completions
 
 
-def notice_timer(due: date, last_sent_on: date | None, today: date,
-                 days_before: Sequence[int] = DEFAULT_REMINDER_DAYS) -> date | None:
+def notice_timer(review: ReviewDue, last_sent_on: date | None, today: date) -> date | None:
     """The day a sweep should next look at an open review, never before ``today``.
 
     A notice date already past but not sent becomes today: the sweep then sends the
-    latest notice due, once (``reviews.notice_to_send``).
+    latest notice due, once (``reviews.notice_to_send``). Notices on or before
+    ``last_sent_on`` are never due again, so new reminder days do not repeat a sent one.
     """
-    notices = review_notices(due, days_before)
+    notices = review_notices(review.due, review.reminder_days)
     upcoming = next_notice_on(notices, last_sent_on or date.min)
     return None if upcoming is None else max(upcoming, today)
 
@@ -130,6 +156,6 @@ def plan_changes(
 def _record(case_id: str, review: ReviewDue, owners: tuple[str, ...],
             old: ReviewRecord | None, today: date) -> ReviewRecord:
     last_sent = old.last_sent_on if old else None
-    timer = None if review.completed_on else notice_timer(review.due, last_sent, today)
+    timer = None if review.completed_on else notice_timer(review, last_sent, today)
     return ReviewRecord(case_id, review, owners if review.completed_on is None else (),
                         last_sent, timer, old.version if old else 0)

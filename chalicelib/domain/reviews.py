@@ -37,7 +37,8 @@ class ReviewDue:
     """One occurrence of a rule: the ``occurrence``-th review the rule asks for.
 
     ``id`` is ``"<rule id>.<occurrence>"``: stable across recomputation and rule edits,
-    and safe in a URL path.
+    and safe in a URL path. ``reminder_days`` come from the rule: how many days before
+    ``due`` a ``review-due`` notice goes out.
     """
 
     id: str
@@ -47,13 +48,16 @@ class ReviewDue:
     due: date
     earliest: date | None = None
     completed_on: date | None = None
+    reminder_days: tuple[int, ...] = DEFAULT_REMINDER_DAYS
 
-    def status(self, today: date, soon_days: int = DEFAULT_REMINDER_DAYS[0]) -> str:
-        """``completed``, ``overdue`` (past due), ``due-soon`` (within ``soon_days``), ``open``."""
+    def status(self, today: date) -> str:
+        """``completed``, ``overdue`` (past due), ``due-soon`` (within the first reminder's
+        days; 14 without reminders), ``open``."""
         if self.completed_on is not None:
             return "completed"
         if today > self.due:
             return "overdue"
+        soon_days = max(self.reminder_days, default=DEFAULT_REMINDER_DAYS[0])
         return "due-soon" if today >= self.due - timedelta(days=soon_days) else "open"
 
 
@@ -122,10 +126,9 @@ def check_completion(review: ReviewDue, on: date, today: date, previous: date | 
         raise Rejected(f"not before {review.earliest.isoformat()}", code="too_early", field="date")
 
 
-def review_notices(
-    due: date, days_before: Iterable[int] = DEFAULT_REMINDER_DAYS
-) -> tuple[ReviewNotice, ...]:
-    """The notices of one deadline in date order: reminders, then the overdue notice."""
+def review_notices(due: date, days_before: Iterable[int]) -> tuple[ReviewNotice, ...]:
+    """The notices of one deadline in date order: reminders ``days_before`` it (the rule's
+    ``reminder_days``), then the overdue notice."""
     reminders = [ReviewNotice("review-due", on) for on in reminder_dates(due, days_before)]
     return (*reminders, ReviewNotice("review-overdue", overdue_date(due)))
 
@@ -212,4 +215,5 @@ def _next_period(start: date, months: int, period: int, after: date | None) -> i
 def _review(
     rule: Rule, occurrence: int, due: date, earliest: date | None, done: date | None
 ) -> ReviewDue:
-    return ReviewDue(f"{rule.id}.{occurrence}", rule.id, rule.kind, occurrence, due, earliest, done)
+    return ReviewDue(f"{rule.id}.{occurrence}", rule.id, rule.kind, occurrence, due, earliest, done,
+                     rule.reminder_days)

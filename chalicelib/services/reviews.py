@@ -13,8 +13,10 @@ from chalicelib.domain.errors import Conflict, NotFound
 from chalicelib.domain.notification import Notification
 from chalicelib.domain.review_rules import DEFAULT_RULES, Rule, rules_from_payload
 from chalicelib.domain.review_state import (
+    RecomputeJob,
     ReviewRecord,
     completions_of,
+    next_page,
     plan_changes,
 )
 from chalicelib.domain.reviews import (
@@ -30,6 +32,8 @@ from chalicelib.services.directory import read_case
 
 log = logging.getLogger("tapaamo.reviews")
 ATTEMPTS = 3  # a recompute that loses a race reloads and tries again
+PAGE_SIZE = 25  # cases per page of a recompute job
+MAX_PAGES = 20  # pages per sweep (~500 cases a minute); the next sweep goes on from there
 
 
 def rules_for(reviews, service: str) -> tuple[Rule, ...]:
@@ -40,16 +44,46 @@ def rules_for(reviews, service: str) -> tuple[Rule, ...]:
     return DEFAULT_RULES[service] if stored is None else stored
 
 
-def put_rules(reviews, directory, actor: Actor, service: str, body, now: datetime
-              ) -> tuple[Rule, ...]:
-    """Replace a service's rules and recompute the open reviews of its cases."""
+def put_rules(reviews, actor: Actor, service: str, body, now: datetime) -> tuple[Rule, ...]:
+    """Replace a service's rules and queue the recompute of its cases' open reviews.
+
+    The recompute runs in the review sweep (:func:`run_recompute_jobs`); until then a
+    case's reviews are recomputed whenever they are read.
+    """
     require_coordinator(actor)
     rules_for(reviews, service)  # 404 for an unknown service, before the body is judged
     rules = rules_from_payload(body)
     reviews.put_rules(service, rules, now, actor.label())
-    for case in _cases_of(directory, service):
-        sync_case(reviews, case, now, rules)
     return rules
+
+
+def run_recompute_jobs(reviews, directory, now: datetime, max_pages: int = MAX_PAGES,
+                       page_size: int = PAGE_SIZE) -> int:
+    """Recompute the cases of every service whose rules were edited, a page at a time.
+
+    Each page is recorded on the job before the next, so a sweep that stops half-way
+    (timeout, crash) is continued by the next one, and a page done twice writes nothing
+    new. Returns how many cases were recomputed.
+    """
+    return sum(_run_job(reviews, directory, job, now, max_pages, page_size)
+               for job in reviews.due_jobs(now))
+
+
+def _run_job(reviews, directory, job: RecomputeJob, now: datetime, max_pages: int,
+             page_size: int) -> int:
+    rules, case_ids, done = rules_for(reviews, job.service), directory.case_ids(job.service), 0
+    for _ in range(max_pages):
+        page = next_page(case_ids, job.after, page_size)
+        for case in _cases_of(directory, job.service, page):
+            case_changed(reviews, case, now, rules)
+            done += 1
+        if len(page) < page_size:
+            reviews.finish_job(job)
+            return done
+        job = reviews.advance_job(job, page[-1], now)
+        if job is None:  # another sweep is ahead, or the rules changed: it starts over
+            return done
+    return done
 
 
 def case_reviews(reviews, directory, actor: Actor, case_id: str, now: datetime
@@ -108,14 +142,15 @@ def sync_case(reviews, case: Case, now: datetime, rules: Sequence[Rule] | None =
     return _retrying(attempt)
 
 
-def case_changed(reviews, case: Case, now: datetime) -> None:
-    """Hook for the directory: a case was opened or changed (start, service, workers).
+def case_changed(reviews, case: Case, now: datetime, rules: Sequence[Rule] | None = None
+                 ) -> None:
+    """Hook for the directory (a case was opened or changed) and the recompute jobs.
 
     A lost race is only logged: the next read or the daily recompute catches up, and the
     case change itself has been saved.
     """
     try:
-        sync_case(reviews, case, now)
+        sync_case(reviews, case, now, rules)
     except Conflict:
         log.warning("reviews of case %s not recomputed after a change (busy)", case.id)
 
@@ -141,7 +176,7 @@ def send_notice(reviews, directory, coordinators: Sequence[str], record: ReviewR
                 now: datetime) -> bool:
     """Claim one fired timer and queue its notice (False: another sweep had claimed it)."""
     today = local(now).date()
-    notices = review_notices(record.review.due)
+    notices = review_notices(record.review.due, record.review.reminder_days)
     notice = notice_to_send(notices, today, record.last_sent_on)
     if notice is None:  # woken early: only move the timer on
         return reviews.mark_notice_sent(record, None, next_notice_on(notices, today), (), now)
@@ -169,8 +204,8 @@ def _notes(record: ReviewRecord, kind: str, on: date, directory,
             for channel, recipient in sorted(set(recipients))]
 
 
-def _cases_of(directory, service: str):
-    for case_id in directory.case_ids(service):
+def _cases_of(directory, service: str, case_ids: Sequence[str] | None = None):
+    for case_id in directory.case_ids(service) if case_ids is None else case_ids:
         case = directory.get_case(case_id)
         # The index is eventually consistent: a case may have just moved to another service.
         if case is not None and case.service == service:
@@ -187,7 +222,6 @@ def _find(reviews: Sequence[ReviewDue], review_id: str) -> ReviewDue:
         if review.id == review_id:
             return review
     raise NotFound("no such review")
-
 
 
 def _retrying(attempt):

@@ -2,7 +2,8 @@
 
 Item layout (one table, see ``table.py``):
 
-* rules     ``pk=RULES#<service>``      ``sk=RULES``          (absent: the defaults apply)
+* rules     ``pk=RULES#<service>``      ``sk=RULES`` and the recompute job an edit queues,
+  ``sk=JOB`` (``review_rules.py``)
 * review    ``pk=CASE#<case>``          ``sk=REVIEW#<review id>``; while a notice is
   pending ``due_shard=review#<UTC date>``/``due_at`` (the ``due`` index); ``version``
   fences the sweeps
@@ -19,21 +20,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 
-from pynamodb.attributes import (
-    ListAttribute,
-    MapAttribute,
-    NumberAttribute,
-    UnicodeAttribute,
-    UTCDateTimeAttribute,
-)
+from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 
+from chalicelib.domain.deadlines import DEFAULT_REMINDER_DAYS
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.notification import Notification
-from chalicelib.domain.review_rules import Rule, rule_from_dict, rule_to_dict
 from chalicelib.domain.review_state import Deadline, ReviewChanges, ReviewRecord, timer_instant
 from chalicelib.domain.reviews import ReviewDue
 from chalicelib.domain.workdays import local
 from chalicelib.store import outbox
+from chalicelib.store.review_rules import DynamoReviewRules
 from chalicelib.store.table import DueIndex, TableModel
 from chalicelib.store.tx import (
     Transaction,
@@ -50,12 +46,6 @@ DUE_KIND = "review"
 MAX_OPS = 100  # DynamoDB's limit per transaction
 
 
-class RulesItem(TableModel):
-    rules = ListAttribute(of=MapAttribute)
-    updated_at = UTCDateTimeAttribute()
-    updated_by = UnicodeAttribute()
-
-
 class ReviewItem(TableModel):
     case_id = UnicodeAttribute()
     review_id = UnicodeAttribute()
@@ -65,6 +55,7 @@ class ReviewItem(TableModel):
     due = UnicodeAttribute()
     earliest = UnicodeAttribute(null=True)
     completed_on = UnicodeAttribute(null=True)
+    reminder_days = ListAttribute(of=NumberAttribute, null=True)  # absent: the defaults
     owners = ListAttribute(of=UnicodeAttribute, default=list)
     last_sent_on = UnicodeAttribute(null=True)
     notice_on = UnicodeAttribute(null=True)
@@ -83,10 +74,6 @@ class DeadlineItem(TableModel):
 
 
 DEADLINE_PREFIX = "~deadline#"
-
-
-def rules_key(service: str) -> tuple[str, str]:
-    return f"RULES#{service}", "RULES"
 
 
 def review_key(case_id: str, review_id: str) -> tuple[str, str]:
@@ -117,15 +104,11 @@ def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _plain(value) -> dict:
-    # A raw MapAttribute in a list reads back as a dict whose numbers may be floats.
-    data = value.as_dict() if isinstance(value, MapAttribute) else dict(value)
-    return {k: int(v) if isinstance(v, float) and v.is_integer() else v for k, v in data.items()}
-
-
 def record_from_item(item: ReviewItem) -> ReviewRecord:
+    days = DEFAULT_REMINDER_DAYS if item.reminder_days is None else item.reminder_days
     review = ReviewDue(item.review_id, item.rule_id, item.kind, int(item.occurrence),
-                       _day(item.due), _day(item.earliest), _day(item.completed_on))
+                       _day(item.due), _day(item.earliest), _day(item.completed_on),
+                       tuple(int(day) for day in days))
     return ReviewRecord(item.case_id, review, tuple(item.owners or ()), _day(item.last_sent_on),
                         _day(item.notice_on), int(item.version or 0))
 
@@ -138,25 +121,15 @@ def record_to_item(record: ReviewRecord) -> ReviewItem:
         *review_key(record.case_id, review.id),
         case_id=record.case_id, review_id=review.id, rule_id=review.rule_id, kind=review.kind,
         occurrence=review.occurrence, due=review.due.isoformat(), earliest=_iso(review.earliest),
-        completed_on=_iso(review.completed_on), owners=list(record.owners),
+        completed_on=_iso(review.completed_on), reminder_days=list(review.reminder_days),
+        owners=list(record.owners),
         last_sent_on=_iso(record.last_sent_on), notice_on=_iso(record.notice_on),
         version=record.version, **timer,
     )
 
 
-class DynamoReviews:
-    """The reviews repository on DynamoDB."""
-
-    def get_rules(self, service: str) -> tuple[Rule, ...] | None:
-        try:
-            item = RulesItem.get(*rules_key(service), consistent_read=True)
-        except RulesItem.DoesNotExist:
-            return None
-        return tuple(rule_from_dict(_plain(rule)) for rule in item.rules)
-
-    def put_rules(self, service: str, rules: Sequence[Rule], at: datetime, by: str) -> None:
-        RulesItem(*rules_key(service), rules=[MapAttribute(**rule_to_dict(r)) for r in rules],
-                  updated_at=at, updated_by=by).save()
+class DynamoReviews(DynamoReviewRules):
+    """The reviews repository on DynamoDB (rules and recompute jobs: ``review_rules.py``)."""
 
     def records(self, case_id: str) -> dict[str, ReviewRecord]:
         """Every stored review of the case, by review id (one strongly consistent Query)."""

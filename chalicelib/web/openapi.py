@@ -11,6 +11,13 @@ from functools import lru_cache
 
 from chalicelib.domain.appointment import KINDS
 from chalicelib.domain.directory import SERVICES
+from chalicelib.domain.review_rules import (
+    ANCHORS,
+    MAX_REMINDER_DAYS,
+    MAX_REMINDERS,
+    REVIEW_KINDS,
+    RULE_TYPES,
+)
 
 STR, INT, NUM, BOOL = {"type": "string"}, {"type": "integer"}, {"type": "number"}, {"type": "boolean"}
 INSTANT = {"type": "string", "format": "date-time"}
@@ -42,9 +49,18 @@ APPOINTMENT = obj({"id": STR, "start": INSTANT, "end": INSTANT, "location": STR,
 HOLDER = nullable(obj({"worker": STR, "phone": nullable(STR)}))
 NOTIFICATION = obj({"id": STR, "kind": STR, "channel": STR, "status": STR},
                    {"recipient": nullable(STR), "created_at": nullable(INSTANT),
-                    "sent_at": nullable(INSTANT)})
+                    "sent_at": nullable(INSTANT), "last_error": nullable(STR)})
 REVIEW = obj({"id": STR, "kind": STR, "due": DAY, "status": STR},
              {"earliest": DAY, "completed_on": DAY})
+REVIEW_RULE = obj(
+    {"id": STR, "kind": {"enum": list(REVIEW_KINDS)}, "type": {"enum": list(RULE_TYPES)}},
+    {"days": INT, "months": INT, "meeting": INT, "anchor": {"enum": list(ANCHORS)},
+     "min_months": nullable(INT), "max_months": nullable(INT),
+     # Days before the due date to send review-due; default [14, 3]; stored largest first.
+     "reminder_days": {"type": "array", "maxItems": MAX_REMINDERS, "uniqueItems": True,
+                       "items": {"type": "integer", "minimum": 0,
+                                 "maximum": MAX_REMINDER_DAYS}}})
+REVIEW_RULES = {"type": "array", "items": REVIEW_RULE}
 ESCALATION_STATE = obj({"id": STR, "status": STR}, {"acknowledged_by": nullable(STR),
                                                      "outcome": nullable(STR)})
 SPAN = obj({"start": INSTANT, "end": INSTANT}, {"reason": STR})
@@ -53,7 +69,8 @@ BOOKING = obj({"start": INSTANT, "location": {"type": "string", "minLength": 1,
 CASE_FIELDS = {"service": {"enum": list(SERVICES)}, "workers": {"type": "array", "items": STR},
                "start_date": DAY, "meeting_minutes": INT, "meetings_per_week": INT,
                "locations": {"type": "array", "items": STR}, "contact": obj(),
-               "reminders": {"type": "array", "items": NUM}}
+               "reminders": {"type": "array", "items": NUM},
+               "worker_reminders": {"type": "array", "items": NUM}}
 CASE = obj({"id": STR, **CASE_FIELDS}, {"social_worker": nullable(STR),
                                         "created_at": INSTANT, "updated_at": INSTANT})
 FORM = {"application/x-www-form-urlencoded": {"schema": obj(
@@ -98,9 +115,10 @@ OPERATIONS = [
     ("POST", "/cases/{case_id}/reviews/{review_id}/complete", "Complete a review", "staff",
      obj(optional={"date": DAY}), (200, "json", REVIEW)),
     ("GET", "/review-rules/{service}", "Review rules of a service", "staff", None,
-     (200, "json", obj({"service": STR}))),
-    ("PUT", "/review-rules/{service}", "Replace the review rules", "staff",
-     obj({"rules": {"type": "array", "items": obj()}}), (200, "json", obj({"service": STR}))),
+     (200, "json", obj({"service": STR, "rules": REVIEW_RULES}))),
+    ("PUT", "/review-rules/{service}",
+     "Replace the review rules (the service's cases are recomputed in the background)", "staff",
+     obj({"rules": REVIEW_RULES}), (200, "json", obj({"service": STR, "rules": REVIEW_RULES}))),
     ("POST", "/appointments", "Book as staff", "staff",
      obj({"case": STR, "start": INSTANT, "location": STR},
          {"minutes": INT, "kind": {"enum": list(KINDS)}}), (201, "json", APPOINTMENT)),

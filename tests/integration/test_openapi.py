@@ -62,3 +62,14 @@ def test_the_document_is_not_built_at_import():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_the_review_rule_schema_names_exactly_the_rule_parameters():
+    from dataclasses import fields
+
+    from chalicelib.domain.review_rules import RULE_TYPES
+    from chalicelib.web.openapi import REVIEW_RULE
+
+    parameters = {f.name for cls in RULE_TYPES.values() for f in fields(cls)} | {"type"}
+    assert set(REVIEW_RULE["properties"]) == parameters
+    assert REVIEW_RULE["properties"]["type"]["enum"] == list(RULE_TYPES)

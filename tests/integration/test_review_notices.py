@@ -11,6 +11,7 @@ import pytest
 import time_machine
 
 from chalicelib.domain.notification import Notification
+from chalicelib.domain.review_rules import DEFAULT_RULES, rules_to_payload
 from chalicelib.domain.workdays import HELSINKI
 from chalicelib.services import reviews as use
 from chalicelib.store import outbox
@@ -126,3 +127,46 @@ def test_a_completed_review_sends_no_more_notices(client, case, token):
     sweep(client, "2026-11-13T09:00")
     sweep(client, "2026-11-17T09:00")
     assert queued(case["id"]) == []
+
+
+def put_plan_reminders(client, boss, days, when: str):
+    rules = rules_to_payload(DEFAULT_RULES["perhetyo"])["rules"]
+    rules[0] = {**rules[0], "reminder_days": days}
+    with time_machine.travel(local_time(when), tick=False):
+        status, body = call(client, "PUT", "/review-rules/perhetyo", boss, {"rules": rules})
+    assert status == 200, body
+
+
+def test_edited_reminder_days_move_the_pending_reminder_and_a_sent_one_is_not_sent_again(
+        client, case, token):
+    sweep(client, "2026-11-02T10:01")  # the 14-day reminder to both owners
+    put_plan_reminders(client, token("coordinator"), [20, 14, 7], "2026-11-03T09:00")
+    sweep(client, "2026-11-03T09:01")  # runs the queued recompute; 20 days before is past
+    assert [n[4] for n in queued(case["id"])] == ["2026-11-16"] * 2
+    sweep(client, "2026-11-09T07:59")
+    assert len(queued(case["id"])) == 2
+    sweep(client, "2026-11-09T08:00")  # 7 days before 16.11.
+    sweep(client, "2026-11-09T08:01")
+    assert len(queued(case["id"])) == 4
+    sweep(client, "2026-11-13T08:00")  # the 3-day reminder is no longer asked for
+    assert len(queued(case["id"])) == 4
+
+
+def test_the_local_pump_runs_the_recompute_a_rule_edit_queued(client, case, token, aws):
+    from pathlib import Path
+
+    from app import app
+    from chalicelib import bootstrap
+    from chalicelib.local.pump import Pump
+    from chalicelib.local.queue import LocalQueue
+
+    put_plan_reminders(client, token("coordinator"), [10], "2026-11-03T09:00")
+    store = bootstrap.wiring().reviews
+    assert store.records(case["id"])["plan.1"].review.reminder_days == (14, 3)
+    now = local_time("2026-11-03T09:01")
+    assert [job.service for job in store.due_jobs(now)] == ["perhetyo"]
+    with time_machine.travel(now, tick=False):
+        Pump(app, LocalQueue(Path(aws["TAPAAMO_LOCAL_DIR"]))).run_schedules(now)
+    plan = store.records(case["id"])["plan.1"]
+    assert (plan.review.reminder_days, plan.notice_on.isoformat()) == ((10,), "2026-11-06")
+    assert store.due_jobs(now) == []

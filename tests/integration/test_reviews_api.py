@@ -145,7 +145,14 @@ def test_the_daily_recompute_materialises_the_network_meeting_without_a_read(
     assert [d.review_id for d in store.open_deadlines(worker)][:1] == ["network-meeting.1"]
 
 
-def test_editing_a_rule_recomputes_the_open_reviews_of_the_service(client, boss, store):
+def drain_review_jobs(client, day: str, hour: int = 10):
+    """Run the minute review sweep, which runs the recomputes that rule edits queued."""
+    with at(day, hour):
+        run_job(client, "sweep_review_notices")
+
+
+def test_editing_a_rule_queues_a_recompute_of_the_open_reviews_of_the_service(
+        client, boss, store):
     worker = make_worker(client, boss)
     case = open_case(client, boss, "perhetyo", workers=[worker])
     rules = rules_to_payload(DEFAULT_RULES["perhetyo"])["rules"]
@@ -153,6 +160,9 @@ def test_editing_a_rule_recomputes_the_open_reviews_of_the_service(client, boss,
     with at("2026-11-03"):
         status, body = call(client, "PUT", "/review-rules/perhetyo", boss, {"rules": rules})
     assert status == 200 and body["rules"][0]["days"] == 30
+    # The request only stored the rules and queued the work.
+    assert store.records(case["id"])["plan.1"].review.due.isoformat() == "2026-11-16"
+    drain_review_jobs(client, "2026-11-03", hour=11)
     # Stored without anyone reading the case: 2.11. + 30 days is Wednesday 2.12.
     assert store.records(case["id"])["plan.1"].review.due.isoformat() == "2026-12-02"
     assert ("plan.1", "2026-12-02") in {(d.review_id, d.due.isoformat())
@@ -167,6 +177,7 @@ def test_removing_a_rule_drops_its_open_review_and_the_deadline(client, boss, st
     with at("2026-11-03"):
         call(client, "PUT", "/review-rules/tukihenkilotoiminta", boss,
              {"rules": [{"id": "final", "kind": "final", "type": "by_end", "max_months": 6}]})
+    drain_review_jobs(client, "2026-11-03", hour=11)
     assert set(store.records(case["id"])) == {"final.1"}
     assert [(d.case_id, d.review_id) for d in store.open_deadlines(worker)] == [
         (case["id"], "final.1")]
@@ -179,11 +190,30 @@ def test_removing_a_rule_drops_its_open_review_and_the_deadline(client, boss, st
         ([{"id": "plan", "kind": "lunch", "type": "after_days", "days": 3}], "rules[0].kind"),
         ([{"id": "p", "kind": "plan", "type": "after_days", "days": 3},
           {"id": "p", "kind": "plan", "type": "after_days", "days": 4}], "rules[1].id"),
+        ([{"id": "p", "kind": "plan", "type": "after_days", "days": 3,
+           "reminder_days": [7, 7]}], "rules[0].reminder_days"),
+        ([{"id": "p", "kind": "plan", "type": "after_days", "days": 3,
+           "reminder_days": [400]}], "rules[0].reminder_days"),
     ],
 )
 def test_bad_rules_are_refused_naming_the_field(client, boss, rules, field):
     status, body = call(client, "PUT", "/review-rules/perhetyo", boss, {"rules": rules})
     assert status == 422 and body["error"]["field"] == field
+
+
+def test_reminder_days_are_stored_largest_first_and_every_rule_shows_its_effective_days(
+        client, boss):
+    rules = [{"id": "plan", "kind": "plan", "type": "after_days", "days": 14,
+              "reminder_days": [1, 21, 7]},
+             {"id": "final", "kind": "final", "type": "by_end", "max_months": 6}]
+    status, body = call(client, "PUT", "/review-rules/perhetyo", boss, {"rules": rules})
+    assert status == 200
+    assert [r["reminder_days"] for r in body["rules"]] == [[21, 7, 1], [14, 3]]
+    status, body = call(client, "GET", "/review-rules/perhetyo", boss)
+    assert status == 200 and [r["reminder_days"] for r in body["rules"]] == [[21, 7, 1], [14, 3]]
+    malformed = [{**rules[0], "reminder_days": "14"}]
+    status, body = call(client, "PUT", "/review-rules/perhetyo", boss, {"rules": malformed})
+    assert status == 400 and body["error"]["field"] == "rules[0].reminder_days"
 
 
 def test_changing_the_start_date_moves_the_stored_deadlines(client, boss, store):

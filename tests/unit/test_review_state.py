@@ -1,6 +1,10 @@
 """Stored review records: what a recompute writes, and the notice timer."""
 
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from chalicelib.domain.review_rules import AfterDays, Recurring
 from chalicelib.domain.review_state import (
@@ -9,7 +13,7 @@ from chalicelib.domain.review_state import (
     notice_timer,
     plan_changes,
 )
-from chalicelib.domain.reviews import compute_reviews
+from chalicelib.domain.reviews import ReviewDue, compute_reviews, review_notices
 
 D = date.fromisoformat
 START = D("2026-11-02")
@@ -51,7 +55,47 @@ def test_completions_are_listed_per_rule_in_occurrence_order():
 
 
 def test_a_missed_notice_day_becomes_today_and_a_sent_one_moves_the_timer_on():
-    due = D("2026-11-16")
-    assert notice_timer(due, None, D("2026-11-05")) == D("2026-11-05")
-    assert notice_timer(due, D("2026-11-02"), D("2026-11-05")) == D("2026-11-13")
-    assert notice_timer(due, D("2026-11-17"), D("2026-11-18")) is None
+    plan = compute_reviews(START, (PLAN,))[0]  # due 16.11., reminders 2.11. and 13.11.
+    assert notice_timer(plan, None, D("2026-11-05")) == D("2026-11-05")
+    assert notice_timer(plan, D("2026-11-02"), D("2026-11-05")) == D("2026-11-13")
+    assert notice_timer(plan, D("2026-11-17"), D("2026-11-18")) is None
+
+
+def test_new_reminder_days_move_the_pending_timer_and_keep_what_was_sent():
+    first = stored(plan_changes("k1", compute_reviews(START, (PLAN,)), {}, ("w1",), START))
+    # The 14-day reminder went out on 2.11.; the 3-day one is pending for 13.11.
+    sent = {"plan.1": replace(first["plan.1"], last_sent_on=D("2026-11-02"), version=2)}
+    edited = replace(PLAN, reminder_days=(14, 7, 1))
+    changes = plan_changes("k1", compute_reviews(START, (edited,)), sent, ("w1",), D("2026-11-03"))
+    (record,) = changes.puts
+    assert record.review.reminder_days == (14, 7, 1)
+    assert (record.notice_on, record.last_sent_on, record.version) == (
+        D("2026-11-09"), D("2026-11-02"), 2)  # 7 days before; the sent one stays sent
+
+
+def test_without_reminder_days_only_the_overdue_notice_is_pending():
+    quiet = replace(PLAN, reminder_days=())
+    (record,) = plan_changes("k1", compute_reviews(START, (quiet,)), {}, (), START).puts
+    assert record.notice_on == D("2026-11-17")
+
+
+reminder_sets = st.sets(st.integers(min_value=0, max_value=60), max_size=5).map(
+    lambda days: tuple(sorted(days, reverse=True)))
+
+
+@given(before=reminder_sets, after=reminder_sets,
+       sent_offset=st.integers(min_value=-60, max_value=5) | st.none(),
+       today_offset=st.integers(min_value=-60, max_value=5))
+def test_a_timer_after_any_edit_is_never_in_the_past_nor_on_a_notice_already_sent(
+        before, after, sent_offset, today_offset):
+    due = D("2027-03-01")
+    today = due + timedelta(days=today_offset)
+    last_sent = None if sent_offset is None else min(due + timedelta(days=sent_offset), today)
+    review = ReviewDue("plan.1", "plan", "plan", 1, due, reminder_days=after)
+    timer = notice_timer(review, last_sent, today)
+    if timer is not None:
+        assert timer >= today
+        assert last_sent is None or timer > last_sent
+    notices = review_notices(due, after)
+    unsent = [n for n in notices if last_sent is None or n.on > last_sent]
+    assert (timer is None) == (not unsent)

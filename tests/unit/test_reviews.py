@@ -151,8 +151,22 @@ def test_a_review_is_open_then_due_soon_then_overdue():
         D("2027-02-01")) == "completed"
 
 
+def test_the_due_soon_window_is_the_rules_first_reminder():
+    review = ReviewDue("plan.1", "plan", "plan", 1, D("2027-01-04"), reminder_days=(30, 7))
+    assert [review.status(D(day)) for day in ("2026-12-04", "2026-12-05")] == ["open", "due-soon"]
+
+
+def test_a_review_carries_its_rules_reminder_days():
+    plan = AfterDays("plan", "plan", 14, reminder_days=(7, 1))
+    assert [r.reminder_days for r in compute_reviews(START, [plan])] == [(7, 1)]
+
+
+def test_a_rule_without_reminders_gives_only_the_overdue_notice():
+    assert review_notices(D("2027-01-07"), ()) == (ReviewNotice("review-overdue", D("2027-01-08")),)
+
+
 def test_notices_are_two_reminders_and_an_overdue_notice():
-    assert review_notices(D("2027-01-07")) == (
+    assert review_notices(D("2027-01-07"), (14, 3)) == (
         ReviewNotice("review-due", D("2026-12-23")),
         ReviewNotice("review-due", D("2027-01-04")),
         ReviewNotice("review-overdue", D("2027-01-08")),
@@ -160,7 +174,7 @@ def test_notices_are_two_reminders_and_an_overdue_notice():
 
 
 def test_a_late_sweep_sends_only_the_latest_notice_and_then_nothing_again():
-    notices = review_notices(D("2027-01-07"))
+    notices = review_notices(D("2027-01-07"), (14, 3))
     assert notice_to_send(notices, D("2026-12-22"), None) is None
     assert notice_to_send(notices, D("2027-01-05"), None) == ReviewNotice("review-due", D("2027-01-04"))
     assert notice_to_send(notices, D("2027-01-05"), last_sent_on=D("2027-01-04")) is None
