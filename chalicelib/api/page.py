@@ -1,4 +1,4 @@
-"""The family's booking page (HTML, fi/sv/en) under ``/book/{token}``: what its views and forms share.
+"""The family's booking page (HTML, fi/sv/en) under ``/book/{token}``: what views and forms share.
 
 No script, plain forms: the GETs live in ``page_views``, the POSTs in ``page_forms``. Both
 register through ``page_route``, so a refusal is a page, never JSON. The link is the
