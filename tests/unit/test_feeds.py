@@ -7,9 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from icalendar import Timezone
 
-from chalicelib import ical
 from chalicelib.domain.access import Actor
 from chalicelib.domain.directory import Office, Worker
 from chalicelib.domain.errors import Forbidden, NotFound
@@ -19,6 +17,7 @@ from chalicelib.services import feeds
 from chalicelib.services.offices import OfficeNames
 from chalicelib.store.agenda import InMemoryAgenda
 from chalicelib.store.directory import InMemoryDirectory
+from tests.support.ical_reference import reference_calendar
 
 NOW = datetime(2026, 2, 2, 9, 0, tzinfo=UTC)
 COORDINATOR = Actor("c", "coordinator")
@@ -106,9 +105,6 @@ def test_cached_rendering_gives_icalendars_own_bytes(summaries):
     events = [FeedEvent(f"u{i}@tapaamo", text, NOW + timedelta(hours=i),
                         NOW + timedelta(hours=i, minutes=90), NOW, NOW, location=text)
               for i, text in enumerate(summaries)]
-    reference = ical._calendar_header("Tapaamo", timedelta(hours=1))
-    reference.add_component(Timezone.from_ical(ical.HELSINKI_VTIMEZONE))
-    for event in events:
-        reference.add_component(ical._vevent(event))
-    assert render_calendar("Tapaamo", events) == reference.to_ical()
-    assert render_calendar("Tapaamo", events[::-1]) == reference.to_ical()
+    reference = reference_calendar("Tapaamo", events)
+    assert render_calendar("Tapaamo", events) == reference
+    assert render_calendar("Tapaamo", events[::-1]) == reference
