@@ -34,7 +34,6 @@ SECRET_BYTES = 24
 _TOKEN = re.compile(r"(?P<owner>[a-z0-9][a-z0-9-]{0,39})\.(?P<secret>[A-Za-z0-9_-]{22,64})")
 
 
-
 @dataclass(frozen=True)
 class EventSource:
     """Another part of the system adding events to a worker's feed (on-call shifts).
