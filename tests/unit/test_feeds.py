@@ -145,3 +145,13 @@ def test_cached_rendering_gives_icalendars_own_bytes(summaries):
     reference = reference_calendar("Tapaamo", events)
     assert render_calendar("Tapaamo", events) == reference
     assert render_calendar("Tapaamo", events[::-1]) == reference
+
+
+def test_an_unknown_office_is_not_read_twice_in_one_request(repos):
+    agenda, directory = repos
+    url = feeds.issue_feed_token(agenda, directory, COORDINATOR, "w1", "h", NOW)
+    agenda.add("w1", entry(location="suljettu"))
+    fetches = []
+    ics = feeds.worker_feed(agenda, shared_of(directory, fetches), OfficeNames(directory), (),
+                            url.removeprefix("h/feeds/").removesuffix(".ics"), "h", NOW)
+    assert "· suljettu".encode() in ics and len(fetches) == 1
