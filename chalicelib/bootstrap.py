@@ -19,6 +19,7 @@ from chalicelib.services import oncall
 from chalicelib.services.offices import OfficeNames
 from chalicelib.store import table, tx
 from chalicelib.store.agenda import DynamoAgenda
+from chalicelib.store.deliveries import DynamoDeliveries
 from chalicelib.store.directory import DynamoDirectory
 from chalicelib.store.escalations import DynamoEscalations
 from chalicelib.store.oncall import DynamoRotaStore
@@ -52,6 +53,7 @@ class Wiring:
     notifier: Provider
     reviews: DynamoReviews
     agenda: DynamoAgenda = field(default_factory=DynamoAgenda)
+    deliveries: DynamoDeliveries = field(default_factory=DynamoDeliveries)
     office_names: OfficeNames | None = None
     # What a worker's feed shows besides appointments; one line per source, e.g.
     # ``oncall.shift_events()`` (review deadlines come with the agenda Query).

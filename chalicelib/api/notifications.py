@@ -16,14 +16,16 @@ bp = Blueprint(__name__)
 def notification_json(note: Delivery) -> dict:
     return {"id": note.id, "kind": note.kind, "channel": note.channel,
             "recipient": note.recipient, "status": note.status,
-            "created_at": note.created_at, "sent_at": note.sent_at}
+            "created_at": note.created_at, "sent_at": note.sent_at,
+            "last_error": note.last_error}
 
 
 @endpoint(bp, "/notifications", authorizer=staff)
 def list_notifications():
     request = bp.current_request
+    wiring = bootstrap.wiring()
     notes = use.list_notifications(
-        bootstrap.wiring().directory, actor_of(request), bootstrap.now(),
+        wiring.directory, wiring.deliveries, actor_of(request), bootstrap.now(),
         case_id=query_param(request, "case"), escalation_id=query_param(request, "escalation"))
     return json_response({"notifications": [notification_json(n) for n in notes]})
 
@@ -32,7 +34,7 @@ def list_notifications():
 def sweep_notifications(event):
     """Every minute: queue due reminders, deliver due messages (the only timer needed)."""
     wiring = bootstrap.wiring()
-    outcomes = use.sweep(wiring.directory, wiring.notifier, bootstrap.now())
+    outcomes = use.sweep(wiring.directory, wiring.deliveries, wiring.notifier, bootstrap.now())
     return dict(outcomes)
 
 
@@ -45,5 +47,6 @@ def deliver_notifications(event):
     """
     wiring = bootstrap.wiring()
     wake_ups = [(record.to_dict()["messageId"], record.body) for record in event]
-    again = use.deliver_woken(wiring.directory, wiring.notifier, wake_ups, bootstrap.now())
+    again = use.deliver_woken(wiring.directory, wiring.deliveries, wiring.notifier, wake_ups,
+                              bootstrap.now())
     return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in again]}

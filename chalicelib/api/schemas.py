@@ -80,6 +80,7 @@ class CaseIn(Strict):
         min_length=1, max_length=10)
     contact: ContactIn
     reminders: list[float] = Field(default_factory=lambda: [24.0], max_length=5)
+    worker_reminders: list[float] = Field(default_factory=list, max_length=5)
 
     @field_validator("workers")
     @classmethod
@@ -88,7 +89,7 @@ class CaseIn(Strict):
             raise ValueError("workers must be distinct")
         return workers
 
-    @field_validator("reminders")
+    @field_validator("reminders", "worker_reminders")
     @classmethod
     def _hours_before(cls, hours: list[float]) -> list[float]:
         if any(not 0 < h <= 24 * 14 for h in hours):

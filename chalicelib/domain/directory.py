@@ -53,6 +53,9 @@ class Case:
     """A family's service: who works with them, where, and how often.
 
     ``link_epoch`` invalidates every booking link issued before it was raised (revoke all).
+    ``reminders`` and ``worker_reminders`` are hours before a meeting at which the family
+    and its workers are reminded (workers: none unless set); both are copied onto an
+    appointment when it is booked, so a change applies to appointments booked after it.
     """
 
     id: str
@@ -65,6 +68,7 @@ class Case:
     contact: Contact
     social_worker: str | None = None
     reminders: tuple[float, ...] = (24.0,)
+    worker_reminders: tuple[float, ...] = ()
     link_epoch: int = 0
     created_at: datetime | None = None
     updated_at: datetime | None = None

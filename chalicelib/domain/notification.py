@@ -1,7 +1,9 @@
 """A message to send (SMS or e-mail), as the outbox stores it before delivery.
 
 Kinds (DESIGN.md §2): confirmation, cancellation, reminder, escalation,
-escalation-received, escalation-fallback, review-due, review-overdue, oncall-gap.
+escalation-received, escalation-fallback, review-due, review-overdue, oncall-gap; and
+worker-reminder (a meeting reminder to its workers, when the case sets
+``worker_reminders``; a kind of its own because quiet hours apply to ``reminder`` only).
 ``params`` carry only what the template needs (time, place, a link, a short code):
 never names, case details or the family's message text.
 """
@@ -13,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 KINDS = (
-    "confirmation", "cancellation", "reminder", "escalation", "escalation-received",
+    "confirmation", "cancellation", "reminder", "worker-reminder", "escalation", "escalation-received",
     "escalation-fallback", "review-due", "review-overdue", "oncall-gap",
 )
 CHANNELS = ("sms", "email")

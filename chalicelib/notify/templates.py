@@ -11,6 +11,8 @@ Params by kind (all strings unless said; instants ISO 8601 or aware datetimes):
 * ``confirmation``, ``cancellation``, ``reminder`` (family):
   ``start`` (instant), ``location`` (``home``/``daycare``/``school``/``placement`` or an
   office id), ``link`` (optional: the family's booking page).
+* ``worker-reminder`` (the appointment's workers, in Finnish): ``code`` (case code),
+  ``start``, ``location``.
 * ``escalation`` (on-call worker): ``code`` (escalation or case code), ``link`` (optional
   acknowledgement link).
 * ``escalation-received`` (family): ``support_phone`` (optional).
@@ -71,6 +73,12 @@ TEXTS = {
                " Ändra eller avboka: {link}"),
         "en": ("Meeting reminder", "Reminder: meeting {when}, {place}.",
                " Change or cancel: {link}"),
+    },
+    "worker-reminder": {
+        "fi": ("Muistutus tapaamisesta",
+               "Muistutus: asiakkuus {code}, tapaaminen {when}, {place}.", ""),
+        "sv": ("Påminnelse om mötet", "Påminnelse: klient {code}, möte {when}, {place}.", ""),
+        "en": ("Meeting reminder", "Reminder: case {code}, meeting {when}, {place}.", ""),
     },
     "escalation": {
         "fi": ("Tukipyyntö", "Päivystys: uusi tukipyyntö {code}.", " Kuittaa: {link}"),

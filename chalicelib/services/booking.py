@@ -30,7 +30,7 @@ from chalicelib.store import appointments as store
 from chalicelib.store import calendar, links
 from chalicelib.store.directory import office_key
 from chalicelib.store.outbox import enqueue
-from chalicelib.store.reminders import reminder_timer_fields
+from chalicelib.store.reminders import reminder_timer_fields, worker_timer_item
 from chalicelib.store.tx import TransactionCancelled, batch_get
 
 RULES = BookingRules()
@@ -120,7 +120,9 @@ def book(request: BookingRequest, items: dict, now: datetime,
                           weekly_limit=None if request.staff else request.case.meetings_per_week,
                           releasing=moving,
                           timer=reminder_timer_fields(appointment.start, request.case.reminders,
-                                                      now))
+                                                      now),
+                          worker_timer=worker_timer_item(
+                              appointment, request.case.worker_reminders, now))
         _confirm(plan, request, appointment, now)
         if request.idempotency:
             links.remember_response(plan.tx, links.idempotency_key(

@@ -109,6 +109,7 @@ def case_fields(case: Case) -> dict:
         "contact": {"phone": case.contact.phone, "email": case.contact.email,
                     "language": case.contact.language},
         "reminders": list(case.reminders),
+        "worker_reminders": list(case.worker_reminders),
     }
 
 
@@ -126,6 +127,7 @@ def _case_from_fields(case_id: str, f: dict, created_at, updated_at) -> Case:
         locations=tuple(f["locations"]),
         contact=Contact(contact.get("phone"), contact.get("email"), contact.get("language", "fi")),
         reminders=tuple(float(h) for h in f["reminders"]),
+        worker_reminders=tuple(float(h) for h in f.get("worker_reminders") or ()),
         created_at=created_at,
         updated_at=updated_at,
     )

@@ -1,4 +1,8 @@
-"""Use cases around the outbox: the minute sweep and the coordinator's listing."""
+"""Use cases around the outbox: the minute sweep and the coordinator's listing.
+
+``deliveries`` is the deliveries repository (``store.deliveries.DynamoDeliveries`` or its
+in-memory twin).
+"""
 
 from __future__ import annotations
 
@@ -14,27 +18,27 @@ from chalicelib.notify.delivery import deliver_due, deliver_now
 from chalicelib.notify.providers import Provider
 from chalicelib.notify.wake import note_ids_of
 from chalicelib.services.reminders import run_reminders
-from chalicelib.store import deliveries
 
 log = logging.getLogger("tapaamo.notify")
 
 
-def sweep(directory, provider: Provider, now: datetime) -> Counter:
+def sweep(directory, deliveries, provider: Provider, now: datetime) -> Counter:
     """Queue due reminders, then deliver every due message; counts by outcome."""
     reminders = run_reminders(directory, now)
-    outcomes = deliver_due(provider, now, _office_names(directory))
+    outcomes = deliver_due(deliveries, provider, now, _office_names(directory))
     outcomes["reminders_queued"] = reminders
     return outcomes
 
 
-def deliver_woken(directory, provider: Provider, wake_ups: Iterable[tuple[str, str]],
-                  now: datetime) -> list[str]:
+def deliver_woken(directory, deliveries, provider: Provider,
+                  wake_ups: Iterable[tuple[str, str]], now: datetime) -> list[str]:
     """Deliver what each wake-up ``(message id, body)`` names; the ids of the wake-ups to
     hand back to the queue (a send to retry). The sweep remains the timer for those."""
     office_names, again = _office_names(directory), []
     for message_id, body in wake_ups:
         try:
-            outcomes = deliver_now(provider, note_ids_of(body), now, office_names)
+            outcomes = deliver_now(deliveries, provider, note_ids_of(body), now,
+                                   office_names)
         except Exception as error:  # noqa: BLE001 - e.g. DynamoDB busy: this one again, go on
             log.warning("wake-up %s not handled (%s)", message_id, type(error).__name__)
             outcomes = Counter(error=1)
@@ -47,8 +51,9 @@ def _office_names(directory) -> dict[str, str]:
     return {office.id: office.name for office in directory.list_offices()}
 
 
-def list_notifications(directory, actor: Actor, now: datetime, case_id: str | None = None,
-                       escalation_id: str | None = None) -> list[Delivery]:
+def list_notifications(directory, deliveries, actor: Actor, now: datetime,
+                       case_id: str | None = None, escalation_id: str | None = None
+                       ) -> list[Delivery]:
     """A case's or an escalation's messages, oldest first (coordinators only; audited)."""
     require_coordinator(actor)
     if bool(case_id) == bool(escalation_id):

@@ -1,18 +1,21 @@
 """Use case: send the appointment reminders that are due (muistutukset tapaamisista).
 
-For each fired timer, one transaction advances the appointment's timer (fenced: still
-booked, same sequence, same ``due_at``) and queues the family's reminder in the outbox
-with a key naming the appointment, its sequence and the reminder time. So a sweep that
-runs twice or in parallel queues it once, and a cancelled or moved appointment queues
-nothing for its old time.
+For each fired timer, one transaction advances the timer (fenced: appointment still
+booked, same sequence, same ``due_at``) and queues the reminders in the outbox with a key
+naming the appointment, its sequence and the reminder time. So a sweep that runs twice or
+in parallel queues them once, and a cancelled or moved appointment queues nothing for its
+old time. A family timer reminds the family (its language, SMS or else e-mail); a
+workers' timer reminds each of the appointment's workers in Finnish (SMS, else e-mail,
+as escalation pages reach them), with the case code and never the family's name.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import datetime
 
-from chalicelib.domain.directory import Case
+from chalicelib.domain.directory import Case, Worker
 from chalicelib.domain.notification import Notification
 from chalicelib.domain.reminders import (
     ReminderTimer,
@@ -34,21 +37,28 @@ def run_reminders(directory, now: datetime, limit: int = 100) -> int:
     for timer in timers.find_due(now, limit):
         if timer.case_id not in cases:
             cases[timer.case_id] = directory.get_case(timer.case_id)
-        queued += fire(timer, cases[timer.case_id], now)
+        workers = directory.get_workers(timer.workers) if timer.audience == "workers" else {}
+        queued += fire(timer, cases[timer.case_id], now, workers)
     return queued
 
 
-def fire(timer: ReminderTimer, case: Case | None, now: datetime) -> bool:
-    """Advance one appointment's timer and queue its reminder; True if one was queued."""
-    times = reminder_times(timer.start, timer.hours)
-    send = due_reminder(timer.start, timer.hours, now, timer.index)
+def fire(timer: ReminderTimer, case: Case | None, now: datetime,
+         workers: Mapping[str, Worker] | None = None) -> bool:
+    """Advance one timer and queue its reminders; True if any was queued.
+
+    ``workers``: the appointment's workers by id (a workers' timer only).
+    """
+    times = reminder_times(timer.start, timer.hours, timer.quiet)
+    send = due_reminder(timer.start, timer.hours, now, timer.index, timer.quiet)
     following = next_reminder(timer.start, timer.hours, now,
-                              after=timer.index if send is None else send)
+                              after=timer.index if send is None else send, quiet=timer.quiet)
     next_at = times[following] if following is not None else None
-    note = reminder_note(timer, case, times[send]) if send is not None else None
+    notes = [] if send is None else (
+        worker_notes(timer, workers or {}, times[send]) if timer.audience == "workers"
+        else [n for n in (reminder_note(timer, case, times[send]),) if n])
     tx = Transaction()
     timers.advance_timer(tx, timer, next_at, following)
-    if note:
+    for note in notes:
         enqueue(tx, note, now)
     try:
         tx.commit()
@@ -63,10 +73,10 @@ def fire(timer: ReminderTimer, case: Case | None, now: datetime) -> bool:
         timers.advance_timer(advance_only, timer, next_at, following)
         advance_only.commit()
         return False
-    if note:
-        log.info("reminder queued for appointment %s (%s)", timer.appointment_id,
-                 times[send].isoformat())
-    return note is not None
+    if notes:
+        log.info("%s reminder queued for appointment %s (%s)", timer.audience,
+                 timer.appointment_id, times[send].isoformat())
+    return bool(notes)
 
 
 def reminder_note(timer: ReminderTimer, case: Case | None, at: datetime) -> Notification | None:
@@ -82,3 +92,23 @@ def reminder_note(timer: ReminderTimer, case: Case | None, at: datetime) -> Noti
         params={"start": timer.start.isoformat(), "location": timer.location},
         case_id=timer.case_id,
     )
+
+
+def worker_notes(timer: ReminderTimer, workers: Mapping[str, Worker], at: datetime
+                 ) -> list[Notification]:
+    """One Finnish reminder per worker of the appointment: SMS to a phone, else e-mail
+    (a worker with neither, or no longer in the directory, gets none)."""
+    notes = {}  # by id: two workers sharing one phone get one message
+    for worker in (workers.get(w) for w in timer.workers):
+        if worker is None or not (worker.phone or worker.email):
+            continue
+        channel, recipient = ("sms", worker.phone) if worker.phone else ("email", worker.email)
+        note = Notification(
+            kind="worker-reminder", channel=channel, recipient=recipient,
+            dedupe_key=f"worker-reminder:{timer.appointment_id}:{timer.sequence}:"
+                       f"{at.isoformat()}",
+            params={"code": timer.case_id, "start": timer.start.isoformat(),
+                    "location": timer.location},
+            case_id=timer.case_id)
+        notes[note.id] = note
+    return list(notes.values())

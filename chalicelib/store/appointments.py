@@ -24,7 +24,7 @@ from chalicelib.domain.booking_rules import (
     off_hours_buckets,
 )
 from chalicelib.domain.intervals import Interval
-from chalicelib.store.reminders import TIMER_ATTRIBUTES
+from chalicelib.store.reminders import TIMER_ATTRIBUTES, worker_timer_key
 from chalicelib.store.calendar import Plan, cal_key, day_attr, load_key, rooms_key, week_of
 from chalicelib.store.tx import batch_get, query, to_dynamo, utc_iso
 
@@ -74,7 +74,7 @@ def _load_entry(a: Appointment) -> str:
 
 def add_booking(plan: Plan, new: Appointment, rules: BookingRules, *, rooms: int | None,
                 weekly_limit: int | None, releasing: Appointment | None = None,
-                timer: dict | None = None) -> None:
+                timer: dict | None = None, worker_timer: dict | None = None) -> None:
     """The changes and conditions that book ``new`` (and release ``releasing``, a move).
 
     Conditions: every lock bucket free and not absent for every worker (or held by the
@@ -111,6 +111,8 @@ def add_booking(plan: Plan, new: Appointment, rules: BookingRules, *, rooms: int
     # ``timer``: the reminder timer (store.reminders.reminder_timer_fields) set with it.
     plan.tx.put({**appointment_item(new), **(timer or {})}, "appointment",
                 "attribute_not_exists(pk)")
+    if worker_timer:  # store.reminders.worker_timer_item: the workers' reminders
+        plan.tx.put(worker_timer, "worker-timer")
     for worker in new.workers:
         plan.tx.put(agenda_item(worker, new), f"agenda:{worker}")
 
@@ -185,6 +187,7 @@ def _release(plan: Plan, old: Appointment, rules: BookingRules,
     apt.op("updated_at", "SET", changed_at)
     for attr in TIMER_ATTRIBUTES:  # a cancelled appointment sends no reminder
         apt.op(attr, "REMOVE")
+    plan.tx.delete(*worker_timer_key(old.id), label="old-worker-timer")  # nor to workers
     for worker in old.workers:
         agenda = plan.item(agenda_key(worker, old), f"agenda-old:{worker}")
         agenda.op("status", "SET", "cancelled")

@@ -65,6 +65,7 @@ class CaseItem(TableModel):
     locations = ListAttribute(of=UnicodeAttribute)
     contact = ContactMap()
     reminders = ListAttribute(of=NumberAttribute)
+    worker_reminders = ListAttribute(of=NumberAttribute, default=list)
     link_epoch = NumberAttribute(default=0)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
@@ -125,6 +126,7 @@ def case_from_item(item: CaseItem) -> Case:
         locations=tuple(item.locations),
         contact=Contact(item.contact.phone, item.contact.email, item.contact.language),
         reminders=tuple(float(h) for h in item.reminders),
+        worker_reminders=tuple(float(h) for h in item.worker_reminders or ()),
         link_epoch=int(item.link_epoch or 0),
         created_at=item.created_at,
         updated_at=item.updated_at,
@@ -148,6 +150,7 @@ def case_to_item(case: Case) -> CaseItem:
             phone=case.contact.phone, email=case.contact.email, language=case.contact.language
         ),
         reminders=list(case.reminders),
+        worker_reminders=list(case.worker_reminders),
         link_epoch=case.link_epoch,
         created_at=case.created_at,
         updated_at=case.updated_at,

@@ -42,7 +42,7 @@ APPOINTMENT = obj({"id": STR, "start": INSTANT, "end": INSTANT, "location": STR,
 HOLDER = nullable(obj({"worker": STR, "phone": nullable(STR)}))
 NOTIFICATION = obj({"id": STR, "kind": STR, "channel": STR, "status": STR},
                    {"recipient": nullable(STR), "created_at": nullable(INSTANT),
-                    "sent_at": nullable(INSTANT)})
+                    "sent_at": nullable(INSTANT), "last_error": nullable(STR)})
 REVIEW = obj({"id": STR, "kind": STR, "due": DAY, "status": STR},
              {"earliest": DAY, "completed_on": DAY})
 ESCALATION_STATE = obj({"id": STR, "status": STR}, {"acknowledged_by": nullable(STR),
@@ -53,7 +53,8 @@ BOOKING = obj({"start": INSTANT, "location": {"type": "string", "minLength": 1,
 CASE_FIELDS = {"service": {"enum": list(SERVICES)}, "workers": {"type": "array", "items": STR},
                "start_date": DAY, "meeting_minutes": INT, "meetings_per_week": INT,
                "locations": {"type": "array", "items": STR}, "contact": obj(),
-               "reminders": {"type": "array", "items": NUM}}
+               "reminders": {"type": "array", "items": NUM},
+               "worker_reminders": {"type": "array", "items": NUM}}
 CASE = obj({"id": STR, **CASE_FIELDS}, {"social_worker": nullable(STR),
                                         "created_at": INSTANT, "updated_at": INSTANT})
 FORM = {"application/x-www-form-urlencoded": {"schema": obj(

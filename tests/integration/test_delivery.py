@@ -2,7 +2,7 @@
 
 import json
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
@@ -12,12 +12,14 @@ from chalicelib.domain.notification import Notification
 from chalicelib.notify.delivery import deliver
 from chalicelib.notify.providers import AwsProvider, Crash, FakeProvider
 from chalicelib.notify.templates import Message
-from chalicelib.store import deliveries, outbox
+from chalicelib.store import outbox
+from chalicelib.store.deliveries import DynamoDeliveries
 from chalicelib.store.tx import Transaction
 from tests.support.ddblocal import ddb_local  # noqa: F401 - fixture
 from tests.support.notify import hki, make_case, run
 
 T0 = hki(2026, 12, 1, 10, 0)
+deliveries = DynamoDeliveries()
 
 
 @pytest.fixture
@@ -63,7 +65,7 @@ def test_a_sweep_that_read_the_index_too_late_sends_nothing(case):
     queue(case)
     seen_by_both = deliveries.find_due(T0, limit=100)
     assert run(provider, T0)["sent"] == 1
-    late = [deliver(seen, provider, T0, {}) for seen in seen_by_both]
+    late = [deliver(deliveries, seen, provider, T0, {}) for seen in seen_by_both]
     assert late == ["skipped"] and len(provider.sent) == 1
 
 
@@ -184,3 +186,51 @@ def test_sns_and_ses_receive_transactional_sms_and_email(aws):
     assert list(sms.values()) == [("+358401234567", message.body)]
     [email] = ses_backends[DEFAULT_ACCOUNT_ID]["eu-north-1"].sent_messages
     assert email.destinations["ToAddresses"] == ["perhe@example.org"]
+
+
+def queue_reminder(case, meeting, due):
+    note = Notification("reminder", "sms", case.contact.phone, f"reminder:a1:0:{due}",
+                        case_id=case.id, not_before=due,
+                        params={"start": meeting.isoformat(), "location": "home"})
+    tx = Transaction()
+    outbox.enqueue(tx, note, due - timedelta(days=2))
+    tx.commit()
+    return note
+
+
+def every_minute(provider, start, end):
+    at = start
+    while at <= end:
+        run(provider, at)
+        at += timedelta(minutes=1)
+
+
+def test_a_failing_2045_reminder_is_not_retried_at_night_but_at_0800_on_the_dst_night(case):
+    # Saturday 24.10.2026; clocks go back at 04:00 the next night.
+    note = queue_reminder(case, hki(2026, 10, 25, 10, 0), hki(2026, 10, 24, 20, 45))
+    provider = FakeProvider()
+    provider.fail_next(4)  # 20:45, 20:46, 20:48, 20:52: the next backoff would be 21:00
+    every_minute(provider, hki(2026, 10, 24, 20, 45), hki(2026, 10, 24, 21, 20))
+    held = stored(case)[note.id]
+    assert (held.status, held.due_at) == ("queued", datetime(2026, 10, 25, 6, 0, tzinfo=UTC))
+    run(provider, hki(2026, 10, 25, 3, 30))
+    assert provider.sent == []
+    run(provider, hki(2026, 10, 25, 8, 0))
+    assert [m.body for _, _, m in provider.sent] == [
+        "Muistutus: tapaaminen su 25.10. klo 10.00, kotona."]
+
+
+def test_a_reminder_that_could_only_go_out_at_night_fails_visibly(case, capsys, client, token):
+    note = queue_reminder(case, hki(2026, 12, 2, 7, 30), hki(2026, 12, 1, 20, 45))
+    provider = FakeProvider()
+    provider.fail_next(4)
+    every_minute(provider, hki(2026, 12, 1, 20, 45), hki(2026, 12, 1, 21, 20))
+    run(provider, hki(2026, 12, 2, 7, 0))
+    assert provider.sent == []
+    [metric] = metrics(capsys, "NotificationsFailed")
+    assert metric["Kind"] == "reminder"
+    response = client.http.get(f"/notifications?case={case.id}", headers=token())
+    [listed] = json.loads(response.body)["notifications"]
+    assert (listed["id"], listed["status"], listed["last_error"]) == (
+        note.id, "failed",
+        "provider down; not sent: quiet hours 21-08 Helsinki last until the meeting")

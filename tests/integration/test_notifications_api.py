@@ -36,7 +36,7 @@ def test_a_case_lists_its_notifications_oldest_first(client, token, case):
                                        ("cancellation", "sms", "queued", None)]
     assert body["notifications"][0]["created_at"] == "2026-12-01T10:00:00+02:00"
     assert set(body["notifications"][0]) == {"id", "kind", "channel", "recipient", "status",
-                                             "created_at", "sent_at"}
+                                             "created_at", "sent_at", "last_error"}
 
 
 def test_an_escalation_lists_its_notifications(client, token, case):

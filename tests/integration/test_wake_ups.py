@@ -14,12 +14,14 @@ from chalicelib.local.queue import LocalQueue
 from chalicelib.notify import wake
 from chalicelib.notify.providers import FakeProvider
 from chalicelib.services.notifications import deliver_woken
-from chalicelib.store import deliveries, outbox, tx
+from chalicelib.store import outbox, tx
+from chalicelib.store.deliveries import DynamoDeliveries
 from chalicelib.store.directory import DynamoDirectory
 from tests.support.booking import NOW, TUESDAY, at, book, make_family
 from tests.support.notify import make_case
 
 T0 = NOW
+deliveries = DynamoDeliveries()
 
 
 @pytest.fixture
@@ -109,8 +111,8 @@ def test_the_handler_delivers_once_even_when_the_wake_up_comes_twice(memory_wake
     body = wake.message_body(memory_waker.woken[0])
     provider = FakeProvider()
 
-    assert deliver_woken(DynamoDirectory(), provider, [("m1", body)], T0) == []
-    assert deliver_woken(DynamoDirectory(), provider, [("m1", body)], T0) == []
+    assert deliver_woken(DynamoDirectory(), deliveries, provider, [("m1", body)], T0) == []
+    assert deliver_woken(DynamoDirectory(), deliveries, provider, [("m1", body)], T0) == []
 
     assert len(provider.sent) == 1 and status_of(note) == "sent"
 
@@ -122,7 +124,7 @@ def test_a_failing_provider_reports_that_record_and_leaves_the_message_for_the_s
     provider = FakeProvider()
     provider.fail_next()  # the first send fails: the one the first wake-up names
 
-    again = deliver_woken(DynamoDirectory(), provider, [
+    again = deliver_woken(DynamoDirectory(), deliveries, provider, [
         ("m-bad", wake.message_body([failing.id])), ("m-ok", wake.message_body([ok.id]))], T0)
 
     assert again == ["m-bad"]
@@ -139,7 +141,7 @@ def test_a_note_not_yet_due_or_being_sent_is_left_alone(memory_waker):
     deliveries.claim(seen, T0)  # another sender holds it, its lease still running
     provider = FakeProvider()
 
-    again = deliver_woken(DynamoDirectory(), provider,
+    again = deliver_woken(DynamoDirectory(), deliveries, provider,
                           [("m1", wake.message_body([later.id, claimed.id]))], T0)
 
     assert again == [] and provider.sent == []

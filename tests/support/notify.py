@@ -9,6 +9,7 @@ from chalicelib.domain.directory import Case, Contact, Office
 from chalicelib.domain.workdays import HELSINKI
 from chalicelib.notify.providers import FakeProvider
 from chalicelib.services.notifications import sweep
+from chalicelib.store.deliveries import DynamoDeliveries
 from chalicelib.store.directory import DynamoDirectory
 from chalicelib.store.reminders import TIMER_ATTRIBUTES, reminder_timer_fields
 from chalicelib.store.tx import Transaction, batch_get
@@ -70,7 +71,7 @@ def appointment(appointment_id: str) -> dict:
 
 
 def run(provider: FakeProvider, now: datetime):
-    return sweep(DynamoDirectory(), provider, now)
+    return sweep(DynamoDirectory(), DynamoDeliveries(), provider, now)
 
 
 __all__ = ["TIMER_ATTRIBUTES", "appointment", "book", "cancel", "hki", "make_case", "move",

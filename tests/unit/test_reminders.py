@@ -87,3 +87,33 @@ def test_every_reminder_is_before_the_meeting_and_outside_quiet_hours(meeting, h
         assert at < meeting
         assert not in_quiet_hours(at)
         assert meeting - at <= timedelta(hours=max(hours) + 12)
+
+
+def test_workers_reminders_keep_the_hours_asked_even_at_night():
+    meeting = hki(2026, 12, 2, 8, 0)
+    assert reminder_times(meeting, [1, 12], quiet=False) == (
+        hki(2026, 12, 1, 20, 0), hki(2026, 12, 2, 7, 0))
+    assert next_reminder(meeting, [1], hki(2026, 12, 1, 12, 0), quiet=False) == 0
+    assert due_reminder(meeting, [1], hki(2026, 12, 2, 7, 0), index=0, quiet=False) == 0
+
+
+def test_a_workers_reminder_on_the_autumn_dst_night_is_the_same_clock_time():
+    # 2026-10-25 04:00 -> 03:00: 1 h before 04:30 on the wall clock is 03:30.
+    [at] = reminder_times(hki(2026, 10, 25, 4, 30), [1], quiet=False)
+    assert (at.hour, at.minute) == (3, 30) and at < hki(2026, 10, 25, 4, 30)
+
+
+def test_a_workers_reminder_in_the_skipped_spring_hour_comes_when_the_clock_resumes():
+    # 2026-03-29 03:00 -> 04:00: 2 h before 05:30 would be 03:30, which never happens.
+    assert reminder_times(hki(2026, 3, 29, 5, 30), [2], quiet=False) == (
+        hki(2026, 3, 29, 4, 30),)
+
+
+@given(meetings, hours)
+def test_workers_reminders_are_the_wall_clock_hours_before_without_moving(meeting, hours):
+    times = reminder_times(meeting, hours, quiet=False)
+    assert list(times) == sorted(set(times))
+    assert all(at < meeting for at in times)
+    assert len(times) <= len(set(hours))
+    for at in times:  # the wall-clock hours; a DST change moves real time by one hour
+        assert any(abs(meeting - at - timedelta(hours=h)) <= timedelta(hours=1) for h in hours)
