@@ -135,6 +135,29 @@ def _write_agenda(worker: str, count: int) -> None:
         client().batch_write_item(RequestItems={table_name(): items})
 
 
+def time_first_render(runs: int) -> dict:
+    """A worker feed's 500 events rendered for the first time (no cached VEVENT block):
+    each run draws events with uids of its own, built as the feed builds them."""
+    from chalicelib.domain.feeds import AgendaEntry
+    from chalicelib.ical import render_calendar
+    from chalicelib.services.feeds import CALENDAR_NAME, staff_event
+    from tests.support.booking import NOW
+
+    millis = []
+    for run in range(runs):
+        events = [staff_event(AgendaEntry(
+            f"render{run}-{i}", f"k{i % 9:08x}", NOW + timedelta(hours=7 * i + 1),
+            NOW + timedelta(hours=7 * i + 1, minutes=90), "kallio" if i % 3 else "home",
+            "meeting", "booked", 0, NOW, NOW), "Kallio" if i % 3 else None,
+            "https://tapaamo.example") for i in range(FEED_APPOINTMENTS)]
+        started = time.perf_counter()
+        render_calendar(CALENDAR_NAME, events)
+        millis.append((time.perf_counter() - started) * 1000)
+    figures = Figures(f"first render ({FEED_APPOINTMENTS} events)", status={200}, trips=[0],
+                      millis=millis)
+    return {**figures.as_json(), "first_ms": round(millis[0], 1), "max_ms": round(max(millis), 1)}
+
+
 def time_free_slots(runs: int) -> dict:
     """The pure availability calculation for a busy pair over 14 days (no I/O)."""
     from chalicelib.domain.availability import free_slots

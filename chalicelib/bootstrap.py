@@ -24,6 +24,7 @@ from chalicelib.store.directory import DynamoDirectory
 from chalicelib.store.escalations import DynamoEscalations
 from chalicelib.store.oncall import DynamoRotaStore
 from chalicelib.store.reviews import DynamoReviews
+from chalicelib.store.shared import SharedItems
 
 if TYPE_CHECKING:
     from chalicelib.services.feeds import EventSource
@@ -55,8 +56,11 @@ class Wiring:
     deliveries: DynamoDeliveries = field(default_factory=DynamoDeliveries)
     office_names: OfficeNames | None = None
     # What a worker's feed shows besides appointments; one line per source, e.g.
-    # ``oncall.shift_events(repo)`` (review deadlines come with the agenda Query).
+    # ``oncall.shift_events()`` (review deadlines come with the agenda Query).
     feed_sources: tuple[EventSource, ...] = ()
+    # The container's copies of small shared items (office names, the rota): one round
+    # trip reads those a request needs and has no young enough copy of.
+    shared: SharedItems = field(default_factory=SharedItems)
 
 
 _current: Wiring | None = None
@@ -73,7 +77,7 @@ def wiring() -> Wiring:
         _current = Wiring(settings=settings, directory=directory, notifier=notifier(settings),
                           reviews=DynamoReviews(), office_names=OfficeNames(directory),
                           rota=rota, escalations=DynamoEscalations(),
-                          feed_sources=(oncall.shift_events(rota),))
+                          feed_sources=(oncall.shift_events(),))
     return _current
 
 

@@ -2,6 +2,7 @@
 
     python -m chalicelib.cli create-tables
     python -m chalicelib.cli seed
+    python -m chalicelib.cli sync-office-names
     python -m chalicelib.cli token --role coordinator [--worker ID]
 """
 
@@ -48,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("create-tables", help="create the DynamoDB table if missing")
     commands.add_parser("seed", help="add the demo offices, workers and cases (idempotent)")
+    commands.add_parser("sync-office-names", help="write the office names item feeds read "
+                        "(once, for a table with offices from before it)")
     tok = commands.add_parser("token", help="print a local staff token")
     tok.add_argument("--role", choices=("coordinator", "worker"), required=True)
     tok.add_argument("--worker")
@@ -56,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
         create_tables()
     elif args.command == "seed":
         seed()
+    elif args.command == "sync-office-names":
+        bootstrap.wiring().directory.sync_office_names()
     else:
         token(args.role, args.worker)
     return 0

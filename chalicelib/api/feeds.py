@@ -31,8 +31,9 @@ def mint_feed_token(worker_id):
 @endpoint(bp, "/feeds/{token}")
 def worker_feed(token):
     wiring = bootstrap.wiring()
-    ics = use.worker_feed(wiring.agenda, wiring.office_names, wiring.feed_sources,
-                          _strip_ics(token), wiring.settings.public_url, bootstrap.now())
+    ics = use.worker_feed(wiring.agenda, wiring.shared, wiring.office_names,
+                          wiring.feed_sources, _strip_ics(token), wiring.settings.public_url,
+                          bootstrap.now())
     return calendar_response(ics)
 
 

@@ -13,7 +13,9 @@ import hmac
 import re
 import secrets
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from chalicelib.domain import feeds
 from chalicelib.domain.access import Actor, require_self_or_coordinator
@@ -25,15 +27,25 @@ from chalicelib.services.booking import open_appointment
 from chalicelib.services.links import open_link
 from chalicelib.services.offices import OfficeNames
 from chalicelib.store.appointments import case_appointments
+from chalicelib.store.shared import Shared, SharedItems
 
 CALENDAR_NAME = "Tapaamo"
 SECRET_BYTES = 24
 _TOKEN = re.compile(r"(?P<owner>[a-z0-9][a-z0-9-]{0,39})\.(?P<secret>[A-Za-z0-9_-]{22,64})")
 
-# Another part of the system adding events to a worker's feed (on-call shifts):
-# ``source(worker_id, now)`` gives FeedEvents; plug one in in bootstrap. Review deadlines
-# are not a source: they live in the agenda partition and come with its one Query.
-EventSource = Callable[[str, datetime], Iterable[FeedEvent]]
+
+@dataclass(frozen=True)
+class EventSource:
+    """Another part of the system adding events to a worker's feed (on-call shifts).
+
+    ``item`` is the one shared item it needs (read with the feed's others in one round
+    trip); ``events(worker_id, now, value)`` gives its FeedEvents from that item's value.
+    Plug one in in bootstrap. Review deadlines are not a source: they live in the agenda
+    partition and come with its one Query.
+    """
+
+    item: Shared
+    events: Callable[[str, datetime, Any], Iterable[FeedEvent]]
 
 
 def token_hash(token: str) -> str:
@@ -64,10 +76,14 @@ def issue_feed_token(agenda, directory, actor: Actor, worker_id: str, public_url
     return f"{public_url}/feeds/{token}.ics"
 
 
-def worker_feed(agenda, offices: OfficeNames, sources: Iterable[EventSource], token: str,
-                public_url: str, now: datetime) -> bytes:
+def worker_feed(agenda, shared: SharedItems, offices: OfficeNames,
+                sources: Iterable[EventSource], token: str, public_url: str,
+                now: datetime) -> bytes:
     """The worker's feed: appointments (30 days back, 365 ahead), open review deadlines
-    (read with the appointments) and each source's events.
+    (read with the appointments), office names and each source's events.
+
+    Two round trips at most: the agenda Query, then one read of the shared items (office
+    names, the sources' items) that ``shared`` holds no young enough copy of.
 
     Raises:
         NotFound: The token is unknown, malformed or replaced.
@@ -78,11 +94,15 @@ def worker_feed(agenda, offices: OfficeNames, sources: Iterable[EventSource], to
         raise NotFound("not found")
     entries = [e for e in read.entries if feeds.shown(e, now)]
     wanted = {e.office for e in entries if e.office}
-    names = offices.names(wanted, now) if wanted else {}
+    found = shared.read([*(source.item for source in sources),
+                         *([offices.item] if wanted else [])], now)
+    names = offices.of(found[offices.item]) if wanted else {}
+    if not wanted <= names.keys():  # an office newer than the kept copy of the names
+        names = offices.of(shared.read([offices.item], now, again=[offices.item])[offices.item])
     events = [staff_event(e, names.get(e.office), public_url) for e in entries]
     events.extend(deadline_event(d, public_url) for d in read.deadlines)
     for source in sources:
-        events.extend(source(worker_id, now))
+        events.extend(source.events(worker_id, now, found[source.item]))
     return render_calendar(CALENDAR_NAME, events)
 
 

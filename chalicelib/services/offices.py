@@ -1,26 +1,27 @@
-"""Office names for feeds, kept per process: offices change a few times a year."""
+"""Office names for feeds: the directory's one names item, read by key with other shared
+items and kept per process (offices change a few times a year)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
+
+from chalicelib.store.directory import OFFICE_NAMES_KEY, office_names_from_item
+from chalicelib.store.shared import Shared
 
 
 class OfficeNames:
-    """Office names for worker feeds, read at most every ``ttl`` per process.
+    """Office names for worker feeds, from a copy at most ``max_age`` old.
 
-    Offices change a few times a year; without this every feed poll would pay a second
-    DynamoDB round trip for names already known.
+    ``item`` is what to read (with a feed's other shared items, in one round trip);
+    :meth:`of` turns what was read into names.
     """
 
-    def __init__(self, directory, ttl: timedelta = timedelta(minutes=10)):
-        self._directory, self._ttl = directory, ttl
-        self._names: dict[str, str] = {}
-        self._read_at: datetime | None = None
+    def __init__(self, directory, max_age: timedelta = timedelta(minutes=10)):
+        self._directory = directory
+        self.item = Shared(OFFICE_NAMES_KEY, office_names_from_item, max_age)
 
-    def names(self, wanted: set[str], now: datetime) -> dict[str, str]:
-        """Names by office id; read again when stale or when a wanted office is new."""
-        fresh = self._read_at is not None and self._read_at <= now < self._read_at + self._ttl
-        if not fresh or not wanted <= self._names.keys():
-            self._names = {o.id: o.name for o in self._directory.list_offices()}
-            self._read_at = now
-        return self._names
+    def of(self, read: dict[str, str] | None) -> dict[str, str]:
+        """Names by office id; a table from before the names item is listed instead."""
+        if read is not None:
+            return read
+        return {office.id: office.name for office in self._directory.list_offices()}

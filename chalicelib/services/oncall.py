@@ -13,7 +13,9 @@ from chalicelib.domain.notification import Notification
 from chalicelib.domain.oncall import LEVELS, Gap, Override, Rotation, shifts_of
 from chalicelib.domain.rota import Reach, Rota
 from chalicelib.domain.workdays import HELSINKI
+from chalicelib.store.oncall import ROTA_KEY, rota_from_raw
 from chalicelib.store.outbox import enqueue
+from chalicelib.store.shared import Shared
 from chalicelib.store.tx import Transaction, TransactionCancelled
 
 log = logging.getLogger("tapaamo.oncall")
@@ -132,21 +134,18 @@ SHIFT_TITLES = {"primary": "Päivystys (ensisijainen)", "secondary": "Päivystys
 FEED_PAST, FEED_AHEAD = timedelta(days=30), timedelta(days=120)
 
 
-def shift_events(rota_store, max_age: timedelta = timedelta(minutes=1)):
+def shift_events(max_age: timedelta = timedelta(minutes=1)):
     """A worker-feed source (services.feeds.EventSource): the worker's on-call shifts.
 
     UIDs come from the worker, level and start, and the shift's start stands in for its
-    record times, so the same rota renders the same bytes. The rota is read at most once
-    a minute per container: calendar clients poll feeds, and a feed must stay cheap.
+    record times, so the same rota renders the same bytes. The rota is read with the
+    feed's other shared items, at most once a minute per container: calendar clients poll
+    feeds, and a feed must stay cheap.
     """
     from chalicelib.ical import FeedEvent
+    from chalicelib.services.feeds import EventSource
 
-    cache: dict = {}
-
-    def source(worker_id: str, now: datetime):
-        if "rota" not in cache or not timedelta(0) <= now - cache["read_at"] < max_age:
-            cache.update(rota=rota_store.load(), read_at=now)
-        rota = cache["rota"]
+    def events(worker_id: str, now: datetime, rota: Rota):
         shifts = shifts_of(worker_id, rota.rotations, rota.overrides, now - FEED_PAST,
                            now + FEED_AHEAD)
         return [FeedEvent(uid=f"oncall-{worker_id}-{s.level}-{s.start:%Y%m%dT%H%M%SZ}"
@@ -154,4 +153,4 @@ def shift_events(rota_store, max_age: timedelta = timedelta(minutes=1)):
                           end=s.end, created=s.start, last_modified=s.start)
                 for s in shifts]
 
-    return source
+    return EventSource(Shared(ROTA_KEY, rota_from_raw, max_age), events)

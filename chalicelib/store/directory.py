@@ -3,6 +3,8 @@
 Item layout (one table, see ``table.py``):
 
 * office   ``pk=OFFICE``           ``sk=<office id>``   (listing is one Query)
+* office names ``pk=DIRECTORY``    ``sk=OFFICE_NAMES``  with ``office#<id>`` = name per office,
+  written in the same transaction as the office: feeds read it by key with other items
 * worker   ``pk=WORKER#<id>``      ``sk=PROFILE``
 * case     ``pk=CASE#<id>``        ``sk=CASE``          (``version`` guards concurrent edits;
   ``gsi1pk=SERVICE#<service>#CASES``, ``gsi1sk=<id>``: a service's cases without a Scan)
@@ -27,7 +29,10 @@ from pynamodb.exceptions import PutError
 from chalicelib.domain.directory import Case, Contact, Office, Worker
 from chalicelib.domain.errors import Conflict
 from chalicelib.store.table import TableModel
-from chalicelib.store.tx import client, table_name
+from chalicelib.store.tx import Transaction, client, table_name, to_dynamo
+
+OFFICE_NAMES_KEY = ("DIRECTORY", "OFFICE_NAMES")
+_NAME_OF = "office#"
 
 
 class OfficeItem(TableModel):
@@ -89,6 +94,13 @@ def case_key(case_id: str) -> tuple[str, str]:
 
 def office_from_item(item: OfficeItem) -> Office:
     return Office(id=item.sk, name=item.name, address=item.address, rooms=int(item.rooms))
+
+
+def office_names_from_item(item: dict | None) -> dict[str, str] | None:
+    """Names by office id from the raw names item; None when it was never written."""
+    if item is None:
+        return None
+    return {k.removeprefix(_NAME_OF): v["S"] for k, v in item.items() if k.startswith(_NAME_OF)}
 
 
 def worker_from_item(item: WorkerItem) -> Worker:
@@ -156,8 +168,20 @@ class DynamoDirectory:
     """The directory repository on DynamoDB."""
 
     def put_office(self, office: Office) -> None:
-        OfficeItem(*office_key(office.id), name=office.name, address=office.address,
-                   rooms=office.rooms).save()
+        """Store the office and its name in the names item, both or neither."""
+        tx = Transaction()
+        tx.put(OfficeItem(*office_key(office.id), name=office.name, address=office.address,
+                          rooms=office.rooms), "office")
+        tx.update(*OFFICE_NAMES_KEY, "SET #office = :name", "office-names",
+                  names={"#office": _NAME_OF + office.id}, values={":name": office.name})
+        tx.commit()
+
+    def sync_office_names(self) -> None:
+        """Write the names item from the offices (for a table from before the item)."""
+        names = {_NAME_OF + o.id: o.name for o in self.list_offices()}
+        item = dict(zip(("pk", "sk"), OFFICE_NAMES_KEY)) | names
+        client().put_item(TableName=table_name(),
+                          Item={k: to_dynamo(v) for k, v in item.items()})
 
     def list_offices(self) -> list[Office]:
         return [office_from_item(i) for i in OfficeItem.query("OFFICE")]
@@ -234,6 +258,13 @@ class InMemoryDirectory:
 
     def put_office(self, office: Office) -> None:
         self.offices[office.id] = office
+
+    def sync_office_names(self) -> None:
+        """Nothing to write: the names come from ``offices`` (see ``office_names_item``)."""
+
+    def office_names_item(self) -> dict:
+        """The raw names item DynamoDB would hold for these offices (for shared reads)."""
+        return {_NAME_OF + o.id: {"S": o.name} for o in self.offices.values()}
 
     def list_offices(self) -> list[Office]:
         return [self.offices[k] for k in sorted(self.offices)]

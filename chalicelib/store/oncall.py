@@ -87,6 +87,11 @@ def rota_from_item(item: RotaItem) -> Rota:
     )
 
 
+def rota_from_raw(item: dict | None) -> Rota:
+    """The rota from its item as DynamoDB returns it (empty if never written)."""
+    return rota_from_item(RotaItem.from_raw_data(item)) if item else Rota()
+
+
 def rota_to_item(rota: Rota) -> RotaItem:
     return RotaItem(
         *ROTA_KEY,
@@ -113,7 +118,7 @@ class DynamoRotaStore:
         # Through the shared client (tx.client), where round trips are counted.
         item = raw.client().get_item(TableName=raw.table_name(), Key=raw.key(*ROTA_KEY),
                                      ConsistentRead=True).get("Item")
-        return rota_from_item(RotaItem.from_raw_data(item)) if item else Rota()
+        return rota_from_raw(item)
 
     def save(self, rota: Rota) -> Rota:
         """Store ``rota`` if nobody saved since it was loaded; Conflict otherwise."""

@@ -76,3 +76,23 @@ def test_the_audit_trail_keeps_every_entry_in_time_order(repo):
     assert [e[0] for e in entries] == sorted(e[0] for e in entries)
     assert {e[2] for e in entries} == {"case.create", "case.update", "case.read"}
     assert repo.list_audit("kother") == []
+
+
+def test_office_names_are_one_item_written_with_each_office_or_synced_once(aws):
+    from chalicelib import bootstrap
+    from chalicelib.store.directory import OFFICE_NAMES_KEY, OfficeItem, office_names_from_item
+    from chalicelib.store.tx import batch_get
+
+    def names():
+        found = batch_get([OFFICE_NAMES_KEY], consistent=True, raw=True)
+        return office_names_from_item(found.get(OFFICE_NAMES_KEY))
+
+    bootstrap.wiring()
+    repo = DynamoDirectory()
+    OfficeItem("OFFICE", "malmi", name="Malmi", address="Ala-Malmin tori 1", rooms=3).save()
+    assert names() is None  # a table from before the names item
+    repo.sync_office_names()
+    assert names() == {"malmi": "Malmi"}
+    repo.put_office(Office("kallio", "Kallio", "Toinen linja 4 A", 2))
+    repo.put_office(Office("malmi", "Malmin perhekeskus", "Ala-Malmin tori 1", 3))
+    assert names() == {"kallio": "Kallio", "malmi": "Malmin perhekeskus"}

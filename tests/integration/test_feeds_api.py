@@ -291,3 +291,41 @@ def test_a_500_appointment_feed_costs_at_most_two_round_trips(client, aws, team,
 def events_by_uid(ics: bytes) -> dict:
     assert_ics_wellformed(ics)
     return {e["uid"]: e for e in assert_parsers_agree(ics)}
+
+
+def every_dynamodb_call(monkeypatch) -> list[str]:
+    """The operation of every DynamoDB request of any botocore client from now on."""
+    from botocore.client import BaseClient
+
+    calls, real = [], BaseClient._make_api_call
+    monkeypatch.setattr(BaseClient, "_make_api_call",
+                        lambda self, op, params: (calls.append(op), real(self, op, params))[1])
+    return calls
+
+
+def test_a_fresh_containers_feed_reads_names_and_rota_in_one_batch(client, team, monkeypatch):
+    from chalicelib import bootstrap
+
+    staff_book(client, team, helsinki(2026, 2, 10, 9, 0), location=team["office"])
+    path = feed_path(client, team["auth"], team["worker"])
+    monkeypatch.setattr(bootstrap, "_current", None)  # a new container: nothing kept
+    calls = every_dynamodb_call(monkeypatch)
+    first = get(client, path)
+    assert "· Itäkeskus".encode() in first.body
+    assert calls == ["Query", "BatchGetItem"]
+    calls.clear()
+    assert get(client, path).body == first.body
+    assert calls == ["Query"]
+
+
+def test_a_renamed_office_shows_in_the_feed_once_the_kept_names_are_old(client, team, clock):
+    staff_book(client, team, helsinki(2026, 2, 10, 9, 0), location=team["office"])
+    path = feed_path(client, team["auth"], team["worker"])
+    assert "· Itäkeskus".encode() in get(client, path).body
+    status, body = call(client, "PUT", f"/offices/{team['office']}", team["coord"],
+                        {"name": "Itäkeskuksen perhekeskus", "address": "Turunlinnantie 1",
+                         "rooms": 2})
+    assert status == 200, body
+    clock.shift(timedelta(minutes=11))  # office names are kept 10 minutes per container
+    renamed = get(client, path).body.replace(b"\r\n ", b"")
+    assert "· Itäkeskuksen perhekeskus".encode() in renamed

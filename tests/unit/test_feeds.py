@@ -7,9 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from icalendar import Timezone
 
-from chalicelib import ical
 from chalicelib.domain.access import Actor
 from chalicelib.domain.directory import Office, Worker
 from chalicelib.domain.errors import Forbidden, NotFound
@@ -18,10 +16,24 @@ from chalicelib.ical import FeedEvent, render_calendar
 from chalicelib.services import feeds
 from chalicelib.services.offices import OfficeNames
 from chalicelib.store.agenda import InMemoryAgenda
-from chalicelib.store.directory import InMemoryDirectory
+from chalicelib.store.directory import OFFICE_NAMES_KEY, InMemoryDirectory
+from chalicelib.store.shared import Shared, SharedItems
+from tests.support.ical_reference import reference_calendar
 
 NOW = datetime(2026, 2, 2, 9, 0, tzinfo=UTC)
 COORDINATOR = Actor("c", "coordinator")
+
+
+def shared_of(directory, fetches=None, **others) -> SharedItems:
+    """Shared reads over the in-memory directory's names item and ``others`` by key;
+    ``fetches`` collects the keys of each round trip."""
+    def fetch(keys):
+        if fetches is not None:
+            fetches.append(sorted(keys))
+        items = {OFFICE_NAMES_KEY: directory.office_names_item(),
+                 **{tuple(k.split("/")): v for k, v in others.items()}}
+        return {k: items[k] for k in keys if k in items}
+    return SharedItems(fetch)
 
 
 def entry(start=NOW + timedelta(days=1), status="booked", updated_at=NOW, location="home",
@@ -64,7 +76,8 @@ def test_only_the_hash_of_a_feed_token_is_stored_and_a_new_one_replaces_it(repos
     assert agenda.tokens["w1"] == feeds.token_hash(token) != token
     feeds.issue_feed_token(agenda, directory, COORDINATOR, "w1", "https://t", NOW)
     with pytest.raises(NotFound):
-        feeds.worker_feed(agenda, OfficeNames(directory), (), token, "https://t", NOW)
+        feeds.worker_feed(agenda, shared_of(directory), OfficeNames(directory), (), token,
+                          "https://t", NOW)
 
 
 def test_a_worker_mints_only_their_own_feed_token(repos):
@@ -80,24 +93,47 @@ def test_event_sources_plug_into_the_worker_feed(repos):
     agenda.add("w1", entry(location="kallio"))
     deadline = FeedEvent("review-1@tapaamo", "Määräpäivä k3f9a1b2", NOW.date(),
                          NOW.date() + timedelta(days=1), NOW, NOW, transparent=True)
+    source = feeds.EventSource(Shared(("R", "1"), lambda item: item["n"],
+                                      timedelta(minutes=1)),
+                               lambda worker, now, n: [deadline] * n)
     token = url.removeprefix("h/feeds/").removesuffix(".ics")
-    ics = feeds.worker_feed(agenda, OfficeNames(directory), [lambda w, now: [deadline]],
-                            token, "h", NOW)
+    fetches = []
+    ics = feeds.worker_feed(agenda, shared_of(directory, fetches, **{"R/1": {"n": 1}}),
+                            OfficeNames(directory), [source], token, "h", NOW)
     assert b"UID:review-1@tapaamo" in ics and b"Kallio" in ics
     assert b"Anna" not in ics and b"Toinen linja" not in ics
+    assert fetches == [[OFFICE_NAMES_KEY, ("R", "1")]]  # one round trip for both
 
 
 def test_office_names_are_read_once_until_stale_or_a_new_office_appears(repos):
-    _, directory = repos
-    reads = []
-    directory.list_offices = lambda: reads.append(1) or [Office("kallio", "Kallio", "", 1)]
-    names = OfficeNames(directory, ttl=timedelta(minutes=10))
-    names.names({"kallio"}, NOW)
-    names.names({"kallio"}, NOW + timedelta(minutes=9))
-    assert len(reads) == 1
-    names.names({"malmi"}, NOW + timedelta(minutes=9))
-    names.names({"kallio"}, NOW + timedelta(minutes=30))
-    assert len(reads) == 3
+    agenda, directory = repos
+    url = feeds.issue_feed_token(agenda, directory, COORDINATOR, "w1", "h", NOW)
+    token = url.removeprefix("h/feeds/").removesuffix(".ics")
+    agenda.add("w1", entry(location="kallio"))
+    fetches = []
+    shared, names = shared_of(directory, fetches), OfficeNames(directory, timedelta(minutes=10))
+
+    def feed(at):
+        return feeds.worker_feed(agenda, shared, names, (), token, "h", at).decode()
+
+    feed(NOW)
+    directory.put_office(Office("kallio", "Kallion toimisto", "Toinen linja 4", 2))
+    assert "Kallio\r\n" in feed(NOW + timedelta(minutes=9)).replace("\r\n ", "")
+    assert len(fetches) == 1
+    directory.put_office(Office("malmi", "Malmi", "", 1))
+    agenda.add("w1", entry(location="malmi", id="a2", start=NOW + timedelta(days=2)))
+    assert "· Malmi" in feed(NOW + timedelta(minutes=9))
+    assert "Kallion toimisto" in feed(NOW + timedelta(minutes=30))
+    assert len(fetches) == 3
+
+
+def test_a_table_without_the_names_item_lists_the_offices(repos):
+    agenda, directory = repos
+    url = feeds.issue_feed_token(agenda, directory, COORDINATOR, "w1", "h", NOW)
+    agenda.add("w1", entry(location="kallio"))
+    ics = feeds.worker_feed(agenda, SharedItems(lambda keys: {}), OfficeNames(directory), (),
+                            url.removeprefix("h/feeds/").removesuffix(".ics"), "h", NOW)
+    assert "· Kallio".encode() in ics
 
 
 @settings(deadline=None, max_examples=50)
@@ -106,9 +142,16 @@ def test_cached_rendering_gives_icalendars_own_bytes(summaries):
     events = [FeedEvent(f"u{i}@tapaamo", text, NOW + timedelta(hours=i),
                         NOW + timedelta(hours=i, minutes=90), NOW, NOW, location=text)
               for i, text in enumerate(summaries)]
-    reference = ical._calendar_header("Tapaamo", timedelta(hours=1))
-    reference.add_component(Timezone.from_ical(ical.HELSINKI_VTIMEZONE))
-    for event in events:
-        reference.add_component(ical._vevent(event))
-    assert render_calendar("Tapaamo", events) == reference.to_ical()
-    assert render_calendar("Tapaamo", events[::-1]) == reference.to_ical()
+    reference = reference_calendar("Tapaamo", events)
+    assert render_calendar("Tapaamo", events) == reference
+    assert render_calendar("Tapaamo", events[::-1]) == reference
+
+
+def test_an_unknown_office_is_not_read_twice_in_one_request(repos):
+    agenda, directory = repos
+    url = feeds.issue_feed_token(agenda, directory, COORDINATOR, "w1", "h", NOW)
+    agenda.add("w1", entry(location="suljettu"))
+    fetches = []
+    ics = feeds.worker_feed(agenda, shared_of(directory, fetches), OfficeNames(directory), (),
+                            url.removeprefix("h/feeds/").removesuffix(".ics"), "h", NOW)
+    assert "· suljettu".encode() in ics and len(fetches) == 1
