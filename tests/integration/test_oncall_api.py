@@ -104,6 +104,14 @@ def test_a_bad_instant_in_a_query_is_400_naming_the_parameter(client, boss, path
                                               "message": f"{field} {INSTANT_ERROR}"}})
 
 
+def test_gaps_in_the_tenth_century_are_400_not_local_mean_time(client, boss):
+    # `make fuzz` got 200 with "+01:39:49" offsets (Helsinki before 1921), not RFC 3339.
+    status, body = call(client, "GET", "/oncall/gaps?from=0938-07-02T10:57:31Z"
+                        "&to=0938-07-02T16:55:42-08:46", boss)
+    assert (status, body) == (400, {"error": {"code": "bad_request", "field": "from",
+                                              "message": "from must lie between 2000 and 2099"}})
+
+
 @pytest.mark.parametrize("start", ["tomorrow", "2026-03-23T08:00:00", None,
                                    "0001-01-01T00:00:00+01:00"])
 def test_a_bad_start_of_a_rotation_or_override_is_the_same_400_as_in_a_query(client, boss,
