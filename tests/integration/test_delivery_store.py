@@ -9,19 +9,14 @@ import pytest
 from chalicelib.domain.delivery import LEASE
 from chalicelib.domain.notification import Notification
 from chalicelib.store.deliveries import DynamoDeliveries, InMemoryDeliveries
+from tests.support.twins import BACKENDS, twin
 
 T0 = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 
 
-@pytest.fixture(params=["memory", "dynamodb"])
+@pytest.fixture(params=BACKENDS)
 def store(request):
-    if request.param == "memory":
-        return InMemoryDeliveries()
-    request.getfixturevalue("aws")
-    from chalicelib import bootstrap
-
-    bootstrap.wiring()
-    return DynamoDeliveries()
+    return twin(request, InMemoryDeliveries, DynamoDeliveries)
 
 
 def note(key="confirmation:a1", case_id="k1", not_before=None, **fields) -> Notification:

@@ -10,6 +10,7 @@ import pytest
 from chalicelib.domain.directory import Case, Contact, Office, Worker
 from chalicelib.domain.errors import Conflict
 from chalicelib.store.directory import DynamoDirectory, InMemoryDirectory
+from tests.support.twins import BACKENDS, twin
 
 T0 = datetime(2026, 12, 1, 8, tzinfo=UTC)
 CASE = Case("kstore1", "perhetyo", ("anna", "ben"), date(2026, 12, 1), 90, 2,
@@ -17,15 +18,9 @@ CASE = Case("kstore1", "perhetyo", ("anna", "ben"), date(2026, 12, 1), 90, 2,
             social_worker="kaisa", reminders=(24.0, 2.5), created_at=T0, updated_at=T0)
 
 
-@pytest.fixture(params=["memory", "dynamodb"])
+@pytest.fixture(params=BACKENDS)
 def repo(request):
-    if request.param == "memory":
-        return InMemoryDirectory()
-    request.getfixturevalue("aws")
-    from chalicelib import bootstrap
-
-    bootstrap.wiring()
-    return DynamoDirectory()
+    return twin(request, InMemoryDirectory, DynamoDirectory)
 
 
 def test_offices_are_listed_by_id_and_fetched_by_ids(repo):

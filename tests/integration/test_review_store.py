@@ -15,6 +15,7 @@ from chalicelib.domain.review_state import RecomputeJob, ReviewChanges, plan_cha
 from chalicelib.domain.reviews import compute_reviews
 from chalicelib.domain.workdays import HELSINKI
 from chalicelib.store.memory_reviews import InMemoryReviews
+from tests.support.twins import BACKENDS, twin
 
 D = date.fromisoformat
 START = D("2026-11-02")  # Monday; the plan is due Monday 16.11.
@@ -57,15 +58,9 @@ class MemoryBackend:
         return {n.id for n in notes if n.id in self.repo.outbox}
 
 
-@pytest.fixture(params=["memory", "dynamodb"])
+@pytest.fixture(params=BACKENDS)
 def backend(request):
-    if request.param == "memory":
-        return MemoryBackend()
-    request.getfixturevalue("aws")
-    from chalicelib import bootstrap
-
-    bootstrap.wiring()
-    return DynamoBackend()
+    return twin(request, MemoryBackend, DynamoBackend)
 
 
 @pytest.fixture

@@ -15,20 +15,15 @@ from chalicelib.domain.rota import DEFAULT_POLICY, OVERRIDE_RETENTION, Reach, Ro
 from chalicelib.services import oncall
 from chalicelib.store.directory import InMemoryDirectory
 from chalicelib.store.oncall import DynamoRotaStore, InMemoryRotaStore
+from tests.support.twins import BACKENDS, twin
 
 T0 = datetime(2026, 10, 19, 6, 0, tzinfo=UTC)  # Monday 09:00 Helsinki, DST week
 BOSS = Actor("test", "coordinator")
 
 
-@pytest.fixture(params=["memory", "dynamodb"])
+@pytest.fixture(params=BACKENDS)
 def store(request):
-    if request.param == "memory":
-        return InMemoryRotaStore()
-    request.getfixturevalue("aws")
-    from chalicelib import bootstrap
-
-    bootstrap.wiring()
-    return DynamoRotaStore()
+    return twin(request, InMemoryRotaStore, DynamoRotaStore)
 
 
 @pytest.fixture
