@@ -2,7 +2,9 @@
 
 No script, plain forms: the GETs live in ``page_views``, the POSTs in ``page_forms``. Both
 register through ``page_route``, so a refusal is a page, never JSON. The link is the
-credential: unknown → a plain 404 page, expired or revoked → a friendly 410 page.
+credential: unknown → a plain 404 page, expired or revoked → a friendly 410 page. Error
+pages that know no case speak the browser's ``Accept-Language`` unless ``?lang=`` or the
+language cookie says otherwise.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from chalicelib.domain.instants import parse_instant
 from chalicelib.services import booking
 from chalicelib.services.links import open_link
 from chalicelib.web import view
-from chalicelib.web.i18n import DEFAULT_LANGUAGE, Words, choose_language
+from chalicelib.web.i18n import Words, accepted_language, choose_language
 from chalicelib.web.render import html_response, render
 
 log = logging.getLogger("tapaamo.page")
@@ -43,19 +45,20 @@ def page_route(bp, path: str, methods=("GET",)):
     def decorate(view_function):
         @functools.wraps(view_function)
         def wrapped(**params):
+            request = bp.current_request
             try:
                 return view_function(**params)
             except Gone:
-                return _gone_page(bp.current_request, params.get("token", ""))
+                return _gone_page(request, params.get("token", ""))
             except NotFound:
-                return _plain_page(404, "notfound.title", "notfound.text")
+                return _plain_page(request, 404, "notfound.title", "notfound.text")
             except FormRejected:
-                return _plain_page(403, "error.form_title", "notice.expired_form")
+                return _plain_page(request, 403, "error.form_title", "notice.expired_form")
             except DomainError:
-                return _plain_page(400, "error.title", "error.text")
+                return _plain_page(request, 400, "error.title", "error.text")
             except Exception as exc:  # noqa: BLE001 - the last line of defence
                 log.error("unhandled %s on %s", type(exc).__name__, path, exc_info=False)
-                return _plain_page(500, "error.title", "error.text")
+                return _plain_page(request, 500, "error.title", "error.text")
 
         extra = {"content_types": FORM} if "POST" in methods else {}
         bp.route(path, methods=list(methods), **extra)(wrapped)
@@ -124,23 +127,37 @@ def _cookie(request, name: str) -> str | None:
     return jar[name].value if name in jar else None
 
 
+def _error_language(request, contact: str | None = None) -> str:
+    """An error page's language: ``?lang=``, the cookie, the case's contact language when
+    the case is known, else the browser's ``Accept-Language``, else Finnish."""
+    browser = accepted_language((request.headers or {}).get("accept-language"))
+    return choose_language(query_param(request, "lang"), _cookie(request, LANG_COOKIE),
+                           contact or browser)
+
+
+def _error_response(body: str, status: int, language: str) -> Response:
+    # Vary: the same URL answers in another language to another browser.
+    return html_response(body, status=status, headers={"Content-Language": language,
+                                                       "Vary": "Accept-Language"})
+
+
 def _gone_page(request, token: str) -> Response:
     """410 in the family's language: the token named a real link, so its case exists."""
     case = bootstrap.wiring().directory.get_case(token.partition(".")[0])
-    language = choose_language(query_param(request, "lang"), _cookie(request, LANG_COOKIE),
-                               case.contact.language if case else None)
+    language = _error_language(request, case.contact.language if case else None)
     words, urls = Words(language), link_urls(token)
     phone = bootstrap.wiring().settings.support_phone
     body = render("gone.html", t=words, lang=language, title=words("gone.title"),
                   base=urls.base, names=view.language_names(), urls=urls,
                   lang_urls=view.language_links(urls, {}), support_phone="", team_phone=phone)
-    return html_response(body, status=410)
+    return _error_response(body, 410, language)
 
 
-def _plain_page(status: int, title_key: str, text_key: str) -> Response:
-    """A page that knows no case (so no language choice): Finnish, with no links."""
-    words = Words(DEFAULT_LANGUAGE)
-    body = render("plain.html", t=words, lang=DEFAULT_LANGUAGE, title=words(title_key),
+def _plain_page(request, status: int, title_key: str, text_key: str) -> Response:
+    """A page that knows no case: in the browser's language (or the one chosen), no links."""
+    language = _error_language(request)
+    words = Words(language)
+    body = render("plain.html", t=words, lang=language, title=words(title_key),
                   text=words(text_key), base=urlparse(bootstrap.wiring().settings.public_url).path,
                   names=view.language_names(), lang_urls=[], support_phone="")
-    return html_response(body, status=status)
+    return _error_response(body, status, language)

@@ -3,13 +3,15 @@
 Catalogues are flat JSON files in ``messages/`` (one per language, the same keys in
 each; a test keeps them complete). Date and time patterns live in the catalogues too
 (``format.*``), so a translator fixes "ti 1.12. klo 9.00" in the same place as the words.
-Babel is imported only when a date is formatted (Lambda cold start).
+Babel is imported only when a date is formatted or a browser's languages are matched
+(Lambda cold start).
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -19,6 +21,8 @@ from chalicelib.domain.workdays import local
 
 MESSAGES_DIR = Path(__file__).parent / "messages"
 DEFAULT_LANGUAGE = "fi"
+# RFC 9110 §12.4.2: a weight is 0 to 1 with at most three decimals ("q=0" means "not this").
+QVALUE = re.compile(r"0(\.\d{0,3})?|1(\.0{0,3})?")
 
 
 @functools.cache
@@ -39,6 +43,41 @@ def choose_language(asked: str | None, remembered: str | None, contact: str | No
         if candidate in LANGUAGES:
             return candidate
     return DEFAULT_LANGUAGE
+
+
+def accepted_language(header: str | None) -> str | None:
+    """The supported language a browser's ``Accept-Language`` prefers most (RFC 9110 §12.5.4).
+
+    Ranges are tried by falling q-value (equal weights keep the header's order); Babel
+    matches each against ``LANGUAGES``, so ``sv-FI`` and ``en-GB`` find ``sv`` and ``en``.
+    ``None`` when nothing matches (the caller falls back to Finnish).
+
+    >>> accepted_language("de-DE, en-GB;q=0.8, sv;q=0.9"), accepted_language("de")
+    ('sv', None)
+    """
+    from babel.core import negotiate_locale
+
+    found = negotiate_locale(_ranked_ranges(header or ""), LANGUAGES, sep="-", aliases=None)
+    return found.lower() if found else None
+
+
+def _ranked_ranges(header: str) -> list[str]:
+    """The header's language ranges, most wanted first, without those weighted 0 or malformed."""
+    weighted = []
+    for position, item in enumerate(header.split(",")):
+        tag, *parameters = (part.strip() for part in item.split(";"))
+        weight = _weight(parameters)
+        if tag and weight > 0:
+            weighted.append((-weight, position, tag))
+    return [tag for _, _, tag in sorted(weighted)]
+
+
+def _weight(parameters: list[str]) -> float:
+    for parameter in parameters:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "q":
+            return float(value) if QVALUE.fullmatch(value.strip()) else 0.0
+    return 1.0
 
 
 @dataclass(frozen=True)
