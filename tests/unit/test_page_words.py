@@ -4,10 +4,12 @@ import re
 from datetime import date, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from chalicelib.domain.directory import LANGUAGES
 from chalicelib.domain.workdays import HELSINKI
-from chalicelib.web.i18n import Words, catalogue, choose_language
+from chalicelib.web.i18n import Words, accepted_language, catalogue, choose_language
 from chalicelib.web.render import WEB_DIR
 
 TUESDAY_NINE = datetime(2026, 12, 1, 9, 0, tzinfo=HELSINKI)
@@ -60,3 +62,22 @@ def test_the_asked_language_wins_then_the_remembered_one_then_the_contact_langua
     assert choose_language(None, "sv", "fi") == "sv"
     assert choose_language("de", "xx", "sv") == "sv"
     assert choose_language(None, None, None) == "fi"
+
+
+@pytest.mark.parametrize("header, expected", [
+    ("sv-FI", "sv"), ("SV", "sv"), ("en-GB", "en"), ("en", "en"), ("fi-FI", "fi"),
+    ("fi;q=0.5, en-GB;q=0.8", "en"),
+    ("en;q=0.5, sv;q=0.5", "en"),  # equal weights keep the header's order
+    ("sv;q=0.5, en;q=0.5", "sv"),
+    ("de-DE, fr;q=0.9, sv;q=0.1", "sv"),
+    ("en;q=0, fi;q=0.001", "fi"),
+    ("en;q=2, sv;q=0.7", "sv"),  # a weight above 1 is malformed: that range is dropped
+    ("de-DE, fr", None), ("*", None), ("", None), (None, None), (";;,,;q=", None),
+])
+def test_the_browsers_most_wanted_supported_language_is_accepted(header, expected):
+    assert accepted_language(header) == expected
+
+
+@given(st.text(max_size=200))
+def test_any_accept_language_header_gives_a_supported_language_or_none(header):
+    assert accepted_language(header) in (*LANGUAGES, None)
