@@ -1,7 +1,9 @@
 """The local pump: runs what ``chalice local`` never runs (DESIGN.md §6).
 
-Every few seconds it calls each ``@app.schedule`` function with a CloudWatch scheduled
-event, and it feeds each ``@app.on_sqs_message`` handler from its ``LocalQueue`` spool.
+Every few seconds it calls each ``rate(...)`` ``@app.schedule`` function with a CloudWatch
+scheduled event, and each ``cron(...)`` one in the minutes its expression names (every one
+once at start, so the demo's daily jobs have run). It feeds each ``@app.on_sqs_message``
+handler from its ``LocalQueue`` spool.
 Handlers are discovered from the Chalice app object, so a new one needs no change here.
 A failing handler is logged and its messages stay for the next round; the pump goes on.
 """
@@ -16,6 +18,7 @@ from datetime import datetime, timezone
 from chalice.app import Chalice, ScheduledEventConfig, SQSEventConfig
 from chalice.local import LambdaContext
 
+from chalicelib.local.cron import fires_between
 from chalicelib.local.queue import LocalMessage, LocalQueue
 
 log = logging.getLogger(__name__)
@@ -40,11 +43,16 @@ class Pump:
         self.schedules = [s for s in app.event_sources if isinstance(s, ScheduledEventConfig)]
         self.consumers = [s for s in app.event_sources if isinstance(s, SQSEventConfig)]
 
-    def run_schedules(self, now: datetime) -> None:
-        """Call every ``@app.schedule`` function once, as EventBridge would at ``now``."""
+    def run_schedules(self, now: datetime, since: datetime | None = None) -> None:
+        """Call the ``@app.schedule`` functions due, as EventBridge would at ``now``.
+
+        Args:
+            now: the round's time.
+            since: the previous round's; None calls every function (the first round).
+        """
         for schedule in self.schedules:
-            event = scheduled_event(schedule.name, now)
-            self._invoke(schedule.name, event)
+            if since is None or fires_between(schedule.schedule_expression, since, now):
+                self._invoke(schedule.name, scheduled_event(schedule.name, now))
 
     def drain_queues(self, now: datetime) -> int:
         """Hand every visible spooled message to its handler; return how many were handled."""
@@ -69,13 +77,14 @@ class Pump:
 
     def run(self, stop: threading.Event, schedule_seconds: float = 5.0, poll_seconds: float = 0.5) -> None:
         """Pump until ``stop`` is set: queues every ``poll_seconds``, schedules every ``schedule_seconds``."""
-        next_schedule = 0.0
+        next_schedule, last_round = 0.0, None
         while not stop.is_set():
             now = datetime.now(timezone.utc)
             try:
                 if time.monotonic() >= next_schedule:
                     next_schedule = time.monotonic() + schedule_seconds
-                    self.run_schedules(now)
+                    self.run_schedules(now, since=last_round)
+                    last_round = now
                 self.drain_queues(now)
             except Exception:  # noqa: BLE001 - e.g. an unreadable spool file: say so, keep pumping
                 log.exception("local pump: round failed")

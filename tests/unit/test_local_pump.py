@@ -110,3 +110,17 @@ def test_an_unreadable_spool_file_is_logged_and_the_pump_keeps_running(tmp_path,
     assert not thread.is_alive()
     assert sum(1 for c in calls if c[0] == "every_minute") > 1
     assert "local pump: round failed" in caplog.text
+
+
+def test_after_the_first_round_a_cron_schedule_runs_only_in_its_minute(tmp_path):
+    calls = []
+    pump = Pump(make_app(calls), LocalQueue(tmp_path))
+    morning = datetime(2026, 3, 30, 6, 0, 2, tzinfo=timezone.utc)
+
+    pump.run_schedules(morning.replace(hour=5, minute=59, second=55),
+                       since=morning.replace(hour=5, minute=59, second=50))
+    assert [c[0] for c in calls] == ["every_minute"]
+    pump.run_schedules(morning, since=morning.replace(hour=5, minute=59, second=57))
+    assert [c[0] for c in calls] == ["every_minute", "every_minute", "every_morning"]
+    pump.run_schedules(morning.replace(second=7), since=morning)  # same minute: not again
+    assert [c[0] for c in calls].count("every_morning") == 1
