@@ -5,33 +5,10 @@ from __future__ import annotations
 import statistics
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-
-@contextmanager
-def dynamodb_calls() -> Iterator[Counter[str]]:
-    """Yield a Counter of DynamoDB operations made by ANY botocore client in the block.
-
-    ``BaseClient._make_api_call`` is where every client sends a request, so clients the
-    store makes on its own (PynamoDB keeps one per model class) are counted too.
-    """
-    from botocore.client import BaseClient
-
-    calls: Counter[str] = Counter()
-    real = BaseClient._make_api_call
-
-    def counted(client, operation, params):
-        if client.meta.service_model.service_name == "dynamodb":
-            calls[operation] += 1
-        return real(client, operation, params)
-
-    BaseClient._make_api_call = counted
-    try:
-        yield calls
-    finally:
-        BaseClient._make_api_call = real
+from tests.support.round_trips import dynamodb_requests
 
 
 @dataclass
@@ -64,10 +41,11 @@ def percentile(values: list[float], pct: float) -> float:
 
 def measure(figures: Figures, request: Callable[[], int]) -> None:
     """Run ``request`` once, adding its status, round trips and wall time to ``figures``."""
-    with dynamodb_calls() as calls:
+    with dynamodb_requests() as requests:
         started = time.perf_counter()
         status = request()
         elapsed = (time.perf_counter() - started) * 1000
+    calls = Counter(requests)
     figures.status.add(status)
     figures.trips.append(sum(calls.values()))
     figures.scans += calls["Scan"]

@@ -11,6 +11,7 @@ import time_machine
 from chalicelib.domain.workdays import HELSINKI
 from tests.support.api import call, make_case, make_worker
 from tests.support.ics import assert_ics_wellformed, assert_parsers_agree
+from tests.support.round_trips import dynamodb_requests
 
 OPENED = datetime(2026, 11, 2, 10, tzinfo=HELSINKI)  # a Monday
 
@@ -63,14 +64,9 @@ def test_a_plan_deadline_is_in_both_workers_feeds_until_it_is_completed(client, 
         assert uid not in deadline_events(client, path)
 
 
-def test_deadlines_cost_the_feed_no_extra_round_trip(client, pair, monkeypatch):
-    from botocore.client import BaseClient
-
+def test_deadlines_cost_the_feed_no_extra_round_trip(client, pair):
     path = pair["feeds"][0]
     assert deadline_events(client, path)  # warm: the rota is read once a minute at most
-    calls = []
-    real = BaseClient._make_api_call
-    monkeypatch.setattr(BaseClient, "_make_api_call",
-                        lambda self, op, params: (calls.append(op), real(self, op, params))[1])
-    assert b"BEGIN:VEVENT" in client.http.get(path).body
+    with dynamodb_requests() as calls:
+        assert b"BEGIN:VEVENT" in client.http.get(path).body
     assert calls == ["Query"]

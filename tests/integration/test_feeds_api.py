@@ -21,6 +21,7 @@ from chalicelib.store.tx import to_dynamo
 from tests.support.api import call, make_case, make_office, make_worker
 from tests.support.booking import coord, issue_link, make_family  # noqa: F401 - fixture
 from tests.support.ics import assert_ics_wellformed, assert_parsers_agree
+from tests.support.round_trips import dynamodb_requests
 
 NOW = datetime(2026, 2, 2, 9, 0, tzinfo=UTC)  # Monday 11:00 in Helsinki
 FAMILY_PHONE, FAMILY_EMAIL = "040 123 4567", "family@example.org"
@@ -268,23 +269,18 @@ def write_agenda(aws, worker: str, case_id: str, starts) -> None:
             for item in items[at:at + 25]]})
 
 
-def test_a_500_appointment_feed_costs_at_most_two_round_trips(client, aws, team, monkeypatch):
-    from botocore.client import BaseClient
-
+def test_a_500_appointment_feed_costs_at_most_two_round_trips(client, aws, team):
     path = feed_path(client, team["auth"], team["worker"])
     staff_book(client, team, helsinki(2026, 2, 3, 7))  # one through the API, as a witness
     write_agenda(aws, team["worker"], team["case"], working_day_starts(date(2026, 2, 4), 499))
-    calls = []  # every botocore client: PynamoDB keeps one per model class
-    real = BaseClient._make_api_call
-    monkeypatch.setattr(BaseClient, "_make_api_call",
-                        lambda self, op, params: (calls.append(op), real(self, op, params))[1])
-    first = get(client, path)
-    assert first.status_code == 200
-    assert first.body.count(b"UID:appt-") == 500
-    # The agenda Query (+ the on-call rota, read at most once a minute per container).
-    assert len(calls) <= 2, calls
-    calls.clear()
-    assert get(client, path).body == first.body
+    with dynamodb_requests() as calls:
+        first = get(client, path)
+        assert first.status_code == 200
+        assert first.body.count(b"UID:appt-") == 500
+        # The agenda Query (+ the on-call rota, read at most once a minute per container).
+        assert len(calls) <= 2, calls
+        calls.clear()
+        assert get(client, path).body == first.body
     assert calls == ["Query"]
 
 
@@ -293,28 +289,18 @@ def events_by_uid(ics: bytes) -> dict:
     return {e["uid"]: e for e in assert_parsers_agree(ics)}
 
 
-def every_dynamodb_call(monkeypatch) -> list[str]:
-    """The operation of every DynamoDB request of any botocore client from now on."""
-    from botocore.client import BaseClient
-
-    calls, real = [], BaseClient._make_api_call
-    monkeypatch.setattr(BaseClient, "_make_api_call",
-                        lambda self, op, params: (calls.append(op), real(self, op, params))[1])
-    return calls
-
-
 def test_a_fresh_containers_feed_reads_names_and_rota_in_one_batch(client, team, monkeypatch):
     from chalicelib import bootstrap
 
     staff_book(client, team, helsinki(2026, 2, 10, 9, 0), location=team["office"])
     path = feed_path(client, team["auth"], team["worker"])
     monkeypatch.setattr(bootstrap, "_current", None)  # a new container: nothing kept
-    calls = every_dynamodb_call(monkeypatch)
-    first = get(client, path)
-    assert "· Itäkeskus".encode() in first.body
-    assert calls == ["Query", "BatchGetItem"]
-    calls.clear()
-    assert get(client, path).body == first.body
+    with dynamodb_requests() as calls:
+        first = get(client, path)
+        assert "· Itäkeskus".encode() in first.body
+        assert calls == ["Query", "BatchGetItem"]
+        calls.clear()
+        assert get(client, path).body == first.body
     assert calls == ["Query"]
 
 

@@ -11,6 +11,7 @@ import pytest
 import time_machine
 
 from tests.support.api import call, make_worker, unique
+from tests.support.round_trips import dynamodb_requests
 
 SECRET = "hook-secret-for-tests"
 SCHEDULED = {"version": "0", "id": "e", "detail-type": "Scheduled Event", "source": "aws.events",
@@ -70,21 +71,10 @@ def test_an_override_wins_over_the_rota(client, boss, pair):
 
 
 def test_oncall_now_costs_one_dynamodb_round_trip(client, boss, pair):
-    from chalicelib.store import tx
-
     rotation(client, boss, pair)
     rotation(client, boss, pair[::-1], level="secondary")
-    calls = []
-
-    def count(model, **_):
-        calls.append(model.name)
-
-    events = tx.client().meta.events
-    events.register("before-call.dynamodb", count)
-    try:
+    with dynamodb_requests() as calls:
         body = now_at(client, boss, "2026-05-04T10:00:00+03:00")
-    finally:
-        events.unregister("before-call.dynamodb", count)
     assert body["primary"] and body["secondary"]
     assert calls == ["GetItem"]
 

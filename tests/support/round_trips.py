@@ -1,28 +1,30 @@
-"""Count DynamoDB round trips with a botocore event hook (used by tests and bench/)."""
+"""Count DynamoDB round trips (used by tests and bench/)."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 
 @contextmanager
-def counting_dynamodb_calls():
-    """Yield a Counter of DynamoDB operation names called inside the block.
+def dynamodb_requests() -> Iterator[list[str]]:
+    """Yield the operation name of every DynamoDB request made in the block, in order.
 
-    The hook sits on the client every booking store function uses
-    (``chalicelib.store.tx.client``).
+    ``BaseClient._make_api_call`` is where every botocore client sends a request, so the
+    clients the store does not make itself (PynamoDB keeps one per model class) count too.
     """
-    from chalicelib.store.tx import client
+    from botocore.client import BaseClient
 
-    calls: Counter[str] = Counter()
+    requests: list[str] = []
+    real = BaseClient._make_api_call
 
-    def count(model, **_):
-        calls[model.name] += 1
+    def counted(client, operation, params):
+        if client.meta.service_model.service_name == "dynamodb":
+            requests.append(operation)
+        return real(client, operation, params)
 
-    events = client().meta.events
-    events.register("before-call.dynamodb", count)
+    BaseClient._make_api_call = counted
     try:
-        yield calls
+        yield requests
     finally:
-        events.unregister("before-call.dynamodb", count)
+        BaseClient._make_api_call = real
