@@ -24,7 +24,7 @@ from chalicelib.web.render import html_response, render, stylesheet_response
 
 bp = Blueprint(__name__)
 SLOT_DAYS = 7
-NOTICES = ("cancelled", "slot_taken", "rejected", "help_invalid")
+NOTICES = ("cancelled", "slot_taken", "rejected", "help_invalid", "help_limit")
 
 
 @bp.route("/static/{name}")
@@ -51,7 +51,7 @@ def booking_page(token):
     body = render(
         "index.html", **context,
         notice=f"notice.{notice}" if notice in NOTICES else None,
-        notice_warning=notice in ("slot_taken", "rejected", "help_invalid"),
+        notice_warning=notice in ("slot_taken", "rejected", "help_invalid", "help_limit"),
         appointments=[view.appointment_card(words, urls, a, offices, monday) for a in listed],
         calendar_all_url=urls.calendar,
         move=_move_banner(words, urls, moving, offices, place, monday),

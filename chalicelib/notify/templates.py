@@ -13,11 +13,15 @@ Params by kind (all strings unless said; instants ISO 8601 or aware datetimes):
   office id), ``link`` (optional: the family's booking page).
 * ``worker-reminder`` (the appointment's workers, in Finnish): ``code`` (case code),
   ``start``, ``location``.
-* ``escalation`` (on-call worker): ``code`` (escalation or case code), ``link`` (optional
-  acknowledgement link).
+* ``escalation`` (on-call worker): ``code`` (the escalation's short code), ``case``
+  (optional case code), ``callback`` (optional: the number the family asked to be called
+  on; the text says when there is none), ``link`` (the one-time acknowledgement link,
+  added by the sender when it renders the page: the outbox never holds it). The family's
+  own words are never in it: the acknowledgement page shows them.
 * ``escalation-received`` (family): ``support_phone`` (optional).
 * ``escalation-fallback`` (family): ``crisis_phone`` (the social and crisis emergency
-  number; 112 is always named).
+  number; 112 is always named). With ``audience: staff`` it is the coordinators' notice
+  that a request went unanswered: ``code``, ``case`` (optional).
 * ``review-due``, ``review-overdue`` (workers, social worker): ``code`` (case code),
   ``review`` (review kind, e.g. ``plan``), ``due`` (``YYYY-MM-DD``).
 * ``oncall-gap`` (coordinator): ``level`` (``primary``/``secondary``), ``start``,
@@ -81,10 +85,26 @@ TEXTS = {
         "en": ("Meeting reminder", "Reminder: case {code}, meeting {when}, {place}.", ""),
     },
     "escalation": {
-        "fi": ("Tukipyyntö", "Päivystys: uusi tukipyyntö {code}.", " Kuittaa: {link}"),
-        "sv": ("Begäran om stöd", "Jour: ny begäran om stöd {code}.", " Kvittera: {link}"),
-        "en": ("Request for help", "On call: new request for help {code}.",
-               " Acknowledge: {link}"),
+        "fi": ("Tukipyyntö", "Päivystys: tukipyyntö {code}{case_text}. {callback_text}",
+               " Kuittaa: {link}"),
+        "sv": ("Begäran om stöd", "Jour: begäran om stöd {code}{case_text}. {callback_text}",
+               " Kvittera: {link}"),
+        "en": ("Request for help", "On call: request for help {code}{case_text}. "
+               "{callback_text}", " Acknowledge: {link}"),
+    },
+    "escalation-fallback:staff": {
+        "fi": ("Tukipyyntöön ei vastattu",
+               "Tukipyyntöön {code}{case_text} ei vastattu päivystyksessä. Perheelle on "
+               "annettu kriisipäivystyksen numero ja 112. Pyyntö näkyy vastaamattomana "
+               "(unanswered), kunnes se ratkaistaan.", ""),
+        "sv": ("Begäran om stöd obesvarad",
+               "Begäran om stöd {code}{case_text} besvarades inte av jouren. Familjen har "
+               "fått krisjourens nummer och 112. Begäran visas som obesvarad (unanswered) "
+               "tills den avslutas.", ""),
+        "en": ("Request for help unanswered",
+               "Nobody on call answered request for help {code}{case_text}. The family was "
+               "given the crisis service's number and 112. It stays listed as unanswered "
+               "until it is resolved.", ""),
     },
     "escalation-received": {
         "fi": ("Pyyntösi on vastaanotettu",
@@ -124,6 +144,14 @@ TEXTS = {
         "sv": ("Lucka i jouren", "Jourlistan ({level}) har en lucka {start} - {end}.", ""),
         "en": ("On-call gap", "Nobody is on call ({level}) {start} - {end}.", ""),
     },
+}
+
+
+# The parts of an escalation text that depend on what the request carries.
+ESCALATION_PARTS = {
+    "fi": (", asiakkuus {case}", "Soita {callback}.", "Ei soittopyyntönumeroa."),
+    "sv": (", klient {case}", "Ring {callback}.", "Inget nummer att ringa."),
+    "en": (", case {case}", "Call {callback}.", "No callback number."),
 }
 
 
@@ -175,8 +203,12 @@ def render(kind: str, language: str, params: dict,
     'Muistutus: tapaaminen ti 1.12. klo 9.00, kotona.'
     """
     language = language if language in LANGUAGES else "fi"
-    subject, body, link_part = TEXTS[kind][language]
+    audience = params.get("audience")
+    texts = TEXTS.get(f"{kind}:{audience}", TEXTS[kind]) if audience else TEXTS[kind]
+    subject, body, link_part = texts[language]
     values = {k: v for k, v in params.items() if v is not None}
+    if kind.startswith("escalation"):
+        values.update(_escalation_parts(values, language))
     if "start" in values:
         values["when"] = format_when(values["start"], language)
     if kind == "oncall-gap":
@@ -191,3 +223,10 @@ def render(kind: str, language: str, params: dict,
     if link_part and values.get("link"):
         text += link_part.format(**values)
     return Message(subject=subject, body=text)
+
+
+def _escalation_parts(values: dict, language: str) -> dict:
+    case_part, callback_part, no_callback = ESCALATION_PARTS[language]
+    return {"case_text": case_part.format(**values) if values.get("case") else "",
+            "callback_text": callback_part.format(**values) if values.get("callback")
+            else no_callback}

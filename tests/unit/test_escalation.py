@@ -51,7 +51,7 @@ def test_an_unacknowledged_escalation_walks_every_step_repeats_then_falls_back_o
     escalation, actions = run_to_the_end(escalation)
     assert pages(actions) == [("ben", 1, 0), ("anna", 0, 1), ("ben", 1, 1)]
     assert actions[-1] == FamilyFallback() and actions.count(FamilyFallback()) == 1
-    assert escalation.fallback_sent and escalation.status == "open"
+    assert escalation.fallback_sent and escalation.status == "unanswered"
     assert advance(escalation, T0 + timedelta(days=1), everyone) == (escalation, [])
 
 
