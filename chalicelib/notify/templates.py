@@ -94,17 +94,14 @@ TEXTS = {
     },
     "escalation-fallback:staff": {
         "fi": ("Tukipyyntöön ei vastattu",
-               "Tukipyyntöön {code}{case_text} ei vastattu päivystyksessä. Perheelle on "
-               "annettu kriisipäivystyksen numero ja 112. Pyyntö näkyy vastaamattomana "
-               "(unanswered), kunnes se ratkaistaan.", ""),
+               "Tukipyyntöön {code}{case_text} ei vastattu. Perhe sai kriisipäivystyksen "
+               "numeron ja 112:n. Pyyntö näkyy vastaamattomana, kunnes se ratkaistaan.", ""),
         "sv": ("Begäran om stöd obesvarad",
-               "Begäran om stöd {code}{case_text} besvarades inte av jouren. Familjen har "
-               "fått krisjourens nummer och 112. Begäran visas som obesvarad (unanswered) "
-               "tills den avslutas.", ""),
+               "Begäran om stöd {code}{case_text} besvarades inte. Familjen fick krisjourens "
+               "nummer och 112. Den visas som obesvarad tills den avslutas.", ""),
         "en": ("Request for help unanswered",
-               "Nobody on call answered request for help {code}{case_text}. The family was "
-               "given the crisis service's number and 112. It stays listed as unanswered "
-               "until it is resolved.", ""),
+               "Nobody answered request for help {code}{case_text}. The family got the "
+               "crisis service's number and 112. It stays unanswered until resolved.", ""),
     },
     "escalation-received": {
         "fi": ("Pyyntösi on vastaanotettu",
