@@ -34,7 +34,9 @@ def _frame(request, token: str) -> dict:
                                accepted_language((request.headers or {}).get("accept-language")))
     base = urlparse(bootstrap.wiring().settings.public_url).path
     page = f"{base}/ack/{token}"
-    return {"t": Words(language), "lang": language, "base": base, "page_url": page,
+    # The form posts back in the language the page is read in.
+    return {"t": Words(language), "lang": language, "base": base,
+            "page_url": f"{page}?lang={language}",
             "names": view.language_names(), "support_phone": "",
             "lang_urls": [(code, f"{page}?lang={code}") for code in LANGUAGES]}
 
