@@ -9,6 +9,7 @@ is written to the case's audit log.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,6 +21,8 @@ from chalicelib.domain.paging import Page
 from chalicelib.services import ack_links
 from chalicelib.store import escalation_lists
 from chalicelib.store.escalations import EscalationRecord, SentNotice, TimelineEntry
+
+SHORT_CODE = re.compile(r"[A-Za-z0-9]{1,16}")
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,8 @@ class EscalationDesk:
                           code="missing_parameter")
         if status and status not in STATUSES:
             raise Invalid(f"status must be one of {', '.join(STATUSES)}", field="status")
+        if code and not SHORT_CODE.fullmatch(code):
+            raise Invalid("code is the short code of a page, e.g. 830D97", field="code")
         page = (escalation_lists.page_by_status(status, cursor, size) if status
                 else Page(tuple(escalation_lists.with_code(code))))
         if actor.is_coordinator:

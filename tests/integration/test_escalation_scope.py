@@ -100,3 +100,28 @@ def test_a_worker_may_open_one_with_no_case(client, scene):
     status, body = call(client, "POST", "/escalations", scene.workers["stranger"],
                         {"source": "staff"})
     assert status == 201, body
+
+
+@pytest.mark.parametrize("query", ["", "status=closed", "status=open&code=ABC", "code=" + "A" * 3000,
+                                   "code=%00", "status=open&cursor=garbage", "status=open&limit=0"])
+def test_a_bad_list_query_is_400_in_the_contracts_shape(client, scene, query):
+    status, body = call(client, "GET", f"/escalations?{query}", scene.workers["coordinator"])
+    assert status == 400 and body["error"]["code"] in ("bad_request", "missing_parameter",
+                                                       "bad_cursor"), body
+
+
+def test_the_status_list_pages_with_a_cursor(client, coord, scene):
+    opened = [scene.escalation]
+    for _ in range(2):
+        status, body = call(client, "POST", "/escalations", coord, {"source": "staff"})
+        opened.append(body["id"])
+    seen, cursor = [], None
+    for _ in range(5):
+        path = "/escalations?status=open&limit=2" + (f"&cursor={cursor}" if cursor else "")
+        status, body = call(client, "GET", path, coord)
+        assert status == 200 and len(body["escalations"]) <= 2
+        seen += [e["id"] for e in body["escalations"]]
+        cursor = body["cursor"]
+        if cursor is None:
+            break
+    assert sorted(seen) == sorted(opened) and len(seen) == len(set(seen))
