@@ -47,6 +47,7 @@ def post_escalation():
 
 
 def summary_json(record) -> dict:
+    """An escalation in a list: its state, no family details."""
     e = record.escalation
     return {"id": e.id, "code": record.short_code, "status": e.status, "level": e.target,
             "source": record.source, "case": record.case_id, "opened_at": e.opened_at,

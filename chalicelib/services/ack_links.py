@@ -52,4 +52,5 @@ __all__ = ["ack_token", "ack_url", "link_key", "page_ref", "parse_ref", "token_h
 
 
 def ack_url(public_url: str, token: str) -> str:
+    """The link the page SMS carries, e.g. ``https://tapaamo.example/ack/<token>``."""
     return f"{public_url}/ack/{token}"

@@ -61,10 +61,12 @@ class EscalationDesk:
         return EscalationView(record, timeline, self.store.notices(escalation_id))
 
     def acknowledge(self, actor: Actor, escalation_id: str, now: datetime):
+        """Take the request (404 outside the actor's scope, 409 if already taken)."""
         self._check(actor, self.store.get(escalation_id), now)
         return self.escalator.acknowledge(escalation_id, actor.worker_id or actor.label(), now)
 
     def resolve(self, actor: Actor, escalation_id: str, outcome, now: datetime):
+        """Close the request with its outcome (404 outside the actor's scope)."""
         self._check(actor, self.store.get(escalation_id), now)
         return self.escalator.resolve(escalation_id, outcome, actor.worker_id or actor.label(),
                                       now)

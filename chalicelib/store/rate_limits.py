@@ -54,6 +54,7 @@ class InMemoryRateLimits:
         self._lock = threading.Lock()
 
     def take(self, key: str, now: datetime, limit: int, window: timedelta) -> int | None:
+        """As :meth:`DynamoRateLimits.take`."""
         start, end = window_of(now, window)
         with self._lock:
             if self.hits.get((key, start), 0) >= limit:
