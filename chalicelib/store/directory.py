@@ -53,6 +53,7 @@ class ContactMap(MapAttribute):
     phone = UnicodeAttribute(null=True)
     email = UnicodeAttribute(null=True)
     language = UnicodeAttribute(default="fi")
+    channels = ListAttribute(of=UnicodeAttribute, null=True)
 
 
 class CaseItem(TableModel):
@@ -124,7 +125,8 @@ def case_from_item(item: CaseItem) -> Case:
         meeting_minutes=int(item.meeting_minutes),
         meetings_per_week=int(item.meetings_per_week),
         locations=tuple(item.locations),
-        contact=Contact(item.contact.phone, item.contact.email, item.contact.language),
+        contact=Contact(item.contact.phone, item.contact.email, item.contact.language,
+                        tuple(item.contact.channels) if item.contact.channels else None),
         reminders=tuple(float(h) for h in item.reminders),
         worker_reminders=tuple(float(h) for h in item.worker_reminders or ()),
         link_epoch=int(item.link_epoch or 0),
@@ -147,7 +149,8 @@ def case_to_item(case: Case) -> CaseItem:
         meetings_per_week=case.meetings_per_week,
         locations=list(case.locations),
         contact=ContactMap(
-            phone=case.contact.phone, email=case.contact.email, language=case.contact.language
+            phone=case.contact.phone, email=case.contact.email, language=case.contact.language,
+            channels=list(case.contact.channels) if case.contact.channels else None,
         ),
         reminders=list(case.reminders),
         worker_reminders=list(case.worker_reminders),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from chalicelib.domain.appointment import KINDS
-from chalicelib.domain.directory import SERVICES
+from chalicelib.domain.directory import CHANNELS, SERVICES
 from chalicelib.domain.review_rules import (
     ANCHORS,
     MAX_REMINDER_DAYS,
@@ -106,8 +106,14 @@ OPERATIONS = [
      obj(optional={**CASE_FIELDS, "social_worker": nullable(STR)}), (200, "json", CASE)),
     ("GET", "/cases/{case_id}/audit", "Who read or changed the case", "staff", None,
      (200, "json", listing("entries", obj({"at": INSTANT, "actor": STR, "action": STR})))),
-    ("POST", "/cases/{case_id}/booking-links", "Issue a booking link", "staff",
-     obj(optional={"valid_days": INT}), (201, "json", obj({"url": STR, "expires_at": INSTANT}))),
+    ("POST", "/cases/{case_id}/booking-links",
+     "Issue a booking link; with send, also send it to the family (422 no_contact when the "
+     "case has no phone/e-mail for that channel)", "staff",
+     obj(optional={"valid_days": {"type": "integer", "minimum": 1, "maximum": 365,
+                                  "default": 30},
+                   "send": nullable({"enum": list(CHANNELS)})}),
+     (201, "json", obj({"url": STR, "expires_at": INSTANT,
+                        "sent": nullable({"enum": list(CHANNELS)})}))),
     ("DELETE", "/cases/{case_id}/booking-links", "Revoke every link", "staff", None,
      (204, "none", None)),
     ("GET", "/cases/{case_id}/reviews", "Plan and review deadlines", "staff", None,
