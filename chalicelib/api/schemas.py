@@ -62,6 +62,8 @@ class WorkerIn(Strict):
     phone: Phone | None = None
     office: Id | None = None
     roles: list[Literal[WORKER_ROLES]] = Field(default_factory=lambda: ["instructor"])
+    language: Literal[LANGUAGES] = Field(default="fi",
+                                         description="The language of the worker's notices.")
 
 
 class ContactIn(Strict):

@@ -30,7 +30,10 @@ class Office:
 
 @dataclass(frozen=True)
 class Worker:
-    """A member of staff: social instructor, social worker, on-call worker."""
+    """A member of staff: social instructor, social worker, on-call worker.
+
+    ``language``: the one their notices are written in (fi, sv, en).
+    """
 
     id: str
     name: str
@@ -38,6 +41,7 @@ class Worker:
     phone: str | None
     office: str | None
     roles: tuple[str, ...]
+    language: str = "fi"
 
 
 @dataclass(frozen=True)

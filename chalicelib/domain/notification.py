@@ -2,10 +2,11 @@
 
 Kinds: confirmation, rescheduled (a move: old time and new time in one message),
 cancellation, reminder, booking-link, escalation, escalation-received,
-escalation-fallback, review-due, review-overdue, oncall-gap; and worker-reminder (a meeting reminder to its workers, when the case sets
-``worker_reminders``; a kind of its own because quiet hours apply to ``reminder`` only).
-``params`` carry only what the template needs (time, place, a link, a short code):
-never names, case details or the family's message text.
+escalation-fallback, review-due, review-overdue, oncall-gap; and worker-reminder (a
+meeting reminder to its workers, when the case sets ``worker_reminders``; a kind of its
+own because quiet hours apply to ``reminder`` only). ``params`` carry only what the text
+needs (time, place, a link, a short code): never names, case details or the family's
+message text.
 """
 
 from __future__ import annotations

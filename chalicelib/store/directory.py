@@ -47,6 +47,7 @@ class WorkerItem(TableModel):
     phone = UnicodeAttribute(null=True)
     office = UnicodeAttribute(null=True)
     roles = ListAttribute(of=UnicodeAttribute, default=list)
+    language = UnicodeAttribute(default="fi")
 
 
 class ContactMap(MapAttribute):
@@ -112,6 +113,7 @@ def worker_from_item(item: WorkerItem) -> Worker:
         phone=item.phone,
         office=item.office,
         roles=tuple(item.roles or ()),
+        language=item.language or "fi",
     )
 
 
@@ -195,7 +197,8 @@ class DynamoDirectory:
 
     def put_worker(self, worker: Worker) -> None:
         WorkerItem(*worker_key(worker.id), name=worker.name, email=worker.email,
-                   phone=worker.phone, office=worker.office, roles=list(worker.roles)).save()
+                   phone=worker.phone, office=worker.office, roles=list(worker.roles),
+                   language=worker.language).save()
 
     def get_workers(self, ids) -> dict[str, Worker]:
         keys = [worker_key(i) for i in set(ids)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from chalicelib.domain.appointment import KINDS
-from chalicelib.domain.directory import CHANNELS, SERVICES
+from chalicelib.domain.directory import CHANNELS, LANGUAGES, SERVICES
 from chalicelib.domain.review_rules import (
     ANCHORS,
     MAX_REMINDER_DAYS,
@@ -68,9 +68,15 @@ BOOKING = obj({"start": INSTANT, "location": {"type": "string", "minLength": 1,
                                               "maxLength": 40}})
 CASE_FIELDS = {"service": {"enum": list(SERVICES)}, "workers": {"type": "array", "items": STR},
                "start_date": DAY, "meeting_minutes": INT, "meetings_per_week": INT,
-               "locations": {"type": "array", "items": STR}, "contact": obj(),
+               "locations": {"type": "array", "items": STR},
+               "contact": obj({"phone": nullable(STR), "email": nullable(STR),
+                               "language": {"enum": list(LANGUAGES)},
+                               "channels": nullable({"type": "array",
+                                                     "items": {"enum": list(CHANNELS)}})}),
                "reminders": {"type": "array", "items": NUM},
                "worker_reminders": {"type": "array", "items": NUM}}
+WORKER = obj({"id": STR, "name": STR, "roles": {"type": "array"}},
+             {"language": {"enum": list(LANGUAGES)}})
 CASE = obj({"id": STR, **CASE_FIELDS}, {"social_worker": nullable(STR),
                                         "created_at": INSTANT, "updated_at": INSTANT})
 FORM = {"application/x-www-form-urlencoded": {"schema": obj(
@@ -89,9 +95,8 @@ OPERATIONS = [
     ("PUT", "/offices/{office_id}", "Create or replace an office", "staff", "OfficeIn",
      (200, "json", obj({"id": STR, "name": STR, "address": STR, "rooms": INT}))),
     ("PUT", "/workers/{worker_id}", "Create or replace a worker", "staff", "WorkerIn",
-     (200, "json", obj({"id": STR, "name": STR, "roles": {"type": "array"}}))),
-    ("GET", "/workers/{worker_id}", "A worker", "staff", None,
-     (200, "json", obj({"id": STR, "name": STR, "roles": {"type": "array"}}))),
+     (200, "json", WORKER)),
+    ("GET", "/workers/{worker_id}", "A worker", "staff", None, (200, "json", WORKER)),
     ("POST", "/workers/{worker_id}/absences", "Mark an absence", "staff", SPAN,
      (201, "json", obj({"id": STR}))),
     ("POST", "/workers/{worker_id}/extra-hours", "Open extra hours", "staff", SPAN,
@@ -286,6 +291,10 @@ def _refusals(kind: str, who: str) -> dict:
                                        **refusal}}
     if kind == "ics":
         answers["304"] = {"description": "not modified (If-None-Match)"}
+        # A worker feed's replaced address says so in words a calendar app can show.
+        answers["410"] = {"description": "a replaced feed address, or a gone booking link",
+                          "content": {"text/plain": {"schema": STR},
+                                      **refusal["content"]}}
     return answers
 
 

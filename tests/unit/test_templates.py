@@ -37,8 +37,9 @@ def test_a_reminder_names_the_helsinki_time_the_place_and_the_link_in_the_family
 
 
 def test_an_office_is_named_and_the_subject_says_what_happened():
-    message = render("confirmation", "fi", {"start": START, "location": "itakeskus",
-                                             "link": LINK}, office_names={"itakeskus": "Itäkeskus"})
+    message = render("confirmation", "fi",
+                     {"start": START, "location": "itakeskus", "link": LINK},
+                     office_names={"itakeskus": "Itäkeskus"})
     assert message.body == ("Tapaaminen varattu: ti 1.12. klo 9.00, Itäkeskus. "
                             "Muuta tai peru: " + LINK)
     assert message.subject == "Tapaaminen varattu"
@@ -124,9 +125,10 @@ def test_every_language_of_a_kind_names_the_same_params():
 @pytest.mark.parametrize("kind", FAMILY_KINDS)
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])
 def test_the_longest_family_text_fits_one_sms_segment_with_a_real_link(kind, language):
-    choices = {"start": [s.isoformat() for s in STARTS], "old_start": [s.isoformat() for s in STARTS],
-               "expires_at": [s.isoformat() for s in STARTS], "location": [*PLACES, *OFFICE_NAMES],
-               "service": list(SERVICES), "link": [REAL_LINK]}
+    instants = [s.isoformat() for s in STARTS]
+    choices = {"start": instants, "old_start": instants, "expires_at": instants,
+               "location": [*PLACES, *OFFICE_NAMES], "service": list(SERVICES),
+               "link": [REAL_LINK]}
     names = sorted(required_params(kind))
     texts = [render(kind, language, dict(zip(names, values)), OFFICE_NAMES).body
              for values in product(*(choices[name] for name in names))]
