@@ -220,7 +220,8 @@ def test_a_failing_2045_reminder_is_not_retried_at_night_but_at_0800_on_the_dst_
     assert provider.sent == []
     run(provider, hki(2026, 10, 25, 8, 0))
     assert [m.body for _, _, m in provider.sent] == [
-        "Muistutus: tapaaminen su 25.10. klo 10.00, kotona."]
+        "Muistutus: tapaaminen su 25.10. klo 10.00, kotona. Muuta tai peru: "
+        "https://t.example/book/x"]
 
 
 def test_a_reminder_that_could_only_go_out_at_night_fails_visibly(case, capsys, client, token):

@@ -72,7 +72,7 @@ def test_booking_a_slot_wakes_the_local_queue_with_the_confirmation_ids(client, 
     (message,) = spool.receive(wake.QUEUE, 10, now=NOW.timestamp() + 1)
     named = wake.note_ids_of(message.body)
     queued = [n for n in deliveries.list_for(f"CASE#{family.case}") if n.kind == "confirmation"]
-    assert sorted(named) == sorted(n.id for n in queued) and len(named) == 2  # SMS and e-mail
+    assert sorted(named) == sorted(n.id for n in queued) and len(named) == 1  # SMS by default
 
 
 def test_a_commit_wakes_once_with_every_note_due_now_and_not_the_later_ones(memory_waker):

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from chalicelib.domain.access import Actor
 from chalicelib.domain.directory import Office, Worker
-from chalicelib.domain.errors import Forbidden, NotFound
+from chalicelib.domain.errors import Forbidden, Gone
 from chalicelib.domain.feeds import AgendaEntry, shown, staff_summary
 from chalicelib.ical import FeedEvent, render_calendar
 from chalicelib.services import feeds
@@ -75,8 +75,9 @@ def test_only_the_hash_of_a_feed_token_is_stored_and_a_new_one_replaces_it(repos
     assert token.startswith("w1.") and len(token.split(".")[1]) >= 32  # 192 bits
     assert agenda.tokens["w1"] == feeds.token_hash(token) != token
     feeds.issue_feed_token(agenda, directory, COORDINATOR, "w1", "https://t", NOW)
-    with pytest.raises(NotFound):
+    with pytest.raises(Gone):  # replaced: 410, not an unknown address
         feeds.worker_feed(agenda, shared_of(directory), OfficeNames(directory), (), token, NOW)
+    assert agenda.replaced["w1"] == [feeds.token_hash(token)]
 
 
 def test_a_worker_mints_only_their_own_feed_token(repos):
