@@ -5,23 +5,14 @@ Through chalice.test.Client on moto; the rota is made with ``POST /oncall/rotati
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-import time_machine
 
 from chalicelib.domain.workdays import HELSINKI
+from tests.integration.test_feeds_api import clock  # noqa: F401 - fixture (Monday 2.2.2026)
 from tests.support.api import call, make_case, make_worker, unique
 from tests.support.ics import assert_ics_wellformed
-
-NOW = datetime(2026, 2, 2, 9, 0, tzinfo=UTC)  # Monday 11:00 in Helsinki
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
 
 @pytest.fixture
 def on_call(client, clock, token):
