@@ -132,11 +132,13 @@ def _refusal(case, start: datetime, place: str, moving, now: datetime) -> str | 
 def booked_page(token, appointment_id):
     now, request = bootstrap.now(), bp.current_request
     case, _, appointment = open_appointment(token, appointment_id, now)
-    context, cookie = frame(request, token, case, "booked.title", _query(request, "moved"))
+    moved = bool(query_param(request, "moved"))
+    context, cookie = frame(request, token, case, "booked.moved_title" if moved else "booked.title",
+                            _query(request, "moved"))
     card = view.appointment_card(context["t"], context["urls"], appointment,
                                  _offices([], [appointment]))
-    body = render("booked.html", **context, a=card, moved=bool(query_param(request, "moved")),
-                  back_url=context["urls"].root)
+    body = render("booked.html", **context, a=card, moved=moved,
+                  back_url=context["urls"].root + "#appointments-title")
     return html_response(body, headers=cookie)
 
 
