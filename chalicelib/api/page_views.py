@@ -82,7 +82,8 @@ def _week(words, case, place, moving, request, now) -> dict:
         later = later_slots[0] if later_slots else None
         if later and not asked.explicit:  # the first screen shows the next free times
             monday, found = slot_picker.monday_of(local(later.start).date()), later_slots
-    return slot_picker.picker(words, monday, found, asked.day, now, later)
+    current = moving.start if moving and moving.location == place else None
+    return slot_picker.picker(words, monday, found, asked.day, now, later, current)
 
 
 @page_route(bp, "/book/{token}/page/confirm")

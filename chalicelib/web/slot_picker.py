@@ -62,7 +62,7 @@ def at_place(slots, place: str | None) -> list:
 
 
 def picker(words: Words, monday: date, slots, asked_day: date | None, now: datetime,
-           later=None) -> dict:
+           later=None, current: datetime | None = None) -> dict:
     """The week's day strip, the chosen day's times and, for an empty week, the next free time.
 
     Args:
@@ -73,6 +73,8 @@ def picker(words: Words, monday: date, slots, asked_day: date | None, now: datet
         now: the current instant (today is marked).
         later: the first free slot at the place after this week, or None (only read when
             this week has none).
+        current: the start of the meeting being moved, when it is at this place: shown,
+            but not offered (a move to the same time changes nothing).
     """
     sunday = monday + timedelta(days=6)
     by_day = {day: list(group) for day, group in groupby(
@@ -91,7 +93,7 @@ def picker(words: Words, monday: date, slots, asked_day: date | None, now: datet
                  for day in week_days if is_working_day(day) or day in by_day],
         "chosen": chosen.isoformat() if chosen else "",
         "heading": words.day(chosen) if chosen else None,
-        "times": [_time(words, s) for s in by_day.get(chosen, [])],
+        "times": [_time(words, s, s.start == current) for s in by_day.get(chosen, [])],
         "next_free": _next_free(words, later) if not by_day else None,
     }
 
@@ -102,9 +104,11 @@ def _day(words: Words, day: date, has_times: bool, chosen: bool, today: bool) ->
             "chosen": chosen, "today": today}
 
 
-def _time(words: Words, slot) -> dict:
+def _time(words: Words, slot, current: bool) -> dict:
+    span = words.span(slot.start, slot.end)
     return {"start": local(slot.start).isoformat(), "time": words.time(slot.start),
-            "label": words("slots.choose", time=words.span(slot.start, slot.end))}
+            "current": current,
+            "label": words("slots.current" if current else "slots.choose", time=span)}
 
 
 def _next_free(words: Words, slot) -> dict | None:

@@ -37,6 +37,11 @@ def shown_times(html: str) -> list[str]:
     return re.findall(r'name="start" value="[^"]+" aria-label="[^"]+">([\d.]+)</button>', html)
 
 
+def chosen_day(html: str) -> str:
+    """The day the strip marks as shown (``aria-current="date"``)."""
+    return re.search(r'name="day" value="([\d-]+)" aria-current="date"', html).group(1)
+
+
 def query_of(location: str) -> dict:
     return {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
 
@@ -45,8 +50,8 @@ def test_the_first_screen_jumps_to_the_week_of_the_next_free_time(client, family
     # Friday noon: the 24 h notice and the weekend leave this week without a free time.
     _, html = get(client, family.base)
     assert "Viikko 48: 23.11.–29.11." in html
-    assert 'id="day-2026-11-23" name="day" value="2026-11-23" aria-label="maanantai 23.11." ' \
-           'aria-current="date"' in html
+    assert chosen_day(html) == "2026-11-23"
+    assert '<span class="visually-hidden">maanantai 23.11.</span>' in html
     assert shown_times(html)[:3] == ["7.00", "7.30", "8.00"]
     # Help comes before the times in the page, so it is in reach before them.
     assert html.index('href="#help-title"') < html.index('name="start"')
@@ -80,9 +85,9 @@ def test_show_times_and_the_day_and_week_buttons_reload_the_page_with_the_choice
     shown = submit(client, html, r'class="show-times"')
     assert shown.status_code == 200
     assert f'value="{family.office}" checked' in shown.body.decode()
-    assert 'value="2026-12-01" aria-label="tiistai 1.12." aria-current="date"' in shown.body.decode()
+    assert chosen_day(shown.body.decode()) == "2026-12-01"
     day = submit(client, shown.body.decode(), r'id="day-2026-12-03"')
-    assert 'aria-label="torstai 3.12." aria-current="date"' in day.body.decode()
+    assert chosen_day(day.body.decode()) == "2026-12-03"
     nxt = submit(client, day.body.decode(), r'id="week-next"')
     assert "Viikko 50: 7.12.–13.12." in nxt.body.decode()
     assert f'value="{family.office}" checked' in nxt.body.decode()
@@ -113,9 +118,11 @@ def test_a_same_day_move_lists_that_days_times_and_moves(client, family):
     _, html = get(client, family.base)
     move_link = unescape(re.search(r'href="([^"]*move=[^"]*)"', html).group(1))
     _, html = get(client, move_link.split("#")[0])
-    assert 'aria-label="tiistai 1.12." aria-current="date"' in html
-    # The appointment's own day and time are free to move to (once hidden: one a day).
-    assert {"10.00", "11.00", "14.00"} <= set(shown_times(html))
+    assert chosen_day(html) == "2026-12-01"
+    # The appointment's own day is free to move to (once hidden: one meeting a day); its
+    # own time is shown, but not offered.
+    assert {"10.30", "11.00", "14.00"} <= set(shown_times(html)) and "10.00" not in shown_times(html)
+    assert 'class="current" disabled aria-label="Nykyinen aika ti 1.12. klo 10.00–11.30">10.00' in html
     confirm = submit(client, html, r'name="start" value="2026-12-01T11:00')
     assert confirm.status_code == 200
     page = confirm.body.decode()
@@ -141,7 +148,7 @@ def test_an_empty_week_says_when_the_next_free_time_is_and_links_to_it(client, f
     assert 'name="day" value="2026-12-14" class="primary">Seuraava vapaa aika: ma 14.12. klo 7.00' \
            in html
     followed = submit(client, html, r'value="2026-12-14" class="primary"')
-    assert 'aria-label="maanantai 14.12." aria-current="date"' in followed.body.decode()
+    assert chosen_day(followed.body.decode()) == "2026-12-14"
 
 
 def test_beyond_the_booking_horizon_the_page_says_there_are_no_times_ahead(client, family):

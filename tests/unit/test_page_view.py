@@ -69,6 +69,13 @@ def test_a_weekend_day_is_in_the_strip_only_when_extra_hours_give_it_times():
     assert [d["date"] for d in week["days"]][-1] == "2026-12-05"
 
 
+def test_the_time_of_the_meeting_being_moved_is_marked_current():
+    week = slot_picker.picker(FI, date(2026, 11, 30), [slot(3, 9), slot(3, 10)], None, NOW,
+                              current=slot(3, 9).start)
+    assert [(t["time"], t["current"]) for t in week["times"]] == [("9.00", True), ("10.00", False)]
+    assert week["times"][0]["label"] == "Nykyinen aika to 3.12. klo 9.00–10.30"
+
+
 def test_an_empty_week_names_the_next_free_time_and_the_day_to_show():
     week = slot_picker.picker(FI, date(2026, 11, 30), [], None, NOW, later=slot(9, 9))
     assert week["times"] == [] and week["next_free"] == {
