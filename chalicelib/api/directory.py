@@ -1,4 +1,4 @@
-"""Directory endpoints: offices, workers, cases and the case audit (DESIGN.md §4)."""
+"""Directory endpoints: offices, workers, cases and the case audit."""
 
 import re
 

@@ -70,11 +70,12 @@ def booking_page(token):
 def _week(words, case, place, moving, request, now) -> dict:
     """The picker's week: the asked one, else the first with a free time at ``place``."""
     asked = slot_picker.Asked.parse(query_param(request, "day"), query_param(request, "week"))
-    monday = slot_picker.shown_monday(asked, now)
+    last = slot_picker.last_day(now, booking.RULES.horizon)
+    monday = slot_picker.shown_monday(asked, now, last)
     found = slot_picker.at_place(booking.slots(case, monday, SLOT_DAYS, now, moving=moving),
                                  place)
     later = None
-    ahead = slot_picker.days_left(monday + timedelta(days=SLOT_DAYS), now, booking.RULES.horizon)
+    ahead = slot_picker.days_left(monday + timedelta(days=SLOT_DAYS), last)
     if not found and ahead:
         # An empty week: one more read finds the next free time within the booking horizon.
         later_slots = slot_picker.at_place(booking.slots(
@@ -83,7 +84,7 @@ def _week(words, case, place, moving, request, now) -> dict:
         if later and not asked.explicit:  # the first screen shows the next free times
             monday, found = slot_picker.monday_of(local(later.start).date()), later_slots
     current = moving.start if moving and moving.location == place else None
-    return slot_picker.picker(words, monday, found, asked.day, now, later, current)
+    return slot_picker.picker(words, monday, found, asked.day, now, last, later, current)
 
 
 @page_route(bp, "/book/{token}/page/confirm")
@@ -122,6 +123,8 @@ def _refusal(case, start: datetime, place: str, moving, now: datetime) -> str | 
     """Why ``start`` at ``place`` cannot be offered: ``past`` (or too soon), ``not_free``."""
     if start < now + booking.RULES.notice:
         return "past"
+    if start > now + booking.RULES.horizon:
+        return "not_free"
     day = local(start).date()
     free = booking.slots(case, day, 1, now, moving=moving)
     if not any(s.start == start and place in s.locations for s in free):

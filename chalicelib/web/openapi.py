@@ -1,4 +1,4 @@
-"""The OpenAPI 3.1 document of the whole HTTP API (DESIGN.md §4), built from a compact table.
+"""The OpenAPI 3.1 document of the whole HTTP API, built from a compact table.
 
 Request bodies validated with pydantic take their JSON Schema from the models, so the
 document cannot drift from them; the rest are small hand-written schemas. It is built on

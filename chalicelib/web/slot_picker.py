@@ -44,16 +44,24 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def shown_monday(asked: Asked, now: datetime) -> date:
-    """The Monday of the asked day or week, never before this week."""
+def shown_monday(asked: Asked, now: datetime, last_day: date) -> date:
+    """The Monday of the asked day or week, never before this week nor after the week of
+    ``last_day`` (the booking horizon's last day)."""
     this_monday = monday_of(local(now).date())
     wanted = asked.day or asked.week
-    return max(monday_of(wanted), this_monday) if wanted else this_monday
+    if wanted is None:
+        return this_monday
+    return min(max(monday_of(wanted), this_monday), monday_of(last_day))
 
 
-def days_left(monday: date, now: datetime, horizon: timedelta) -> int:
-    """How many days from ``monday`` still lie within the booking horizon (0 if none)."""
-    return max(0, (local(now + horizon).date() - monday).days + 1)
+def last_day(now: datetime, horizon: timedelta) -> date:
+    """The last Helsinki day a family may book (``now`` + the booking horizon)."""
+    return local(now + horizon).date()
+
+
+def days_left(first: date, last: date) -> int:
+    """How many days from ``first`` to ``last`` (0 if none)."""
+    return max(0, (last - first).days + 1)
 
 
 def at_place(slots, place: str | None) -> list:
@@ -62,7 +70,7 @@ def at_place(slots, place: str | None) -> list:
 
 
 def picker(words: Words, monday: date, slots, asked_day: date | None, now: datetime,
-           later=None, current: datetime | None = None) -> dict:
+           last: date, later=None, current: datetime | None = None) -> dict:
     """The week's day strip, the chosen day's times and, for an empty week, the next free time.
 
     Args:
@@ -70,7 +78,8 @@ def picker(words: Words, monday: date, slots, asked_day: date | None, now: datet
         monday: the week shown.
         slots: the free slots at the chosen place (any days; only this week's are shown).
         asked_day: the day asked for; when it has no free time, the week's first that has.
-        now: the current instant (today is marked).
+        now: the current instant.
+        last: the last day that may be booked (no next week after its week).
         later: the first free slot at the place after this week, or None (only read when
             this week has none).
         current: the start of the meeting being moved, when it is at this place: shown,
@@ -88,8 +97,9 @@ def picker(words: Words, monday: date, slots, asked_day: date | None, now: datet
         "label": words("slots.week", week=monday.isocalendar()[1],
                        first=words.short_date(monday), last=words.short_date(sunday)),
         "previous": (monday - timedelta(days=7)).isoformat() if monday > monday_of(today) else None,
-        "next": (monday + timedelta(days=7)).isoformat(),
-        "days": [_day(words, day, day in by_day, day == chosen, day == today)
+        "next": (monday + timedelta(days=7)).isoformat() if monday + timedelta(days=7) <= last
+        else None,
+        "days": [_day(words, day, day in by_day, day == chosen)
                  for day in week_days if is_working_day(day) or day in by_day],
         "chosen": chosen.isoformat() if chosen else "",
         "heading": words.day(chosen) if chosen else None,
@@ -98,10 +108,10 @@ def picker(words: Words, monday: date, slots, asked_day: date | None, now: datet
     }
 
 
-def _day(words: Words, day: date, has_times: bool, chosen: bool, today: bool) -> dict:
+def _day(words: Words, day: date, has_times: bool, chosen: bool) -> dict:
     return {"date": day.isoformat(), "weekday": words.weekday(day),
             "short": words.short_date(day), "label": words.day(day), "open": has_times,
-            "chosen": chosen, "today": today}
+            "chosen": chosen}
 
 
 def _time(words: Words, slot, current: bool) -> dict:

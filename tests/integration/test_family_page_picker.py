@@ -151,9 +151,22 @@ def test_an_empty_week_says_when_the_next_free_time_is_and_links_to_it(client, f
     assert chosen_day(followed.body.decode()) == "2026-12-14"
 
 
-def test_beyond_the_booking_horizon_the_page_says_there_are_no_times_ahead(client, family):
-    _, html = get(client, f"{family.base}?week=2027-01-04")
+def test_a_week_beyond_the_booking_horizon_shows_the_horizons_last_week(client, family):
+    for asked in ("week=2027-01-04", "day=9999-12-31"):
+        response, html = get(client, f"{family.base}?{asked}")
+        assert response.status_code == 200
+        assert "Viikko 51: 14.12.–20.12." in html and 'id="week-next"' not in html
+
+
+def test_with_nothing_free_up_to_the_horizon_the_page_says_so(client, family):
+    for worker in family.workers:
+        assert call(client, "POST", f"/workers/{worker}/absences", family.coord, {
+            "start": "2026-12-14T00:00:00+02:00", "end": "2026-12-21T00:00:00+02:00"})[0] == 201
+    _, html = get(client, f"{family.base}?week=2026-12-14")
     assert "Seuraavien viikkojen aikana ei ole vapaita aikoja" in html
+    response = client.http.get(f"{family.base}/page/confirm?" + urlencode(
+        {"start": "2027-03-02T10:00:00+02:00", "place": "home"}))  # beyond the horizon
+    assert query_of(header(response, "location"))["notice"] == "not_free"
 
 
 def test_the_page_names_the_familys_workers_by_first_name(client, coord):
