@@ -9,6 +9,7 @@
     return;
   }
   form.classList.add("enhanced");
+  var latest = 0;  // arrow keys on the places fire a change each: only the last one counts
 
   function query(submitter) {
     // What the browser would send for this submitter: the form's fields and its own value.
@@ -24,11 +25,13 @@
 
   function show(data, focusId) {
     var url = form.action + "?" + data.toString();
+    var asked = ++latest;
     times.setAttribute("aria-busy", "true");
     fetch(url, {credentials: "same-origin"}).then(function (response) {
       if (!response.ok) { throw new Error("HTTP " + response.status); }
       return response.text();
     }).then(function (html) {
+      if (asked !== latest) { return; }
       var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("times");
       if (!fresh) { throw new Error("no times in the answer"); }
       times.innerHTML = fresh.innerHTML;
@@ -38,7 +41,7 @@
       var again = focusId && document.getElementById(focusId);
       if (again && !again.disabled) { again.focus(); }
     }).catch(function () {
-      window.location.assign(url);  // the page itself always answers
+      if (asked === latest) { window.location.assign(url); }  // the page itself always answers
     });
   }
 
