@@ -210,3 +210,18 @@ def test_the_404_page_shows_the_support_number(client, family):
 def test_the_booking_page_title_is_the_services_name_once(client, family):
     _, html = get(client, family.base)
     assert "<title>Tapaamisten varaus</title>" in html
+
+
+def test_the_demo_seeds_the_offices_swedish_names_also_into_offices_seeded_before(client, coord):
+    from chalicelib import bootstrap
+    from chalicelib.domain.directory import Office
+    from chalicelib.local.demo import seed_demo
+    from tests.support.booking import NOW
+
+    # A table seeded before offices had Swedish names.
+    bootstrap.wiring().directory.put_office(Office("kallio", "Kallio", "Toinen linja 4 A", 3))
+    seed_demo(bootstrap.wiring(), NOW)
+    names = {o["id"]: o["name_sv"] for o in call(client, "GET", "/offices", coord)[1]["offices"]}
+    swedish = {"kallio": "Berghäll", "itakeskus": "Östra centrum", "vuosaari": "Nordsjö",
+               "malmi": "Malm", "maunula": "Månsas", "lassila": "Lassas"}
+    assert {office: names.get(office) for office in swedish} == swedish
