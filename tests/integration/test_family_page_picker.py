@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from tests.integration.test_booking_page import form_fields, get, header, post_form
 from tests.support.api import call, make_case, unique
-from tests.support.booking import (TUESDAY, at, book, clock, coord,  # noqa: F401
+from tests.support.booking import (TUESDAY, Family, at, book, clock, coord,  # noqa: F401
                                    family, issue_link)
 
 
@@ -180,6 +180,27 @@ def test_the_page_names_the_familys_workers_by_first_name(client, coord):
     assert "Virtanen" not in html and "Korhonen" not in html
     _, html = get(client, f"/book/{token}?lang=sv")
     assert "Dina arbetare: Aino och Eero." in html
+
+
+def test_the_workers_names_stay_on_the_page_never_in_the_sms_or_the_feed(client, coord):
+    from chalicelib.notify.providers import FakeProvider
+    from tests.support.booking import NOW
+    from tests.support.notify import run
+
+    workers = [unique("w"), unique("w")]
+    for worker, name in zip(workers, ("Aino Virtanen", "Eero Korhonen")):
+        assert call(client, "PUT", f"/workers/{worker}", coord, {"name": name})[0] in (200, 201)
+    case = make_case(client, coord, workers)
+    family = Family(case["id"], workers, "", issue_link(client, coord, case["id"]), coord)
+    assert book(client, family, at(TUESDAY, 10))[0] == 201
+    provider = FakeProvider()
+    run(provider, NOW)
+    texts = [message.body + message.subject for _, _, message in provider.sent]
+    assert texts and not any("Aino" in t or "Eero" in t for t in texts)
+    status, feed = call(client, "POST", f"/workers/{workers[0]}/feed-tokens", coord)
+    assert status == 201, feed
+    ics = client.http.get("/feeds/" + feed["url"].split("/feeds/", 1)[1]).body.decode()
+    assert "BEGIN:VEVENT" in ics and "Aino" not in ics and "Eero" not in ics
 
 
 def test_office_names_are_in_swedish_for_a_swedish_reader(client, family):
