@@ -36,7 +36,7 @@ def office_json(o: Office) -> dict:
 
 def worker_json(w: Worker) -> dict:
     return {"id": w.id, "name": w.name, "email": w.email, "phone": w.phone,
-            "office": w.office, "roles": list(w.roles)}
+            "office": w.office, "roles": list(w.roles), "language": w.language}
 
 
 def case_json(c: Case) -> dict:
@@ -69,7 +69,8 @@ def put_worker(worker_id):
     require_coordinator(actor)  # the role before the body: a worker learns nothing from 422s
     body = parse(_schemas().WorkerIn, json_object(request))
     worker = Worker(id=_checked_id(worker_id), name=body.name, email=body.email,
-                    phone=body.phone, office=body.office, roles=tuple(body.roles))
+                    phone=body.phone, office=body.office, roles=tuple(body.roles),
+                    language=body.language)
     return json_response(worker_json(use.put_worker(bootstrap.wiring().directory, actor, worker)))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from chalicelib.domain.appointment import KINDS
-from chalicelib.domain.directory import SERVICES
+from chalicelib.domain.directory import CHANNELS, LANGUAGES, SERVICES
 from chalicelib.domain.review_rules import (
     ANCHORS,
     MAX_REMINDER_DAYS,
@@ -72,9 +72,15 @@ OFFICE = obj({"id": STR, "name": STR, "address": STR, "rooms": INT},
                                                             "(families reading Swedish see it)"}})
 CASE_FIELDS = {"service": {"enum": list(SERVICES)}, "workers": {"type": "array", "items": STR},
                "start_date": DAY, "meeting_minutes": INT, "meetings_per_week": INT,
-               "locations": {"type": "array", "items": STR}, "contact": obj(),
+               "locations": {"type": "array", "items": STR},
+               "contact": obj({"phone": nullable(STR), "email": nullable(STR),
+                               "language": {"enum": list(LANGUAGES)},
+                               "channels": nullable({"type": "array",
+                                                     "items": {"enum": list(CHANNELS)}})}),
                "reminders": {"type": "array", "items": NUM},
                "worker_reminders": {"type": "array", "items": NUM}}
+WORKER = obj({"id": STR, "name": STR, "roles": {"type": "array"}},
+             {"language": {"enum": list(LANGUAGES)}})
 CASE = obj({"id": STR, **CASE_FIELDS}, {"social_worker": nullable(STR),
                                         "created_at": INSTANT, "updated_at": INSTANT})
 FORM = {"application/x-www-form-urlencoded": {"schema": obj(
@@ -92,9 +98,8 @@ OPERATIONS = [
     ("PUT", "/offices/{office_id}", "Create or replace an office", "staff", "OfficeIn",
      (200, "json", OFFICE)),
     ("PUT", "/workers/{worker_id}", "Create or replace a worker", "staff", "WorkerIn",
-     (200, "json", obj({"id": STR, "name": STR, "roles": {"type": "array"}}))),
-    ("GET", "/workers/{worker_id}", "A worker", "staff", None,
-     (200, "json", obj({"id": STR, "name": STR, "roles": {"type": "array"}}))),
+     (200, "json", WORKER)),
+    ("GET", "/workers/{worker_id}", "A worker", "staff", None, (200, "json", WORKER)),
     ("POST", "/workers/{worker_id}/absences", "Mark an absence", "staff", SPAN,
      (201, "json", obj({"id": STR}))),
     ("POST", "/workers/{worker_id}/extra-hours", "Open extra hours", "staff", SPAN,
@@ -109,8 +114,14 @@ OPERATIONS = [
      obj(optional={**CASE_FIELDS, "social_worker": nullable(STR)}), (200, "json", CASE)),
     ("GET", "/cases/{case_id}/audit", "Who read or changed the case", "staff", None,
      (200, "json", listing("entries", obj({"at": INSTANT, "actor": STR, "action": STR})))),
-    ("POST", "/cases/{case_id}/booking-links", "Issue a booking link", "staff",
-     obj(optional={"valid_days": INT}), (201, "json", obj({"url": STR, "expires_at": INSTANT}))),
+    ("POST", "/cases/{case_id}/booking-links",
+     "Issue a booking link; with send, also send it to the family (422 no_contact when the "
+     "case has no phone/e-mail for that channel)", "staff",
+     obj(optional={"valid_days": {"type": "integer", "minimum": 1, "maximum": 365,
+                                  "default": 30},
+                   "send": nullable({"enum": list(CHANNELS)})}),
+     (201, "json", obj({"url": STR, "expires_at": INSTANT,
+                        "sent": nullable({"enum": list(CHANNELS)})}))),
     ("DELETE", "/cases/{case_id}/booking-links", "Revoke every link", "staff", None,
      (204, "none", None)),
     ("GET", "/cases/{case_id}/reviews", "Plan and review deadlines", "staff", None,
@@ -287,6 +298,10 @@ def _refusals(kind: str, who: str) -> dict:
                                        **refusal}}
     if kind == "ics":
         answers["304"] = {"description": "not modified (If-None-Match)"}
+        # A worker feed's replaced address says so in words a calendar app can show.
+        answers["410"] = {"description": "a replaced feed address, or a gone booking link",
+                          "content": {"text/plain": {"schema": STR},
+                                      **refusal["content"]}}
     return answers
 
 
