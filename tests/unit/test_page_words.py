@@ -31,7 +31,7 @@ def test_every_placeholder_appears_in_all_three_languages():
 
 def test_every_key_a_template_uses_exists_in_the_catalogues():
     used = set()
-    for template in (WEB_DIR / "templates").glob("*.html"):
+    for template in (WEB_DIR / "templates").rglob("*.html"):
         used |= set(re.findall(r"t\('([a-z_.]+)'", template.read_text()))
     assert used and used <= set(catalogue("fi"))
 
