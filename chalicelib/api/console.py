@@ -23,7 +23,7 @@ from chalicelib.domain.access import Actor
 from chalicelib.domain.errors import DomainError, Forbidden, NotFound
 from chalicelib.web import csrf, session as cookies
 from chalicelib.web.i18n import Words, accepted_language, choose_language
-from chalicelib.web.render import html_response, redirect, render
+from chalicelib.web.render import CSP, html_response, redirect, render
 
 log = logging.getLogger("tapaamo.console")
 FORM = ["application/x-www-form-urlencoded"]
@@ -58,7 +58,8 @@ class Visit:
     def page(self, template: str, title_key: str, status: int = 200, **context) -> Response:
         """Render ``staff/<template>`` inside the console's frame."""
         body = render(f"staff/{template}", **frame(self, title_key), **context)
-        return html_response(body, status=status, headers={"Content-Language": self.lang})
+        return html_response(body, status=status, headers={"Content-Language": self.lang,
+                                                           "Content-Security-Policy": _policy()})
 
     def go(self, path: str) -> Response:
         """303 to a console path (POST-redirect-GET)."""
@@ -188,6 +189,15 @@ def _path(request) -> str:
 
 def _current(path: str, url: str) -> bool:
     return path == url.rstrip("/") or path == url or (url != "/staff/" and path.startswith(url))
+
+
+def _policy() -> str:
+    """The pages' CSP, but sign-out's form may lead on to the provider (form-action covers
+    the redirect after a POST): its origin is allowed as a form target too."""
+    issuer = urlparse(bootstrap.wiring().settings.oidc_issuer or "")
+    if not issuer.scheme:
+        return CSP
+    return CSP.replace("form-action 'self'", f"form-action 'self' {issuer.scheme}://{issuer.netloc}")
 
 
 def _key() -> bytes:

@@ -85,9 +85,8 @@ def _save_case(visit: Visit, case_id: str | None):
             saved = use.update_case(wiring.directory, visit.actor, case_id, lambda _: fields,
                                     visit.now, on_saved=hook)
     except Rejected as error:
-        field = staff_forms.form_field(error.field, staff_forms.CASE_FIELDS)
         return _case_form(visit, case_id, staff_forms.posted_case_values(visit),
-                          {field: error.message}, status=422)
+                          staff_forms.form_error(error, staff_forms.CASE_FIELDS), status=422)
     return visit.go(f"/staff/cases/{saved.id}?notice=saved")
 
 

@@ -50,7 +50,7 @@ def save_worker(visit: Visit):
     except Rejected as error:
         values = {**staff_forms.worker_values(None), **{k: visit.field(k) for k in (
             "id", "name", "email", "phone", "office")}, "roles": visit.form.get("roles", [])}
-        return _worker_form(visit, values, {staff_forms.form_field(error.field): error.message},
+        return _worker_form(visit, values, staff_forms.form_error(error),
                             editing=editing, status=422)
     return visit.go("/staff/workers?notice=saved")
 
@@ -86,7 +86,7 @@ def save_office(visit: Visit):
         use.put_office(bootstrap.wiring().directory, visit.actor, office)
     except Rejected as error:
         values = {k: visit.field(k) for k in ("id", "name", "address", "rooms")}
-        return _office_form(visit, values, {staff_forms.form_field(error.field): error.message},
+        return _office_form(visit, values, staff_forms.form_error(error),
                             editing=editing, status=422)
     return visit.go("/staff/offices?notice=saved")
 

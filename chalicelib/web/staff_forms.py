@@ -82,6 +82,14 @@ def office_values(office: Office | None) -> dict:
             "rooms": str(office.rooms)}
 
 
+def form_error(error, mapping: dict | None = None) -> dict[str, str]:
+    """``{input name: message}`` for a refusal, without the API's ``field:`` prefix."""
+    message = error.message
+    if error.field and message.startswith(f"{error.field}: "):
+        message = message[len(error.field) + 2:]
+    return {form_field(error.field, mapping): message}
+
+
 def form_field(api_field: str | None, mapping: dict | None = None) -> str:
     """The form input an API message belongs beside (``contact.phone`` → ``phone``)."""
     if not api_field:
