@@ -71,7 +71,7 @@ def start_provider(project_dir: Path, api_url: str, port: int) -> Provider:
         "TAPAAMO_IDP_CLIENT_ID": CLIENT_ID,
         "TAPAAMO_IDP_CLIENT_SECRET": secret,
         "TAPAAMO_IDP_REDIRECT_URI": f"{api_url}/staff/callback",
-        "TAPAAMO_IDP_POST_LOGOUT_URI": f"{api_url}/staff/login",
+        "TAPAAMO_IDP_POST_LOGOUT_URI": f"{api_url}/staff/login?signed_out=1",
         "TAPAAMO_IDP_COOKIE_KEY": secrets.token_urlsafe(24),
         "TAPAAMO_IDP_ACCOUNTS": json.dumps(accounts()),
     }
