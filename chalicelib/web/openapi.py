@@ -18,6 +18,7 @@ from chalicelib.domain.review_rules import (
     REVIEW_KINDS,
     RULE_TYPES,
 )
+from chalicelib.web import openapi_console as console
 
 STR, INT, NUM, BOOL = {"type": "string"}, {"type": "integer"}, {"type": "number"}, {"type": "boolean"}
 INSTANT = {"type": "string", "format": "date-time"}
@@ -191,8 +192,10 @@ OPERATIONS = [
     ("GET", "/book/{token}/page/help-sent", "Help is coming (page)", "link", None,
      (200, "html", None)),
     ("GET", "/static/{name}", "The page's stylesheet", "public", None, (200, "css", None)),
+    *console.OPERATIONS,
 ]
 QUERIES = {
+    **console.QUERIES,
     "/book/{token}/slots": {"from": DAY, "days": {"type": "integer", "minimum": 1, "maximum": 28}},
     "/workers/{worker_id}/appointments": {"from": DAY, "to": DAY},
     "/notifications": {"case": STR, "escalation": STR},
@@ -239,6 +242,8 @@ def _operation(method, path, summary, who, body, success) -> dict:
                  "responses": {str(status): _content(kind, schema), **_refusals(kind, who)}}
     if who == "staff":
         operation["security"] = [{"bearer": []}]
+    if who == "console":
+        operation["responses"].update(console.SIGN_IN)
     if body is not None:
         operation["requestBody"] = _body(body)
     return operation
