@@ -2,7 +2,8 @@
 
 Cases come from the directory's case listing (a worker: their own; a coordinator: all or
 one worker's), every page of it; the next deadline of each case comes from its workers'
-agendas, one Query per worker (where review deadlines already live for the feeds).
+agendas, one Query per worker (where review deadlines already live for the feeds), read
+in parallel.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import date, datetime
 from chalicelib.domain.access import Actor
 from chalicelib.domain.directory import Case
 from chalicelib.services import directory as use
+from chalicelib.services.staff_home import read_agendas
 
 PAGE_SIZE = 100
 
@@ -47,9 +49,9 @@ def case_rows(directory, agenda, actor: Actor, wanted: CaseFilter, now: datetime
         if cursor is None:
             break
     soonest: dict[str, date] = {}
-    owners = dict.fromkeys(w for c in cases for w in (*c.workers, c.social_worker) if w)
-    for worker in owners:
-        for deadline in agenda.worker_agenda(worker, now).deadlines:
+    owners = [w for c in cases for w in (*c.workers, c.social_worker) if w]
+    for found in read_agendas(agenda, owners, now):
+        for deadline in found.deadlines:
             known = soonest.get(deadline.case_id)
             soonest[deadline.case_id] = min(known, deadline.due) if known else deadline.due
     rows = [CaseRow(c, soonest.get(c.id)) for c in cases]

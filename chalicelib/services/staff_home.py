@@ -1,8 +1,8 @@
 """The console's home: a member of staff's next meetings and the review deadlines due soon.
 
 One agenda Query per worker (``DynamoAgenda.worker_agenda``): a worker's own, a
-coordinator's the whole team's. A pair's meeting is in both workers' agendas and a
-deadline in each owner's, so both are de-duplicated.
+coordinator's the whole team's, up to ``PARALLEL`` at a time. A pair's meeting is in both
+workers' agendas and a deadline in each owner's, so both are de-duplicated.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from chalicelib.domain.workdays import local
 
 SOON_DAYS = 14
 MEETINGS_SHOWN = 10
+PARALLEL = 8  # botocore clients are thread-safe; a team's Queries need not wait in line
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,7 @@ def home(agenda, worker_ids: Iterable[str], now: datetime) -> Home:
     meetings: dict[str, AgendaEntry] = {}
     deadlines: dict[tuple[str, str], Deadline] = {}
     today = local(now).date()
-    for worker in dict.fromkeys(worker_ids):
-        found = agenda.worker_agenda(worker, now)
+    for found in read_agendas(agenda, worker_ids, now):
         for entry in found.entries:
             if entry.status == "booked" and entry.end > now:
                 meetings[entry.id] = entry
@@ -50,3 +50,14 @@ def home(agenda, worker_ids: Iterable[str], now: datetime) -> Home:
     return Home(meetings=tuple(sorted(meetings.values(), key=lambda e: e.start)[:MEETINGS_SHOWN]),
                 deadlines=tuple(sorted(deadlines.values(), key=lambda d: (d.due, d.case_id))),
                 today=today)
+
+
+def read_agendas(agenda, worker_ids: Iterable[str], since: datetime) -> list:
+    """Each named worker's agenda from ``since`` (each worker once, ``PARALLEL`` at a time)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    workers = list(dict.fromkeys(worker_ids))
+    if len(workers) < 2:
+        return [agenda.worker_agenda(w, since) for w in workers]
+    with ThreadPoolExecutor(max_workers=min(PARALLEL, len(workers))) as pool:
+        return list(pool.map(lambda w: agenda.worker_agenda(w, since), workers))
