@@ -39,20 +39,19 @@ def edit_worker(visit: Visit, worker_id: str):
 
 @console_route(bp, "/staff/workers", methods=["POST"], coordinator=True)
 def save_worker(visit: Visit):
-    from chalicelib.api import schemas
+    def saved(body):
+        use.put_worker(bootstrap.wiring().directory, visit.actor, Worker(
+            id=checked_id(visit.field("id")), name=body.name, email=body.email,
+            phone=body.phone, office=body.office, roles=tuple(body.roles)))
 
-    editing = visit.field("editing") == "1"
-    try:
-        body = parse(schemas.WorkerIn, staff_forms.worker_body(visit))
-        worker = Worker(id=checked_id(visit.field("id")), name=body.name, email=body.email,
-                        phone=body.phone, office=body.office, roles=tuple(body.roles))
-        use.put_worker(bootstrap.wiring().directory, visit.actor, worker)
-    except Rejected as error:
+    def again(errors):
         values = {**staff_forms.worker_values(None), **{k: visit.field(k) for k in (
             "id", "name", "email", "phone", "office")}, "roles": visit.form.get("roles", [])}
-        return _worker_form(visit, values, staff_forms.form_error(error),
-                            editing=editing, status=422)
-    return visit.go("/staff/workers?notice=saved")
+        return _worker_form(visit, values, errors, editing=visit.field("editing") == "1",
+                            status=422)
+
+    return _save(visit, "WorkerIn", staff_forms.worker_body(visit), saved, again,
+                 "/staff/workers")
 
 
 @console_route(bp, "/staff/offices", coordinator=True)
@@ -76,19 +75,29 @@ def edit_office(visit: Visit, office_id: str):
 
 @console_route(bp, "/staff/offices", methods=["POST"], coordinator=True)
 def save_office(visit: Visit):
+    def saved(body):
+        use.put_office(bootstrap.wiring().directory, visit.actor, Office(
+            id=checked_id(visit.field("id")), name=body.name, address=body.address,
+            rooms=body.rooms))
+
+    def again(errors):
+        values = {k: visit.field(k) for k in ("id", "name", "address", "rooms")}
+        return _office_form(visit, values, errors, editing=visit.field("editing") == "1",
+                            status=422)
+
+    return _save(visit, "OfficeIn", staff_forms.office_body(visit), saved, again,
+                 "/staff/offices")
+
+
+def _save(visit: Visit, model: str, body: dict, saved, again, listing: str):
+    """Validate ``body`` with the API's ``model`` and save it, or show the form ``again``."""
     from chalicelib.api import schemas
 
-    editing = visit.field("editing") == "1"
     try:
-        body = parse(schemas.OfficeIn, staff_forms.office_body(visit))
-        office = Office(id=checked_id(visit.field("id")), name=body.name, address=body.address,
-                        rooms=body.rooms)
-        use.put_office(bootstrap.wiring().directory, visit.actor, office)
+        saved(parse(getattr(schemas, model), body))
     except Rejected as error:
-        values = {k: visit.field(k) for k in ("id", "name", "address", "rooms")}
-        return _office_form(visit, values, staff_forms.form_error(error),
-                            editing=editing, status=422)
-    return visit.go("/staff/offices?notice=saved")
+        return again(staff_forms.form_error(error))
+    return visit.go(f"{listing}?notice=saved")
 
 
 def _worker_form(visit: Visit, values: dict, errors: dict, editing: bool, status: int = 200):
