@@ -6,27 +6,14 @@ makes one after a sign-in (the bench has no identity provider; sign-in is not me
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 CASES = 200
 PAIRS = 10  # 20 instructors, 10 cases each
-
-
-def console_cookie(role: str, worker: str | None = None) -> dict:
-    """A ``Cookie`` header of a fresh console session."""
-    from chalicelib.config import load_settings
-    from chalicelib.domain.access import Actor
-    from chalicelib.web import csrf, session
-
-    key = csrf.server_key(load_settings())
-    actor = Actor(subject=worker or role, role=role, worker_id=worker)
-    made = session.new_session(actor, datetime.now(UTC))
-    return {"Cookie": session.session_cookie(key, made, secure=False).split(";")[0]}
 
 
 def console_pages(bench) -> None:
     """``bench.timed`` rows for the console over ``CASES`` cases of ``PAIRS`` pairs."""
     from tests.support.api import case_payload, make_worker
+    from tests.support.console import console_cookie
 
     office = bench.family.office
     pairs = [(make_worker(bench.client, bench.coord), make_worker(bench.client, bench.coord))

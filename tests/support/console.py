@@ -3,12 +3,14 @@
 ``sign_in(base_url, "coordinator")`` walks the real flow: ``/staff/login`` → the
 provider's sign-in form (field ``login``, any password) → ``/staff/callback``; it returns
 the ``requests.Session`` holding the console's cookie. ``until_callback`` stops just
-before the callback, for the tests that tamper with it.
+before the callback, for the tests that tamper with it. ``console_cookie`` makes a
+session cookie directly (the moto tests and the bench have no provider).
 """
 
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from urllib.parse import urljoin
 
 import requests
@@ -46,3 +48,16 @@ def sign_in(base_url: str, login: str) -> requests.Session:
 def csrf_of(html: str) -> str:
     """The CSRF token of the first form on a console page."""
     return CSRF.search(html).group(1)
+
+
+def console_cookie(role: str, worker: str | None = None) -> dict:
+    """A ``Cookie`` header of a console session begun now, signed with the stage's page key
+    (as ``/staff/callback`` makes one after a sign-in)."""
+    from chalicelib.config import load_settings
+    from chalicelib.domain.access import Actor
+    from chalicelib.web import csrf, session
+
+    key = csrf.server_key(load_settings())
+    actor = Actor(subject=worker or role, role=role, worker_id=worker)
+    made = session.new_session(actor, datetime.now(UTC))
+    return {"Cookie": session.session_cookie(key, made, secure=False).split(";")[0]}
