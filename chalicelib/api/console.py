@@ -13,7 +13,7 @@ import functools
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import parse_qs, quote, urlparse
+from urllib.parse import parse_qs, quote, urlencode, urlparse
 
 from chalice import Response
 
@@ -73,13 +73,20 @@ def frame(visit: Visit, title_key: str) -> dict:
     return {
         "t": words, "lang": visit.lang, "title": words(title_key), "base": visit.base,
         "names": {code: Words(code)("language.name") for code in ("fi", "sv", "en")},
-        "lang_urls": [(code, f"{visit.base}{path}?lang={code}") for code in ("fi", "sv", "en")],
+        "lang_urls": [(code, _with_language(visit, path, code)) for code in ("fi", "sv", "en")],
         "nav": [(words(f"staff.nav.{name}"), visit.base + url, _current(path, url))
                 for name, url in NAV] if signed_in else [],
         "who": visit.actor.label() if signed_in else None,
         "csrf": cookies.csrf_token(_key(), visit.session) if signed_in else "",
         "support_phone": "",
     }
+
+
+def _with_language(visit: Visit, path: str, code: str) -> str:
+    """This page in language ``code``, keeping its other query parameters (a GET's own)."""
+    kept = {} if visit.request.method != "GET" else {
+        k: v for k, v in (visit.request.query_params or {}).items() if k != "lang"}
+    return f"{visit.base}{path}?{urlencode({**kept, 'lang': code})}"
 
 
 def console_route(bp, path: str, methods=("GET",), coordinator: bool = False,
