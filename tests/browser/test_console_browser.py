@@ -86,6 +86,9 @@ def test_a_coordinator_makes_a_pair_and_a_case_and_the_family_gets_its_link(
     photograph(desk, "home")
     make_worker(desk, pair[0], "Testi Ohjaaja")
     photograph(desk, "workers")
+    desk.get_by_role("link", name=pair[0]).click()
+    expect(desk.get_by_role("heading", name="Muokkaa työntekijää")).to_be_visible()
+    photograph(desk, "worker-form")
     make_worker(desk, pair[1], "Toinen Ohjaaja")
 
     desk.get_by_role("link", name="Asiakkuudet").click()
@@ -140,6 +143,13 @@ def test_a_worker_sees_only_their_cases_and_no_coordinator_page(page_stack, desk
     photograph(desk, "forbidden")
     desk.goto(f"{base}/staff/cases/kdemo002")
     expect(desk.get_by_role("heading", name="Sivua ei löydy")).to_be_visible()
+    photograph(desk, "not-found")
+    desk.goto(f"{base}/staff/logout?lang=sv")
+    expect(desk.get_by_role("heading", name="Logga ut")).to_be_visible()
+    photograph(desk, "logout-sv")
+    desk.goto(f"{base}/staff/callback?code=made-up&state=made-up")
+    expect(desk.get_by_role("heading", name="Inloggningen misslyckades")).to_be_visible()
+    photograph(desk, "signin-failed")
 
 
 def test_the_case_flow_works_with_the_keyboard_alone(page_stack, desk):
