@@ -174,10 +174,10 @@ def _with_cookies(visit: Visit, response: Response) -> Response:
     extra = []
     if visit.session is not None and not getattr(response, "ends_session", False):
         extra.append(cookies.session_cookie(_key(), cookies.touched(visit.session, visit.now),
-                                            secure))
+                                            secure, cookie_path()))
     asked = query_param(visit.request, "lang")
     if asked == visit.lang:
-        extra.append(f"{LANG_COOKIE}={asked}; Max-Age=31536000; Path={cookies.PATH}; "
+        extra.append(f"{LANG_COOKIE}={asked}; Max-Age=31536000; Path={cookie_path()}; "
                      f"HttpOnly; SameSite=Lax{'; Secure' if secure else ''}")
     present = response.headers.get("Set-Cookie")
     present = [present] if isinstance(present, str) else list(present or [])
@@ -205,6 +205,11 @@ def _policy() -> str:
     if not issuer.scheme:
         return CSP
     return CSP.replace("form-action 'self'", f"form-action 'self' {issuer.scheme}://{issuer.netloc}")
+
+
+def cookie_path() -> str:
+    """The console's cookies' path: ``/staff`` below the public URL's path."""
+    return f"{_base()}{cookies.PATH}"
 
 
 def _key() -> bytes:

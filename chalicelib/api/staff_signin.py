@@ -13,7 +13,7 @@ import re
 from chalice import Blueprint
 
 from chalicelib import bootstrap
-from chalicelib.api.console import Visit, console_route
+from chalicelib.api.console import Visit, console_route, cookie_path
 from chalicelib.api.http import query_param
 from chalicelib.auth import role_of
 from chalicelib.domain.access import Actor
@@ -40,7 +40,8 @@ def login(visit: Visit):
     except Unauthorized:
         return visit.page("error.html", "staff.signin.unavailable_title", status=503,
                           text=visit.words("staff.signin.unavailable"))
-    cookie = cookies.attempt_cookie(_key(), attempt, visit.now, not settings.is_local)
+    cookie = cookies.attempt_cookie(_key(), attempt, visit.now, not settings.is_local,
+                                    cookie_path())
     return redirect(url, headers={"Set-Cookie": cookie})
 
 
@@ -50,7 +51,7 @@ def callback(visit: Visit):
     header = (visit.request.headers or {}).get("cookie")
     attempt = cookies.read_attempt(_key(), header, visit.now)
     secure = not settings.is_local
-    gone = cookies.cleared(cookies.SIGNIN_COOKIE, secure)  # an attempt is used once
+    gone = cookies.cleared(cookies.SIGNIN_COOKIE, secure, cookie_path())  # used once
     try:
         if attempt is None:
             raise Unauthorized("no sign-in is under way", code="no_attempt")
@@ -66,7 +67,7 @@ def callback(visit: Visit):
         return response
     session = cookies.new_session(actor, visit.now)
     return redirect(visit.base + attempt.next, headers={"Set-Cookie": [
-        gone, cookies.session_cookie(_key(), session, secure)]})
+        gone, cookies.session_cookie(_key(), session, secure, cookie_path())]})
 
 
 @console_route(bp, "/staff/logout")
@@ -84,7 +85,8 @@ def logout(visit: Visit):
     except Unauthorized:
         target = after
     response = redirect(target, headers={
-        "Set-Cookie": [cookies.cleared(cookies.SESSION_COOKIE, not settings.is_local)]})
+        "Set-Cookie": [cookies.cleared(cookies.SESSION_COOKIE, not settings.is_local,
+                                       cookie_path())]})
     response.ends_session = True
     return response
 

@@ -83,10 +83,14 @@ def read_session(key: bytes, cookie_header: str | None, now: datetime) -> StaffS
     return session
 
 
-def session_cookie(key: bytes, session: StaffSession, secure: bool) -> str:
-    """``Set-Cookie`` for the session; it lasts until the absolute limit at most."""
+def session_cookie(key: bytes, session: StaffSession, secure: bool, path: str = PATH) -> str:
+    """``Set-Cookie`` for the session; it lasts until the absolute limit at most.
+
+    ``path`` is the console's path on the public URL (``/api/staff`` behind a stage path).
+    """
     left = session.started + int(MAX_AGE.total_seconds()) - session.seen
-    return _cookie(SESSION_COOKIE, _dumps(key, "staff-session", asdict(session)), left, secure)
+    return _cookie(SESSION_COOKIE, _dumps(key, "staff-session", asdict(session)), left, secure,
+                   path)
 
 
 def read_attempt(key: bytes, cookie_header: str | None, now: datetime) -> LoginAttempt | None:
@@ -100,15 +104,16 @@ def read_attempt(key: bytes, cookie_header: str | None, now: datetime) -> LoginA
         return None
 
 
-def attempt_cookie(key: bytes, attempt: LoginAttempt, now: datetime, secure: bool) -> str:
+def attempt_cookie(key: bytes, attempt: LoginAttempt, now: datetime, secure: bool,
+                   path: str = PATH) -> str:
     payload = {**asdict(attempt), "at": int(now.timestamp())}
     return _cookie(SIGNIN_COOKIE, _dumps(key, "staff-signin", payload),
-                   int(SIGNIN_AGE.total_seconds()), secure)
+                   int(SIGNIN_AGE.total_seconds()), secure, path)
 
 
-def cleared(name: str, secure: bool) -> str:
+def cleared(name: str, secure: bool, path: str = PATH) -> str:
     """``Set-Cookie`` that deletes cookie ``name``."""
-    return _cookie(name, "", 0, secure)
+    return _cookie(name, "", 0, secure, path)
 
 
 def csrf_token(key: bytes, session: StaffSession) -> str:
@@ -155,6 +160,6 @@ def _loads(key: bytes, salt: str, value: str | None):
         return None
 
 
-def _cookie(name: str, value: str, max_age: int, secure: bool) -> str:
-    flags = f"; Max-Age={max(max_age, 0)}; Path={PATH}; HttpOnly; SameSite=Lax"
+def _cookie(name: str, value: str, max_age: int, secure: bool, path: str = PATH) -> str:
+    flags = f"; Max-Age={max(max_age, 0)}; Path={path}; HttpOnly; SameSite=Lax"
     return f"{name}={value}{flags}{'; Secure' if secure else ''}"

@@ -130,3 +130,13 @@ def test_a_worker_posting_a_coordinators_form_gets_the_403_page(client, team):
 def test_without_a_session_a_form_post_leads_to_sign_in(client):
     answer = client.http.post("/staff/cases", headers=FORM, body="csrf=x")
     assert answer.status_code == 303 and answer.headers["Location"].startswith("/staff/login")
+
+
+def test_behind_a_stage_path_redirects_and_cookies_carry_it(client, monkeypatch):
+    monkeypatch.setenv("TAPAAMO_PUBLIC_URL", "http://tapaamo.test/api")
+    cookie = console_cookie("coordinator")
+    assert client.http.get("/staff/cases").headers["Location"] == (
+        "/api/staff/login?next=/staff/cases")
+    page = client.http.get("/staff/offices", headers=cookie)
+    assert 'action="/api/staff/logout"' in page.body.decode()
+    assert "Path=/api/staff;" in str(page.headers["Set-Cookie"])
