@@ -27,8 +27,8 @@ OFFICE_FORM = _form("id", "name", "address", "rooms", "editing")
 
 # The same rows as ``openapi.OPERATIONS``; who "console" is the session cookie.
 OPERATIONS = [
-    ("GET", "/staff/login", "Console: sign in at the identity provider (code flow + PKCE)",
-     "public", None, (303, "redirect", None)),
+    ("GET", "/staff/login", "Console: to the identity provider (code flow + PKCE); "
+     "with signed_out, the signed-out page", "console", None, PAGE),
     ("GET", "/staff/callback", "Console: the identity provider's answer", "public", None,
      REDIRECT),
     ("GET", "/staff/logout", "Console: sign out? (page)", "console", None, PAGE),
@@ -68,4 +68,5 @@ QUERIES = {
     "/staff/cases": {"worker": STR, "service": STR, "office": STR},
     "/staff/cases/{case_id}": {"notice": STR},
 }
-SIGN_IN = {"303": {"description": "not signed in: to /staff/login"}}
+SIGN_IN = {"303": {"description": "a redirect: to /staff/login when not signed in, to the "
+                              "provider from /staff/login, or the page after a form"}}
