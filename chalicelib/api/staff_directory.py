@@ -78,10 +78,10 @@ def save_office(visit: Visit):
     def saved(body):
         use.put_office(bootstrap.wiring().directory, visit.actor, Office(
             id=checked_id(visit.field("id")), name=body.name, address=body.address,
-            rooms=body.rooms))
+            rooms=body.rooms, name_sv=body.name_sv))
 
     def again(errors):
-        values = {k: visit.field(k) for k in ("id", "name", "address", "rooms")}
+        values = {k: visit.field(k) for k in ("id", "name", "name_sv", "address", "rooms")}
         return _office_form(visit, values, errors, editing=visit.field("editing") == "1",
                             status=422)
 

@@ -23,7 +23,7 @@ CASE_FORM = _form("service", "worker1", "worker2", "social_worker", "start_date"
                   "meeting_minutes", "meetings_per_week", "locations", "phone", "email",
                   "language", "reminders")
 WORKER_FORM = _form("id", "name", "email", "phone", "office", "roles", "editing")
-OFFICE_FORM = _form("id", "name", "address", "rooms", "editing")
+OFFICE_FORM = _form("id", "name", "name_sv", "address", "rooms", "editing")
 
 # The same rows as ``openapi.OPERATIONS``; who "console" is the session cookie.
 OPERATIONS = [

@@ -71,15 +71,15 @@ def worker_values(worker: Worker | None) -> dict:
 
 def office_body(form) -> dict:
     """The ``PUT /offices/{id}`` body of a posted office form."""
-    return {"name": form.field("name"), "address": form.field("address"),
-            "rooms": _number(form.field("rooms"))}
+    return {"name": form.field("name"), "name_sv": form.field("name_sv") or None,
+            "address": form.field("address"), "rooms": _number(form.field("rooms"))}
 
 
 def office_values(office: Office | None) -> dict:
     if office is None:
         return {"rooms": "1"}
-    return {"id": office.id, "name": office.name, "address": office.address,
-            "rooms": str(office.rooms)}
+    return {"id": office.id, "name": office.name, "name_sv": office.name_sv or "",
+            "address": office.address, "rooms": str(office.rooms)}
 
 
 def form_error(error, mapping: dict | None = None) -> dict[str, str]:

@@ -108,10 +108,11 @@ def test_worker_and_office_forms_show_refusals_beside_the_field(client, coordina
     office = post(client, "/staff/offices", coordinator,
                   {"id": "o-new", "name": "Uusi", "address": "Katu 1", "rooms": "0"})
     assert office.status_code == 422 and 'id="e-rooms"' in office.body.decode()
-    saved = post(client, "/staff/offices", coordinator,
-                 {"id": "o-new", "name": "Uusi", "address": "Katu 1", "rooms": "2"})
+    saved = post(client, "/staff/offices", coordinator, {
+        "id": "o-new", "name": "Uusi", "name_sv": "Nya", "address": "Katu 1", "rooms": "2"})
     assert saved.status_code == 303
-    assert "o-new" in get(client, "/staff/offices", coordinator).body.decode()
+    listed = get(client, "/staff/offices", coordinator).body.decode()
+    assert "o-new" in listed and '<td lang="sv">Nya</td>' in listed
 
 
 def test_the_chosen_language_is_remembered(client, coordinator):
