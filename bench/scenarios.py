@@ -11,6 +11,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from bench.console import console_pages
 from bench.measure import Figures, measure
 
 FEED_APPOINTMENTS = 500
@@ -62,6 +63,7 @@ class _Bench:
         self.feeds()
         self.on_call()
         self.sweep()
+        console_pages(self)
         return self.figures
 
     def booking_cycle(self) -> None:

@@ -18,6 +18,7 @@ from chalicelib.domain.review_rules import (
     REVIEW_KINDS,
     RULE_TYPES,
 )
+from chalicelib.web import openapi_console as console
 
 STR, INT, NUM, BOOL = {"type": "string"}, {"type": "integer"}, {"type": "number"}, {"type": "boolean"}
 INSTANT = {"type": "string", "format": "date-time"}
@@ -206,8 +207,10 @@ OPERATIONS = [
      (200, "html", None)),
     ("GET", "/static/{name}", "The page's stylesheet and script (content-hashed names)", "public",
      None, (200, "static", None)),
+    *console.OPERATIONS,
 ]
 QUERIES = {
+    **console.QUERIES,
     "/book/{token}/slots": {"from": DAY, "days": {"type": "integer", "minimum": 1, "maximum": 28}},
     "/workers/{worker_id}/appointments": {"from": DAY, "to": DAY},
     "/notifications": {"case": STR, "escalation": STR},
@@ -254,6 +257,8 @@ def _operation(method, path, summary, who, body, success) -> dict:
                  "responses": {str(status): _content(kind, schema), **_refusals(kind, who)}}
     if who == "staff":
         operation["security"] = [{"bearer": []}]
+    if who == "console":
+        operation["responses"].update(console.SIGN_IN)
     if body is not None:
         operation["requestBody"] = _body(body)
     return operation
