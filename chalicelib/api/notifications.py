@@ -35,7 +35,7 @@ def sweep_notifications(event):
     """Every minute: queue due reminders, deliver due messages (the only timer needed)."""
     wiring = bootstrap.wiring()
     outcomes = use.sweep(wiring.directory, wiring.deliveries, wiring.notifier, bootstrap.now(),
-                         bootstrap.dispatch())
+                         wiring.settings.public_url, bootstrap.dispatch())
     return dict(outcomes)
 
 

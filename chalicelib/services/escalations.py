@@ -246,11 +246,10 @@ class Escalator:
                                now + ACK_LINK_LIFETIME)
         # No token and no link here: the sender derives the link from ``page`` when it
         # renders the SMS (services/escalation_pages.py).
-        params = {"code": record.short_code, "case": record.case_id,
-                  "callback": record.callback_phone, "page": ref}
+        params = {"code": record.short_code, "case": record.case_id or "",
+                  "callback": record.callback_phone or "", "page": ref}
         reach = rota.reach(page.worker_id)
         key = f"escalation:{escalation_id}:page:{page.pass_number}:{page.step_index}"
-        params = {k: v for k, v in params.items() if v is not None}
         for channel, recipient in (("sms", reach.phone), ("email", reach.email)):
             if recipient:
                 enqueue(tx, Notification("escalation", channel, recipient, key, "fi", params,
@@ -273,9 +272,7 @@ class Escalator:
 
     def _tell_coordinators(self, tx, record, now) -> None:
         """E-mail the coordinators that a request went unanswered (no family details)."""
-        params = {"audience": "staff", "code": record.short_code}
-        if record.case_id:
-            params["case"] = record.case_id
+        params = {"audience": "staff", "code": record.short_code, "case": record.case_id or ""}
         key = f"escalation:{record.escalation.id}:fallback:coordinators"
         for address in self.settings.coordinator_emails:
             enqueue(tx, Notification("escalation-fallback", "email", address, key, "fi", params,

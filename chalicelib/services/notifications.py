@@ -22,10 +22,14 @@ from chalicelib.services.reminders import run_reminders
 log = logging.getLogger("tapaamo.notify")
 
 
-def sweep(directory, deliveries, provider: Provider, now: datetime,
+def sweep(directory, deliveries, provider: Provider, now: datetime, public_url: str,
           dispatch: Dispatch = AS_STORED) -> Counter:
-    """Queue due reminders, then deliver every due message; counts by outcome."""
-    reminders = run_reminders(directory, now)
+    """Queue due reminders, then deliver every due message; counts by outcome.
+
+    ``public_url`` starts the links in the family's reminders; ``dispatch`` finishes the
+    kinds that need it at send time (on-call pages).
+    """
+    reminders = run_reminders(directory, now, public_url)
     outcomes = deliver_due(deliveries, provider, now, _office_names(directory),
                            dispatch=dispatch)
     outcomes["reminders_queued"] = reminders

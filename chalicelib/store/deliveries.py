@@ -19,6 +19,7 @@ from pynamodb.attributes import UTCDateTimeAttribute
 
 from chalicelib.domain.delivery import Delivery, lease_of
 from chalicelib.domain.notification import Notification
+from chalicelib.notify.templates import check_params
 from chalicelib.store.outbox import DUE_KIND, OutboxItem, due_fields, enqueue, parent_of
 from chalicelib.store.timers import query_due
 from chalicelib.store.tx import (
@@ -183,6 +184,7 @@ class InMemoryDeliveries:
         self.parents: dict[str, str] = {}
 
     def add(self, note: Notification, now: datetime) -> bool:
+        check_params(note.kind, note.params, queued=True)  # as enqueue does
         if note.id in self.notes:
             return False
         self.notes[note.id] = Delivery(
