@@ -15,7 +15,8 @@ from chalicelib.notify.sms import is_gsm7, sms_segments
 from tests.support.api import call
 from tests.support.booking import clock, coord, family  # noqa: F401 - fixtures
 from tests.support.oncall import on_call, two_step_policy
-from tests.support.sink import deliver, link_in, messages, run_job
+from tests.integration.test_reviews_api import run_job
+from tests.support.notify import link_path, sink_messages
 
 JSON = {"Content-Type": "application/json"}
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -34,8 +35,12 @@ def ask_help(client, family, **body):
     return answer["escalation_id"]
 
 
+def deliver(client):
+    return run_job(client, "sweep_notifications")
+
+
 def to(aws, phone):
-    return [m for m in messages(aws) if m["to"] == phone]
+    return [m for m in sink_messages(aws["TAPAAMO_LOCAL_DIR"]) if m["to"] == phone]
 
 
 @pytest.fixture
@@ -55,11 +60,11 @@ def test_the_page_sms_names_code_case_and_callback_and_its_link_acknowledges(
                                    f"Soita {CALLBACK}. Kuittaa: http://tapaamo.test/ack/")
     assert "huolissamme" not in page["body"] and one_segment(page["body"])
     # The link's page shows the family's words and the number, then acknowledges.
-    shown = client.http.get(link_in(page["body"]))
+    shown = client.http.get(link_path(page["body"]))
     assert shown.status_code == 200
     html = shown.body.decode()
     assert WORDS in html and f'href="tel:{CALLBACK}"' in html and '<html lang="fi">' in html
-    done = client.http.post(link_in(page["body"]), headers=FORM)
+    done = client.http.post(link_path(page["body"]), headers=FORM)
     assert done.status_code == 200 and "Kuitattu" in done.body.decode()
     status, state = call(client, "GET", f"/escalations/{escalation_id}", coord)
     assert (state["status"], state["acknowledged_by"]) == ("acknowledged", rota[0])
@@ -75,7 +80,7 @@ def test_without_a_callback_number_the_page_says_so(client, coord, family, rota,
     deliver(client)
     (page,) = to(aws, PRIMARY)
     assert "Ei soittopyyntönumeroa." in page["body"] and "Soita" not in page["body"]
-    html = client.http.get(link_in(page["body"]) + "?lang=sv").body.decode()
+    html = client.http.get(link_path(page["body"]) + "?lang=sv").body.decode()
     assert "Familjen lämnade inget nummer att ringa." in html and '<html lang="sv">' in html
 
 
@@ -108,7 +113,7 @@ def test_nothing_in_the_table_is_a_working_ack_link(client, coord, family, rota,
     ask_help(client, family, message=WORDS)
     deliver(client)
     (page,) = to(aws, PRIMARY)
-    token = link_in(page["body"]).removeprefix("/ack/")
+    token = link_path(page["body"]).removeprefix("/ack/")
     items = boto3.client("dynamodb", region_name="eu-north-1").scan(
         TableName=aws["TAPAAMO_TABLE"])["Items"]
     values = [v for item in items for v in _strings(item)]

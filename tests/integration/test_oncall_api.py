@@ -207,14 +207,15 @@ def test_staff_open_acknowledge_and_resolve_an_escalation(client, boss, pair, to
 
 def test_the_one_time_ack_link_confirms_then_acknowledges_once(client, boss, pair, aws):
     from chalicelib import bootstrap
-    from tests.support.sink import deliver, link_in, messages
+    from tests.integration.test_reviews_api import run_job
+    from tests.support.notify import link_path, sink_messages
 
     rotation(client, boss, pair[:1], start="2020-01-06T08:00:00+02:00")
     status, opened = call(client, "POST", "/escalations", boss, {"source": "staff"})
     assert status == 201
-    deliver(client)
-    (page_sms,) = [m for m in messages(aws) if m["channel"] == "sms"]
-    ack = link_in(page_sms["body"])
+    run_job(client, "sweep_notifications")
+    (page_sms,) = [m for m in sink_messages(aws["TAPAAMO_LOCAL_DIR"]) if m["channel"] == "sms"]
+    ack = link_path(page_sms["body"])
     page = client.http.get(ack)
     assert page.status_code == 200 and b"<form method=\"post\"" in page.body
     form = {"Content-Type": "application/x-www-form-urlencoded"}
