@@ -6,8 +6,8 @@ from chalice import Chalice
 
 from chalicelib.api import (ack_pages, appointments, auth, booking, directory, escalations,
                             feeds, health, help, hooks, notifications, oncall, oncall_events,
-                            page_forms, page_views, review_jobs, reviews, staff_case_forms,
-                            staff_directory, staff_pages, staff_signin)
+                            page_forms, page_views, phone_replies, review_jobs, reviews,
+                            staff_case_forms, staff_directory, staff_pages, staff_signin)
 
 app = Chalice(app_name="tapaamo")
 # Chalice keeps its app logger ("tapaamo", parent of every chalicelib logger) at ERROR
@@ -26,6 +26,7 @@ app.register_blueprint(ack_pages.bp)
 app.register_blueprint(help.bp)
 app.register_blueprint(hooks.bp)
 app.register_blueprint(oncall_events.bp)
+app.register_blueprint(phone_replies.bp)
 app.register_blueprint(booking.bp)
 app.register_blueprint(appointments.bp)
 app.register_blueprint(page_views.bp)
