@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -138,3 +139,19 @@ def test_alarms_watch_the_metrics_the_code_emits_in_its_namespace(template):
         assert "Dimensions" not in alarms[name]  # so the EMF line must carry a dimensionless set
         directive = _json.loads(emf_line(name, 1, datetime(2026, 1, 1, tzinfo=UTC), Kind="reminder"))
         assert [] in directive["_aws"]["CloudWatchMetrics"][0]["Dimensions"]
+
+
+def test_inbound_sms_reaches_its_handler_from_this_accounts_two_way_sms_only(template):
+    resources = template["Resources"]
+    topic = resources["InboundSmsTopic"]["Properties"]
+    assert topic["KmsMasterKeyId"] == {"Ref": "DataKey"}
+    [source] = resources["InboundSms"]["Properties"]["Events"].values()
+    assert source["Type"] == "SNS"
+    assert topic["TopicName"] in json.dumps(source["Properties"]["Topic"])
+    [statement] = resources["InboundSmsTopicPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert statement["Principal"] == {"Service": "sms-voice.amazonaws.com"}
+    assert statement["Action"] == "sns:Publish"
+    assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
+    permission = resources["ConnectInvokesPageAck"]
+    assert permission["Condition"] == "HasConnect"
+    assert permission["Properties"]["FunctionName"] == {"Fn::GetAtt": ["ConnectAck", "Arn"]}
