@@ -17,7 +17,8 @@ from chalice import Response
 WEB_DIR = Path(__file__).parent
 STATIC_DIR = WEB_DIR / "static"
 # Each static file under its content-hashed name (page-<hash>.css), with its media type.
-STATIC_FILES = {"page.css": "text/css", "page.js": "text/javascript"}
+STATIC_FILES = {"page.css": "text/css", "page.js": "text/javascript",
+                "board.js": "text/javascript"}
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; "
        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 SECURITY_HEADERS = {
@@ -43,7 +44,8 @@ def render(template: str, **context) -> str:
     """Render ``templates/<template>`` with ``context`` (autoescaped)."""
     names = {name: hashed for hashed, (name, _) in _static_files().items()}
     return _environment().get_template(template).render(stylesheet=names["page.css"],
-                                                        script=names["page.js"], **context)
+                                                        script=names["page.js"], static=names,
+                                                        **context)
 
 
 def html_response(body: str, status: int = 200, headers: dict | None = None) -> Response:
