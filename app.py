@@ -7,7 +7,8 @@ from chalice import Chalice
 from chalicelib.api import (ack_pages, appointments, auth, booking, directory, escalations,
                             feeds, health, help, hooks, notifications, oncall, oncall_events,
                             page_forms, page_views, phone_replies, review_jobs, reviews,
-                            staff_case_forms, staff_directory, staff_escalations, staff_pages, staff_signin)
+                            staff_case_forms, staff_directory, staff_escalations, staff_oncall,
+                            staff_pages, staff_signin)
 
 app = Chalice(app_name="tapaamo")
 # Chalice keeps its app logger ("tapaamo", parent of every chalicelib logger) at ERROR
@@ -36,3 +37,4 @@ app.register_blueprint(staff_pages.bp)
 app.register_blueprint(staff_case_forms.bp)
 app.register_blueprint(staff_directory.bp)
 app.register_blueprint(staff_escalations.bp)
+app.register_blueprint(staff_oncall.bp)
