@@ -65,7 +65,7 @@ def test_a_case_made_with_the_form_opens_with_its_facts_and_an_audited_read(
     case_id = created_case(client, coordinator, team)
     page = get(client, f"/staff/cases/{case_id}?notice=saved", coordinator).body.decode()
     assert "Tallennettu." in page and "Perhetyö" in page and "Svenska" in page
-    assert "24, 2 tuntia ennen" in page and "Tekstiviesti" in page
+    assert "24, 2 tuntia ennen" in page and "<dd>Tekstiviesti</dd>" in page
     log = get(client, f"/staff/cases/{case_id}/audit", coordinator).body.decode()
     assert "case.create" in log and "console.case.read" in log and "coordinator:coordinator" in log
 
@@ -74,9 +74,11 @@ def test_the_edit_form_shows_the_case_and_saves_a_change(client, coordinator, te
     case_id = created_case(client, coordinator, team)
     form = get(client, f"/staff/cases/{case_id}/edit", coordinator).body.decode()
     assert 'name="reminders" type="text" value="24, 2"' in form
-    assert post(client, f"/staff/cases/{case_id}", coordinator,
-                case_form(team, reminders="48")).status_code == 303
-    assert "48 tuntia ennen" in get(client, f"/staff/cases/{case_id}", coordinator).body.decode()
+    changed = case_form(team, reminders="48", email="perhe@example.org",
+                        channels=["sms", "email"])
+    assert post(client, f"/staff/cases/{case_id}", coordinator, changed).status_code == 303
+    page = get(client, f"/staff/cases/{case_id}", coordinator).body.decode()
+    assert "48 tuntia ennen" in page and "<dd>Tekstiviesti, Sähköposti</dd>" in page
 
 
 def test_a_review_is_marked_done_with_its_button(client, coordinator, team):
