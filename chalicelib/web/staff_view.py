@@ -52,9 +52,12 @@ def home(words: Words, found: Home, offices: dict) -> dict:
     }
 
 
-def help_requests(words: Words, actor: Actor, now: datetime) -> list | None:
-    """Open help requests; ``None`` while escalations have no listing to read them from."""
-    return None
+def help_requests(words: Words, records) -> list[dict]:
+    """Help requests nobody has acknowledged yet, oldest first."""
+    waiting = sorted(records, key=lambda r: r.escalation.opened_at)
+    return [{"when": words.datetime(r.escalation.opened_at), "case_id": r.case_id,
+             "code": r.short_code, "status": words(f"staff.escalation.{r.escalation.status}")}
+            for r in waiting]
 
 
 def case(words: Words, found: CasePage, now: datetime) -> dict:

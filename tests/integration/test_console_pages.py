@@ -143,3 +143,18 @@ def test_behind_a_stage_path_redirects_and_cookies_carry_it(client, monkeypatch)
     page = client.http.get("/staff/offices", headers=cookie)
     assert 'action="/api/staff/logout"' in page.body.decode()
     assert "Path=/api/staff;" in str(page.headers["Set-Cookie"])
+
+
+def test_a_workers_home_lists_the_help_request_of_their_case(client, coordinator, coord, team):
+    from tests.support.api import call
+
+    case_id = created_case(client, coordinator, team)
+    status, opened = call(client, "POST", "/escalations", coord, {"case": case_id})
+    assert status == 201, opened
+    code = call(client, "GET", f"/escalations/{opened['id']}", coord, None)[1]["code"]
+    home = get(client, "/staff", console_cookie("worker", team[1][0])).body.decode()
+    row = re.search(r"<tr><td>[^<]+</td><td>(\w+)</td><td><a href=\"/staff/cases/(\w+)\">", home)
+    # Nobody is on call in this table, so the request is unanswered at once.
+    assert row and row[1] == code and row[2] == case_id and "Vastaamatta" in home
+    other = get(client, "/staff", console_cookie("worker", "w-nobody")).body.decode()
+    assert case_id not in other and "Ei avoimia avunpyyntöjä." in other
