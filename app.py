@@ -4,7 +4,7 @@ import logging
 
 from chalice import Chalice
 
-from chalicelib.api import (appointments, auth, booking, directory, escalations, feeds, health,
+from chalicelib.api import (appointments, auth, booking, busy, directory, escalations, feeds, health,
                             notifications, oncall, oncall_events, page_forms, page_views,
                             review_jobs, reviews)
 
@@ -24,5 +24,6 @@ app.register_blueprint(escalations.bp)
 app.register_blueprint(oncall_events.bp)
 app.register_blueprint(booking.bp)
 app.register_blueprint(appointments.bp)
+app.register_blueprint(busy.bp)
 app.register_blueprint(page_views.bp)
 app.register_blueprint(page_forms.bp)
