@@ -87,7 +87,10 @@ def busy_sweep(event):
 
 @bp.on_sqs_message(queue=use.QUEUE, batch_size=5, name="busy_sync")
 def busy_sync(event):
-    """Sync the sources staff asked for (``POST .../busy-source/sync``), seconds after."""
+    """Sync the sources staff asked for (``POST .../busy-source/sync``), seconds after.
+
+    A failed read is recorded on the source, not retried here: the sweep reads it again.
+    """
     wiring = bootstrap.wiring()
     read = bootstrap.busy_reader(wiring.settings)
     for record in event:
@@ -96,3 +99,4 @@ def busy_sync(event):
             log.warning("ignoring a busy sync message that names no worker")
             continue
         use.sync_worker(wiring.busy_sources, read, worker, bootstrap.now(), RULES)
+    return {"batchItemFailures": []}

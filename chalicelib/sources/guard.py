@@ -88,16 +88,23 @@ def resolve(host: str, port: int, policy: Policy) -> str:
     """One checked address of ``host``; refuses when ANY address is not allowed (a name
     that also resolves inside is not trusted with its other answers)."""
     try:
-        answers = policy.resolver(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as error:
-        raise FetchError(f"{host}: the name does not resolve") from error
-    addresses = list(dict.fromkeys(answer[4][0] for answer in answers))
+        addresses = [str(ipaddress.ip_address(host))]  # a literal address is itself
+    except ValueError:
+        addresses = _resolved(host, port, policy)
     if not addresses:
         raise FetchError(f"{host}: the name does not resolve")
     for address in addresses:
         if not allowed_address(address, policy):
             raise Refused(f"{host}: resolves to an address that is not public")
     return addresses[0]
+
+
+def _resolved(host: str, port: int, policy: Policy) -> list[str]:
+    try:
+        answers = policy.resolver(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as error:
+        raise FetchError(f"{host}: the name does not resolve") from error
+    return list(dict.fromkeys(answer[4][0] for answer in answers))
 
 
 def fetch(url: str, policy: Policy, method: str = "GET", headers: dict | None = None,
