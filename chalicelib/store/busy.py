@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from chalicelib.domain.busy_times import BusySource
 from chalicelib.store.calendar import cal_key
 from chalicelib.store.timers import query_due
-from chalicelib.store.tx import (Transaction, TransactionCancelled, batch_get, client,
+from chalicelib.store.tx import (Transaction, batch_get, client, committed,
                                  from_dynamo, key, table_name, to_dynamo, utc_iso)
 
 KIND = "busy"
@@ -124,14 +124,14 @@ class DynamoBusySources:
             outcome["etag"] = source.etag
         self._source_update(tx, source.worker_id, outcome,
                             [] if source.etag else ["etag"], lease, remove_error=True)
-        return _committed(tx)
+        return committed(tx)
 
     def fail(self, worker_id: str, lease: str, error: str, now: datetime) -> bool:
         """Record a failed read; the last good cells stay."""
         tx = Transaction()
         self._source_update(tx, worker_id, {"last_error": error, "failed_at": utc_iso(now)},
                             [], lease)
-        return _committed(tx)
+        return committed(tx)
 
     def delete(self, worker_id: str) -> bool:
         """Remove the source and every cell it wrote; False when there was none."""
@@ -144,7 +144,7 @@ class DynamoBusySources:
             if cells.attrs:
                 _week_change(tx, worker_id, cells, WeekCells(cells.week, {}))
         tx.delete(*source_key(worker_id), label="source")
-        return _committed(tx)
+        return committed(tx)
 
     def _source_update(self, tx, worker_id, values, removed, lease, remove_error=False):
         names = {f"#f{i}": f for i, f in enumerate(values)}
@@ -196,14 +196,6 @@ def _week_change(tx: Transaction, worker_id: str, before: WeekCells, after: Week
     condition = "#h = :old" if before.attrs else "attribute_not_exists(#h) OR #h = :old"
     tx.update(*cal_key(worker_id, before.week), expression, f"week:{before.week}", condition,
               names, values)
-
-
-def _committed(tx: Transaction) -> bool:
-    try:
-        tx.commit()
-    except TransactionCancelled:
-        return False
-    return True
 
 
 def with_outcome(source: BusySource, etag: str | None, count: int, weeks) -> BusySource:

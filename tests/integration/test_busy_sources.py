@@ -19,7 +19,7 @@ from chalicelib.domain.workdays import at_local
 from chalicelib.local.queue import LocalQueue
 from chalicelib.services.busy import QUEUE
 from tests.support.api import call
-from tests.support.booking import book, make_family
+from tests.support.booking import book, coord, make_family  # noqa: F401 - coord: a fixture
 from tests.support.calendar_servers import (EXPECTED_BUSY, GraphFake, IcsServer,
                                             RadicaleServer, event_documents, one_event,
                                             schedule_item)
@@ -31,14 +31,9 @@ FIRST_DAY, DAYS = date(2027, 3, 23), 22
 
 
 @pytest.fixture
-def clock(aws):
+def clock(aws):  # coord (tests.support.booking) mints its token at this clock
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
-
-
-@pytest.fixture
-def coord(clock, token):
-    return token("coordinator")
 
 
 @pytest.fixture

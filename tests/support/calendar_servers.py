@@ -79,7 +79,31 @@ class _Quiet:
         pass
 
 
-class IcsServer:
+def send(request: BaseHTTPRequestHandler, code: int, headers: dict, body: bytes) -> None:
+    request.send_response(code)
+    for name, value in headers.items():
+        request.send_header(name, value)
+    request.send_header("Content-Length", str(len(body)))
+    request.end_headers()
+    request.wfile.write(body)
+
+
+class _Serving:
+    """Runs ``self.httpd`` in a daemon thread for the ``with`` block."""
+
+    httpd: ThreadingHTTPServer
+
+    def __enter__(self):
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class IcsServer(_Serving):
     """A published iCal link: ``GET /<secret>/calendar.ics`` with ETag/If-None-Match.
 
     ``status`` forces an answer (e.g. 500) and ``redirect_to`` answers 302 to that URL.
@@ -97,8 +121,6 @@ class IcsServer:
                 server.answer(self)
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.httpd.server_port}/s3cr3t-t0ken/calendar.ics"
@@ -117,27 +139,14 @@ class IcsServer:
         else:
             code, headers, body = 200, {"ETag": etag, "Content-Type": "text/calendar"}, self.body
         self.answers.append(code)
-        request.send_response(code)
-        for name, value in headers.items():
-            request.send_header(name, value)
-        request.send_header("Content-Length", str(len(body)))
-        request.end_headers()
-        request.wfile.write(body)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        send(request, code, headers, body)
 
 
 class _QuietWsgi(_Quiet, WSGIRequestHandler):
     pass
 
 
-class RadicaleServer:
+class RadicaleServer(_Serving):
     """Radicale on loopback: user ``aino`` (password ``salasana``), one calendar."""
 
     USER, PASSWORD = "aino", "salasana"
@@ -158,8 +167,6 @@ class RadicaleServer:
         }, "tests", privileged=True)
         self.httpd = make_server("127.0.0.1", 0, radicale.Application(configuration),
                                  handler_class=_QuietWsgi)
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
     @property
     def calendar_url(self) -> str:
         return f"http://127.0.0.1:{self.httpd.server_port}/{self.USER}/work/"
@@ -176,16 +183,8 @@ class RadicaleServer:
                                  timeout=5)
             assert reply.status_code in (201, 204), reply.text
 
-    def __enter__(self):
-        self.thread.start()
-        return self
 
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
-class GraphFake:
+class GraphFake(_Serving):
     """Entra ID's token endpoint and Graph's getSchedule, over HTTPS on loopback.
 
     Answers as Microsoft documents them: the token response ``{token_type, expires_in,
@@ -215,8 +214,6 @@ class GraphFake:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(self.cert, self.cert)
         self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
     @property
     def base(self) -> str:
         return f"https://localhost:{self.httpd.server_port}"
@@ -258,20 +255,7 @@ class GraphFake:
 
     @staticmethod
     def _json(request, status: int, body: dict) -> None:
-        data = json.dumps(body).encode()
-        request.send_response(status)
-        request.send_header("Content-Type", "application/json")
-        request.send_header("Content-Length", str(len(data)))
-        request.end_headers()
-        request.wfile.write(data)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        send(request, status, {"Content-Type": "application/json"}, json.dumps(body).encode())
 
 
 def schedule_item(status: str, start_utc: datetime, end_utc: datetime) -> dict:
