@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -27,6 +28,7 @@ from chalicelib.store.calendar import day_attr
 
 SWEEP_EVERY = timedelta(minutes=10)
 SWEEP_LIMIT = 25  # sources per sweep run: bounded work (a run reads each one over HTTP)
+SWEEP_SECONDS = 40.0  # no new read after this: a Graph read alone may take 4 x 5 s
 QUEUE = "tapaamo-busy-sync"  # infra/template.yaml BusySyncQueue
 
 log = logging.getLogger("tapaamo.busy")
@@ -98,12 +100,25 @@ def sync_worker(store: DynamoBusySources, read, worker_id: str, now: datetime,
 
 
 def sweep(store: DynamoBusySources, read, now: datetime, rules: BookingRules,
-          limit: int = SWEEP_LIMIT) -> Counter:
-    """Sync up to ``limit`` due sources, oldest due first. Returns outcome counts."""
-    outcomes = Counter(sync(store, read, source, due_at, now, rules)
-                       for source, due_at in store.due(now, limit))
+          limit: int = SWEEP_LIMIT, budget: float = SWEEP_SECONDS,
+          elapsed: Callable[[], float] | None = None) -> Counter:
+    """Sync up to ``limit`` due sources, oldest due first, starting none after ``budget``
+    seconds (each read may take its 5 s timeout; the function has 60 s): what is left
+    stays due for the next run. Returns outcome counts."""
+    elapsed = elapsed or _stopwatch()
+    outcomes: Counter = Counter()
+    for source, due_at in store.due(now, limit):
+        if elapsed() > budget:
+            outcomes["deferred"] += 1
+            continue
+        outcomes[sync(store, read, source, due_at, now, rules)] += 1
     log.info("busy sweep: %s", dict(outcomes))
     return outcomes
+
+
+def _stopwatch() -> Callable[[], float]:
+    started = time.monotonic()
+    return lambda: time.monotonic() - started
 
 
 def sync(store: DynamoBusySources, read, source: BusySource, seen_due_at: str | None,

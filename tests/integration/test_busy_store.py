@@ -88,3 +88,12 @@ def test_a_sync_of_a_removed_source_does_nothing_and_remove_clears_the_cells(sto
     weeks = list(store.get("w-aino")[0].weeks)
     assert store.delete("w-aino") and not store.delete("w-aino")
     assert all(c.attrs == {} for c in store.weeks("w-aino", weeks).values())
+
+
+def test_a_sweep_past_its_time_budget_leaves_the_rest_due(store):
+    for worker in ("w-a", "w-b", "w-c"):
+        store.put(BusySource(worker, "ics", url="https://calendar.example.org/a.ics"), NOW)
+    ticks = iter([0.0, 50.0, 50.0])
+    outcomes = busy.sweep(store, reads(Reading([])), NOW, RULES, elapsed=lambda: next(ticks))
+    assert outcomes == {"synced": 1, "deferred": 2}
+    assert len(store.due(NOW, 10)) == 2
