@@ -17,14 +17,13 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from chalicelib.domain.access import Actor, require_self_or_coordinator
-from chalicelib.domain.booking_rules import BookingRules, bucket_start, iso_week_key
-from chalicelib.domain.busy_times import BusySource, clipped, to_cells, window
+from chalicelib.domain.booking_rules import BookingRules
+from chalicelib.domain.busy_times import BusySource, clipped, window
 from chalicelib.domain.errors import NotFound
 from chalicelib.notify import metrics
 from chalicelib.services.directory import get_worker
 from chalicelib.sources.guard import FetchError
-from chalicelib.store.busy import DynamoBusySources, WeekCells, with_outcome
-from chalicelib.store.calendar import day_attr
+from chalicelib.store.busy import DynamoBusySources, WeekCells, week_cells, with_outcome
 
 SWEEP_EVERY = timedelta(minutes=10)
 SWEEP_LIMIT = 25  # sources per sweep run: bounded work (a run reads each one over HTTP)
@@ -150,20 +149,8 @@ def sync(store: DynamoBusySources, read, source: BusySource, seen_due_at: str | 
     wanted = week_cells(busy, rules)
     current = store.weeks(source.worker_id, sorted(set(wanted) | set(source.weeks)))
     target = {w: wanted.get(w, WeekCells(w, {})) for w in current}
-    done = with_outcome(source, reading.etag, len(busy), [w for w in wanted])
+    done = with_outcome(source, reading.etag, len(busy), list(wanted))
     if not store.commit(done, lease, current, target, now):
         return "skipped"
     return "synced"
 
-
-def week_cells(busy, rules: BookingRules) -> dict[str, WeekCells]:
-    """The calendar attributes of ``busy`` grouped by the ISO week items they go on."""
-    laid = to_cells(busy, rules)
-    weeks: dict[str, dict[str, object]] = {}
-    for bucket, (first, last) in laid.cells.items():
-        week = iso_week_key(bucket_start(bucket, rules))
-        weeks.setdefault(week, {})[f"x{bucket}"] = [first, last]
-    for day in laid.days:
-        year, number, _ = day.isocalendar()
-        weeks.setdefault(f"{year}-W{number:02d}", {})[day_attr("X", day)] = 1
-    return {week: WeekCells(week, attrs) for week, attrs in weeks.items()}

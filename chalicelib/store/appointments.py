@@ -125,7 +125,8 @@ def _require_calendar_free(plan: Plan, worker: str, meeting: Interval, buckets, 
     size = int(rules.grid.total_seconds())
     for bucket in buckets:
         cal = plan.item(cal_key(worker, week_of(bucket, rules)), f"cal:{worker}")
-        cal.require("attribute_not_exists({day})", {"day": day_attr("X", bucket_start(bucket, rules))})
+        day = day_attr("X", bucket_start(bucket, rules))
+        cal.require("attribute_not_exists({day})", {"day": day})
         first, last = meeting_part(bucket, meeting, rules)
         if (first, last) == (0, size):
             cal.require("attribute_not_exists({x})", {"x": f"x{bucket}"})

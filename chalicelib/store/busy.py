@@ -24,8 +24,9 @@ import json
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from chalicelib.domain.busy_times import BusySource
-from chalicelib.store.calendar import cal_key
+from chalicelib.domain.booking_rules import BookingRules, bucket_start, iso_week_key
+from chalicelib.domain.busy_times import BusySource, to_cells
+from chalicelib.store.calendar import cal_key, day_attr
 from chalicelib.store.timers import query_due
 from chalicelib.store.tx import (Transaction, batch_get, client, committed,
                                  from_dynamo, key, table_name, to_dynamo, utc_iso)
@@ -201,3 +202,15 @@ def _week_change(tx: Transaction, worker_id: str, before: WeekCells, after: Week
 def with_outcome(source: BusySource, etag: str | None, count: int, weeks) -> BusySource:
     return replace(source, etag=etag, busy_count=count, weeks=tuple(sorted(weeks)))
 
+
+def week_cells(busy, rules: BookingRules) -> dict[str, WeekCells]:
+    """The calendar attributes of ``busy`` grouped by the ISO week items they go on."""
+    laid = to_cells(busy, rules)
+    weeks: dict[str, dict[str, object]] = {}
+    for bucket, (first, last) in laid.cells.items():
+        week = iso_week_key(bucket_start(bucket, rules))
+        weeks.setdefault(week, {})[f"x{bucket}"] = [first, last]
+    for day in laid.days:
+        year, number, _ = day.isocalendar()
+        weeks.setdefault(f"{year}-W{number:02d}", {})[day_attr("X", day)] = 1
+    return {week: WeekCells(week, attrs) for week, attrs in weeks.items()}

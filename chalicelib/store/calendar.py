@@ -196,7 +196,8 @@ def diary_from_items(worker: str, items: list[dict], rules: BookingRules,
     busy = tuple(Busy(span, places[a]) for a, buckets in sorted(held.items())
                  for span in _runs(buckets, rules))
     absences = tuple(merge([*_runs(absent, rules), *whole_days]))
-    return WorkerDiary(worker, busy=busy, absences=absences, extra_hours=tuple(_runs(opened, rules)),
+    return WorkerDiary(worker, busy=busy, absences=absences,
+                       extra_hours=tuple(_runs(opened, rules)),
                        calendar_busy=tuple(from_cells(synced, synced_days, rules)))
 
 
