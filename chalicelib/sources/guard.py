@@ -14,6 +14,7 @@ The local stage may also fetch ``http`` and loopback, so tests can serve calenda
 from __future__ import annotations
 
 import ipaddress
+import logging
 import socket
 import time
 from collections.abc import Callable
@@ -24,6 +25,17 @@ TIMEOUT_SECONDS = 5.0
 MAX_BYTES = 2 * 1024 * 1024
 MAX_REDIRECTS = 3
 REDIRECTS = {301, 302, 303, 307, 308}
+
+
+
+def _not_debug(record: logging.LogRecord) -> bool:
+    return record.levelno > logging.DEBUG
+
+
+# urllib3 quotes the request line at DEBUG (a published link's secret path and query) and
+# msal its token exchanges: those records are dropped even when someone turns DEBUG on.
+for _name in ("urllib3.connectionpool", "urllib3.connection", "msal"):
+    logging.getLogger(_name).addFilter(_not_debug)
 
 
 class FetchError(Exception):

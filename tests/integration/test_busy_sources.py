@@ -256,3 +256,28 @@ def test_deleting_a_source_frees_its_busy_times(client, coord, family):
     assert slots(client, family) != before
     assert call(client, "DELETE", f"/workers/{worker}/busy-source", coord)[0] == 204
     assert slots(client, family) == before
+
+
+def test_no_url_secret_password_or_event_text_reaches_the_logs(client, coord, family, tmp_path,
+                                                               caplog, capsys):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    for name in list(logging.root.manager.loggerDict):
+        logging.getLogger(name).setLevel(logging.DEBUG)
+    (tmp_path / "local").mkdir(exist_ok=True)
+    (tmp_path / "local" / "secrets.json").write_text(json.dumps({"ref": RadicaleServer.PASSWORD}))
+    (tmp_path / "radicale").mkdir()
+    worker, other = family.workers
+    with IcsServer(event_documents()) as ics, RadicaleServer(tmp_path / "radicale") as dav:
+        dav.put_events(event_documents())
+        caplog.clear()
+        put_source(client, coord, worker, {"kind": "ics", "url": ics.url})
+        put_source(client, coord, other, {"kind": "caldav", "url": dav.calendar_url,
+                                          "username": dav.USER, "secret_ref": "ref"})
+        assert sweep(client) == {"synced": 2}
+    ours = [r for r in caplog.records if not r.name.startswith("radicale")]  # not the server's
+    logged = "\n".join(r.getMessage() for r in ours) + capsys.readouterr().out
+    for secret in ("s3cr3t-t0ken", RadicaleServer.PASSWORD, "Tiimipalaveri",
+                   "Agenda that must never reach", "someone@example.org", "Hallinto-oikeus"):
+        assert secret not in logged
