@@ -62,17 +62,12 @@ def sync_busy_source(worker_id):
 
 
 def _check_url(url: str, settings) -> None:
-    """Refuse at once what the fetch guard would always refuse (scheme, credentials, a
-    literal address that is not public); names are resolved when the source is read."""
-    from chalicelib.sources.guard import Policy, Refused, allowed_address, check_url
+    """Refuse at once a URL the fetch guard would always refuse (422)."""
+    from chalicelib.sources.guard import Policy, Refused, refuse_at_once
 
-    policy = Policy(local=settings.is_local)
     try:
-        _, host, _ = check_url(url, policy)
-        literal = host.replace(".", "").isdigit() or ":" in host
-        if literal and not allowed_address(host, policy):
-            raise Refused("the address is not public")
-    except (Refused, ValueError) as error:
+        refuse_at_once(url, Policy(local=settings.is_local))
+    except Refused as error:
         raise Rejected(f"url: {error}", code="invalid_value", field="url") from None
 
 

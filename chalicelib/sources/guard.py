@@ -86,6 +86,22 @@ def check_url(url: str, policy: Policy) -> tuple[str, str, int]:
     return parts.scheme, parts.hostname, port
 
 
+def refuse_at_once(url: str, policy: Policy) -> None:
+    """What can be refused without resolving a name: :func:`check_url`, and a literal
+    address that is not allowed (names are checked when the source is read).
+
+    Raises:
+        Refused: the URL will never be fetched.
+    """
+    _, host, _ = check_url(url, policy)
+    try:
+        literal = ipaddress.ip_address(host)
+    except ValueError:
+        return
+    if not allowed_address(str(literal), policy):
+        raise Refused("the address is not public")
+
+
 def allowed_address(address: str, policy: Policy) -> bool:
     """True for a public unicast address (any address in the local stage)."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])

@@ -160,3 +160,19 @@ def test_errors_name_the_host_but_never_the_secret_path():
     with pytest.raises(Refused) as refused:
         fetch("https://calendar.example.org/private/s3cr3t-token/basic.ics", policy)
     assert "s3cr3t" not in str(refused.value)
+
+
+@pytest.mark.parametrize("url", ["http://calendar.example.org/a.ics",
+                                 "https://169.254.169.254/latest/", "https://[::1]/a.ics",
+                                 "https://user:secret@calendar.example.org/a.ics"])
+def test_a_source_url_prod_would_never_fetch_is_refused_when_it_is_set(url):
+    from chalicelib.sources.guard import refuse_at_once
+
+    with pytest.raises(Refused):
+        refuse_at_once(url, PROD)
+
+
+def test_a_public_name_is_accepted_when_set_and_resolved_only_when_read():
+    from chalicelib.sources.guard import refuse_at_once
+
+    refuse_at_once("https://outlook.office365.com/owa/calendar/x/calendar.ics", PROD)
