@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chalicelib.domain.booking_rules import BookingRules, lock_buckets
@@ -72,3 +72,29 @@ def test_busy_time_on_whole_buckets_reads_back_exactly(raw):
                  for s, n in raw)
     laid = to_cells(busy, RULES)
     assert from_cells(laid.cells, laid.days, RULES) == busy
+
+
+@settings(deadline=None, max_examples=60)  # the first example loads the holiday calendar
+@given(st.lists(st.tuples(st.integers(0, 5 * 24 * 12), st.integers(1, 36)), max_size=6),
+       st.sampled_from([90, 100, 120]))
+def test_no_slot_overlaps_a_calendar_busy_time_and_each_free_start_is_bookable(raw, minutes):
+    from chalicelib.domain.availability import check_booking, free_slots
+    from chalicelib.domain.diary import FamilyLoad, PlaceOption
+    from chalicelib.domain.diary import WorkerDiary as Diary
+
+    first_day = date(2026, 10, 23)  # a Friday; the clocks go back on Sunday 25 October
+    start = at_local(first_day, 0).astimezone(UTC)
+    busy = merge(Interval(start + timedelta(minutes=5 * s), start + timedelta(minutes=5 * (s + n)))
+                 for s, n in raw)
+    laid = to_cells(busy, RULES)
+    diaries = [Diary("w1", calendar_busy=tuple(from_cells(laid.cells, laid.days, RULES))),
+               Diary("w2")]
+    home = PlaceOption("home", "home:c1")
+    family = FamilyLoad(10)
+    now = at_local(date(2026, 10, 20), 8)
+    slots = free_slots(diaries, [home], family, minutes, RULES, first_day, 5, now, staff=True)
+    assert slots or busy  # three working days: only busy time can leave no slot
+    for slot in slots:
+        meeting = Interval(slot.start, slot.end)
+        assert not any(meeting.overlaps(b) for b in busy)
+        check_booking(diaries, home, family, slot.start, minutes, RULES, now, staff=True)
