@@ -1,4 +1,4 @@
-"""Directory endpoints: offices, workers, cases and the case audit (DESIGN.md §4)."""
+"""Directory endpoints: offices, workers, cases and the case audit."""
 
 import re
 
@@ -30,7 +30,8 @@ def _checked_id(value: str) -> str:
 
 
 def office_json(o: Office) -> dict:
-    return {"id": o.id, "name": o.name, "address": o.address, "rooms": o.rooms}
+    return {"id": o.id, "name": o.name, "name_sv": o.name_sv, "address": o.address,
+            "rooms": o.rooms}
 
 
 def worker_json(w: Worker) -> dict:
@@ -50,7 +51,7 @@ def put_office(office_id):
     require_coordinator(actor)  # the role before the body: a worker learns nothing from 422s
     body = parse(_schemas().OfficeIn, json_object(request))
     office = Office(id=_checked_id(office_id), name=body.name, address=body.address,
-                    rooms=body.rooms)
+                    rooms=body.rooms, name_sv=body.name_sv)
     return json_response(office_json(use.put_office(bootstrap.wiring().directory, actor, office)))
 
 

@@ -17,6 +17,7 @@ from chalicelib.api.escalations import ask_for_help
 from chalicelib.api.page import (FormRejected, absolute, link_urls, open_appointment,
                                  open_case, page_route, page_start)
 from chalicelib.domain.errors import Conflict, Invalid, NotFound, Rejected
+from chalicelib.domain.workdays import local
 from chalicelib.services import booking
 from chalicelib.store.appointments import appointment_key
 from chalicelib.web import csrf
@@ -59,7 +60,7 @@ def _book_or_move(token: str, move_id: str | None) -> Response:
     except (Conflict, Rejected) as refused:
         notice = "slot_taken" if refused.code == "slot_taken" else "rejected"
         return redirect(urls.page(notice=notice, place=location, move=move_id,
-                                  week=form.get("week")) + "#slots-title")
+                                  day=local(start).date().isoformat()) + "#slots-title")
     return redirect(urls.booked(made["id"], moved=bool(move_id)))
 
 

@@ -51,6 +51,7 @@ class Strict(BaseModel):
 
 class OfficeIn(Strict):
     name: Text
+    name_sv: Text | None = None
     address: Text
     rooms: int = Field(ge=1, le=50)
 

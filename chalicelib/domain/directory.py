@@ -19,12 +19,25 @@ WORKER_ROLES = ("instructor", "support-person", "social-worker", "on-call", "coo
 
 @dataclass(frozen=True)
 class Office:
-    """A team office (toimipiste) with a number of meeting rooms."""
+    """A team office (toimipiste) with a number of meeting rooms.
+
+    ``name_sv`` is the office's Swedish name (Kallio is Berghäll), shown to families who
+    read Swedish; without one they see ``name``.
+    """
 
     id: str
     name: str
     address: str
     rooms: int
+    name_sv: str | None = None
+
+    def name_in(self, language: str) -> str:
+        """The office's name as a reader of ``language`` knows it.
+
+        >>> Office("kallio", "Kallio", "", 1, "Berghäll").name_in("sv")
+        'Berghäll'
+        """
+        return self.name_sv if language == "sv" and self.name_sv else self.name
 
 
 @dataclass(frozen=True)
@@ -37,6 +50,15 @@ class Worker:
     phone: str | None
     office: str | None
     roles: tuple[str, ...]
+
+    @property
+    def first_name(self) -> str:
+        """What a family calls the worker (their own page only: never in SMS or feeds).
+
+        >>> Worker("w-1", "Aino Maria Virtanen", None, None, None, ()).first_name
+        'Aino'
+        """
+        return next(iter(self.name.split()), "")
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,12 @@ SEEDER = Actor(subject="demo-seed", role="coordinator")
 DEMO_FAMILY, DEMO_WORKER = "kdemo001", "w-aino"
 
 OFFICES = (
-    Office("kallio", "Kallio", "Toinen linja 4 A, 00530 Helsinki", 3),
-    Office("itakeskus", "Itäkeskus", "Turunlinnantie 12, 00930 Helsinki", 4),
-    Office("vuosaari", "Vuosaari", "Kahvikuja 3, 00980 Helsinki", 2),
-    Office("malmi", "Malmi", "Ala-Malmin tori 1, 00700 Helsinki", 3),
-    Office("maunula", "Maunula", "Metsäpurontie 4, 00630 Helsinki", 2),
-    Office("lassila", "Lassila", "Kaupintie 11, 00440 Helsinki", 2),
+    Office("kallio", "Kallio", "Toinen linja 4 A, 00530 Helsinki", 3, "Berghäll"),
+    Office("itakeskus", "Itäkeskus", "Turunlinnantie 12, 00930 Helsinki", 4, "Östra centrum"),
+    Office("vuosaari", "Vuosaari", "Kahvikuja 3, 00980 Helsinki", 2, "Nordsjö"),
+    Office("malmi", "Malmi", "Ala-Malmin tori 1, 00700 Helsinki", 3, "Malm"),
+    Office("maunula", "Maunula", "Metsäpurontie 4, 00630 Helsinki", 2, "Månsas"),
+    Office("lassila", "Lassila", "Kaupintie 11, 00440 Helsinki", 2, "Lassas"),
 )
 
 WORKERS = (
@@ -82,10 +82,13 @@ def seed_oncall(wiring, today: date) -> None:
 def seed_demo(wiring, now: datetime) -> list[str]:
     """Write whatever demo data is missing; returns lines for the terminal."""
     repo = wiring.directory
-    existing = {o.id for o in repo.list_offices()}
+    existing = {o.id: o for o in repo.list_offices()}
     for office in OFFICES:
-        if office.id not in existing:
+        stored = existing.get(office.id)
+        if stored is None:
             use.put_office(repo, SEEDER, office)
+        elif stored.name_sv is None:  # seeded before offices had Swedish names
+            use.put_office(repo, SEEDER, replace(stored, name_sv=office.name_sv))
     repo.sync_office_names()  # a table seeded before offices' names had their own item
     known = repo.get_workers([w.id for w in WORKERS])
     for worker in WORKERS:

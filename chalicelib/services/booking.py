@@ -28,7 +28,7 @@ from chalicelib.domain.workdays import local
 from chalicelib.services.links import open_link
 from chalicelib.store import appointments as store
 from chalicelib.store import calendar, links
-from chalicelib.store.directory import office_key
+from chalicelib.store.directory import office_from_plain, office_key
 from chalicelib.store.outbox import enqueue
 from chalicelib.store.reminders import reminder_timer_fields, worker_timer_item
 from chalicelib.store.tx import TransactionCancelled, batch_get
@@ -90,15 +90,20 @@ def open_appointment(token: str, appointment_id: str, now: datetime, extra_keys=
 
 
 def slots(case: Case, first_day: date, days: int, now: datetime,
-          rules: BookingRules = RULES) -> list[Slot]:
-    """The family's bookable slots in [first_day, first_day + days): one batch read."""
+          rules: BookingRules = RULES, moving: Appointment | None = None) -> list[Slot]:
+    """The family's bookable slots in [first_day, first_day + days): one batch read.
+
+    With ``moving``, the slots it could move to: its own time, locks and day count as
+    free (a move may stay on the same day) and the slots are as long as it is.
+    """
     offices = [loc for loc in case.locations if loc not in PLACE_KINDS]
     weeks = calendar.weeks_between(first_day - timedelta(days=1),
                                    first_day + timedelta(days=days + 1))
-    state = _calendar_state(case, weeks, offices, rules, with_offices=True)
+    state = _calendar_state(case, weeks, offices, rules, with_offices=True,
+                            ignore=moving.id if moving else None)
     places = [state.places[loc] for loc in case.locations if loc in state.places]
-    return free_slots(state.diaries, places, state.family, case.meeting_minutes, rules,
-                      first_day, days, now)
+    minutes = moving.minutes if moving else case.meeting_minutes
+    return free_slots(state.diaries, places, state.family, minutes, rules, first_day, days, now)
 
 
 def book(request: BookingRequest, items: dict, now: datetime,
@@ -197,7 +202,7 @@ def _replay(request: BookingRequest, items: dict, operation: str) -> tuple[int, 
 
 def _office(items: dict, location: str) -> Office | None:
     item = items.get(office_key(location)) if location not in PLACE_KINDS else None
-    return Office(item["sk"], item["name"], item["address"], int(item["rooms"])) if item else None
+    return office_from_plain(item) if item else None
 
 
 def _new_appointment(request: BookingRequest, office: Office | None, now: datetime,

@@ -29,7 +29,7 @@ from pynamodb.exceptions import PutError
 from chalicelib.domain.directory import Case, Contact, Office, Worker
 from chalicelib.domain.errors import Conflict
 from chalicelib.store.table import TableModel
-from chalicelib.store.tx import Transaction, client, table_name, to_dynamo
+from chalicelib.store.tx import Transaction, batch_get, client, table_name, to_dynamo
 
 OFFICE_NAMES_KEY = ("DIRECTORY", "OFFICE_NAMES")
 _NAME_OF = "office#"
@@ -37,6 +37,7 @@ _NAME_OF = "office#"
 
 class OfficeItem(TableModel):
     name = UnicodeAttribute()
+    name_sv = UnicodeAttribute(null=True)
     address = UnicodeAttribute()
     rooms = NumberAttribute()
 
@@ -93,7 +94,14 @@ def case_key(case_id: str) -> tuple[str, str]:
 
 
 def office_from_item(item: OfficeItem) -> Office:
-    return Office(id=item.sk, name=item.name, address=item.address, rooms=int(item.rooms))
+    return Office(id=item.sk, name=item.name, address=item.address, rooms=int(item.rooms),
+                  name_sv=item.name_sv)
+
+
+def office_from_plain(item: dict) -> Office:
+    """An office from a plain item of ``tx.batch_get`` (read with other items)."""
+    return Office(id=item["sk"], name=item["name"], address=item["address"],
+                  rooms=int(item["rooms"]), name_sv=item.get("name_sv"))
 
 
 def office_names_from_item(item: dict | None) -> dict[str, str] | None:
@@ -170,8 +178,8 @@ class DynamoDirectory:
     def put_office(self, office: Office) -> None:
         """Store the office and its name in the names item, both or neither."""
         tx = Transaction()
-        tx.put(OfficeItem(*office_key(office.id), name=office.name, address=office.address,
-                          rooms=office.rooms), "office")
+        tx.put(OfficeItem(*office_key(office.id), name=office.name, name_sv=office.name_sv,
+                          address=office.address, rooms=office.rooms), "office")
         tx.update(*OFFICE_NAMES_KEY, "SET #office = :name", "office-names",
                   names={"#office": _NAME_OF + office.id}, values={":name": office.name})
         tx.commit()
@@ -189,6 +197,17 @@ class DynamoDirectory:
     def get_offices(self, ids) -> dict[str, Office]:
         keys = [office_key(i) for i in set(ids)]
         return {o.id: o for o in map(office_from_item, OfficeItem.batch_get(keys))}
+
+    def get_offices_and_workers(self, office_ids, worker_ids
+                                ) -> tuple[dict[str, Office], dict[str, Worker]]:
+        """Offices and workers by id in one round trip (the family page names both)."""
+        items = batch_get([office_key(i) for i in office_ids]
+                          + [worker_key(i) for i in worker_ids], raw=True)
+        offices = {i: office_from_item(OfficeItem.from_raw_data(items[office_key(i)]))
+                   for i in office_ids if office_key(i) in items}
+        workers = {i: worker_from_item(WorkerItem.from_raw_data(items[worker_key(i)]))
+                   for i in worker_ids if worker_key(i) in items}
+        return offices, workers
 
     def put_worker(self, worker: Worker) -> None:
         WorkerItem(*worker_key(worker.id), name=worker.name, email=worker.email,
@@ -271,6 +290,10 @@ class InMemoryDirectory:
 
     def get_offices(self, ids) -> dict[str, Office]:
         return {i: self.offices[i] for i in set(ids) if i in self.offices}
+
+    def get_offices_and_workers(self, office_ids, worker_ids
+                                ) -> tuple[dict[str, Office], dict[str, Worker]]:
+        return self.get_offices(office_ids), self.get_workers(worker_ids)
 
     def put_worker(self, worker: Worker) -> None:
         self.workers[worker.id] = worker

@@ -108,6 +108,10 @@ class Words:
     def short_date(self, day: date) -> str:
         return self._babel(day, "format.short_date")
 
+    def weekday(self, day: date) -> str:
+        """``ti`` — a day's short name, for the day strip."""
+        return self._babel(day, "format.weekday")
+
     def _babel(self, value, key: str) -> str:
         from babel.dates import format_date, format_datetime
 

@@ -1,4 +1,4 @@
-"""The OpenAPI 3.1 document of the whole HTTP API (DESIGN.md §4), built from a compact table.
+"""The OpenAPI 3.1 document of the whole HTTP API, built from a compact table.
 
 Request bodies validated with pydantic take their JSON Schema from the models, so the
 document cannot drift from them; the rest are small hand-written schemas. It is built on
@@ -70,6 +70,10 @@ ESCALATION_STATE = obj({"id": STR, "status": STR}, {"acknowledged_by": nullable(
 SPAN = obj({"start": INSTANT, "end": INSTANT}, {"reason": STR})
 BOOKING = obj({"start": INSTANT, "location": {"type": "string", "minLength": 1,
                                               "maxLength": 40}})
+# name_sv: the Swedish name families reading Swedish see (Kallio is Berghäll); null: name.
+OFFICE = obj({"id": STR, "name": STR, "address": STR, "rooms": INT},
+             {"name_sv": {**nullable(STR), "description": "the office's name in Swedish "
+                                                            "(families reading Swedish see it)"}})
 CASE_FIELDS = {"service": {"enum": list(SERVICES)}, "workers": {"type": "array", "items": STR},
                "start_date": DAY, "meeting_minutes": INT, "meetings_per_week": INT,
                "locations": {"type": "array", "items": STR}, "contact": obj(),
@@ -78,20 +82,19 @@ CASE_FIELDS = {"service": {"enum": list(SERVICES)}, "workers": {"type": "array",
 CASE = obj({"id": STR, **CASE_FIELDS}, {"social_worker": nullable(STR),
                                         "created_at": INSTANT, "updated_at": INSTANT})
 FORM = {"application/x-www-form-urlencoded": {"schema": obj(
-    {"csrf": STR}, {"start": STR, "location": STR, "week": STR})}}
+    {"csrf": STR}, {"start": STR, "location": STR, "idempotency": STR})}}
 HELP_FORM = {"application/x-www-form-urlencoded": {"schema": obj(
     {"csrf": STR}, {"message": STR, "callback_phone": STR})}}
 
 # (method, path, summary, who, request body (schema, a pydantic model name or None),
 #  (status, kind, schema)). who: "staff" (bearer), "link" (the token in the path is the
-#  credential), "public", "signed" (HMAC of the body). kind: json, html, ics, css, none.
+#  credential), "public", "signed" (HMAC of the body). kind: json, html, ics, static, none.
 OPERATIONS = [
     ("GET", "/health", "Liveness", "public", None, (200, "json", obj({"status": STR}))),
     ("GET", "/openapi.json", "This document", "public", None, (200, "json", obj())),
-    ("GET", "/offices", "List offices", "staff", None,
-     (200, "json", listing("offices", obj({"id": STR, "name": STR, "rooms": INT})))),
+    ("GET", "/offices", "List offices", "staff", None, (200, "json", listing("offices", OFFICE))),
     ("PUT", "/offices/{office_id}", "Create or replace an office", "staff", "OfficeIn",
-     (200, "json", obj({"id": STR, "name": STR, "address": STR, "rooms": INT}))),
+     (200, "json", OFFICE)),
     ("PUT", "/workers/{worker_id}", "Create or replace a worker", "staff", "WorkerIn",
      (200, "json", obj({"id": STR, "name": STR, "roles": {"type": "array"}}))),
     ("GET", "/workers/{worker_id}", "A worker", "staff", None,
@@ -203,7 +206,8 @@ OPERATIONS = [
      (303, "redirect", None)),
     ("GET", "/book/{token}/page/help-sent", "Help is coming (page)", "link", None,
      (200, "html", None)),
-    ("GET", "/static/{name}", "The page's stylesheet", "public", None, (200, "css", None)),
+    ("GET", "/static/{name}", "The page's stylesheet and script (content-hashed names)", "public",
+     None, (200, "static", None)),
 ]
 QUERIES = {
     "/book/{token}/slots": {"from": DAY, "days": {"type": "integer", "minimum": 1, "maximum": 28}},
@@ -211,12 +215,12 @@ QUERIES = {
     "/notifications": {"case": STR, "escalation": STR},
     "/oncall/now": {"at": INSTANT},
     "/oncall/gaps": {"from": INSTANT, "to": INSTANT},
-    "/book/{token}": {"week": DAY, "place": STR, "lang": {"enum": ["fi", "sv", "en"]}},
-    "/book/{token}/page/confirm": {"start": INSTANT, "place": STR, "move": STR, "week": DAY},
+    "/book/{token}": {"week": DAY, "day": DAY, "place": STR, "move": STR, "notice": STR,
+                      "lang": {"enum": ["fi", "sv", "en"]}},
+    "/book/{token}/page/confirm": {"start": INSTANT, "place": STR, "move": STR},
 }
 REQUIRED_QUERIES = {("/oncall/gaps", "from"), ("/oncall/gaps", "to")}
-MEDIA = {"json": "application/json", "html": "text/html", "ics": "text/calendar",
-         "css": "text/css"}
+MEDIA = {"json": "application/json", "html": "text/html", "ics": "text/calendar"}
 MODELS = ("OfficeIn", "WorkerIn", "CaseIn", "EscalationIn", "HelpIn", "MissedCallIn",
           "BusySourceIn")
 # Refusals come in the contract's shape; the gateway's own (a missing bearer header, a
@@ -275,12 +279,15 @@ def _parameters(path: str) -> list[dict]:
 def _content(kind: str, schema: dict | None) -> dict:
     if kind in ("none", "redirect"):
         return {"description": "no body"}
+    if kind == "static":
+        return {"description": "OK", "content": {"text/css": {"schema": STR},
+                                                 "text/javascript": {"schema": STR}}}
     media = MEDIA[kind]
     return {"description": "OK", "content": {media: {"schema": schema or STR}}}
 
 
 def _refusals(kind: str, who: str) -> dict:
-    if kind == "css":  # a stylesheet that is not there
+    if kind == "static":  # a stylesheet or script that is not there
         refusal = {"description": "refused", "content": {"text/plain": {"schema": STR}}}
     elif kind in ("json", "ics", "none"):
         error = {"anyOf": [{"$ref": REF.format(model="Error")},
