@@ -39,6 +39,9 @@ class Settings:
     graph_url: str = "https://graph.microsoft.com"
     graph_login_url: str = "https://login.microsoftonline.com"
     source_ca_file: str | None = None
+    # The staff console's OpenID client at ``oidc_issuer`` (code flow + PKCE).
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = field(default=None, repr=False)  # never in logs
 
     @property
     def is_local(self) -> bool:
@@ -51,6 +54,8 @@ SSM_SETTINGS = {
     "oidc/issuer": "OIDC_ISSUER",
     "oidc/audience": "OIDC_AUDIENCE",
     "oidc/jwks_url": "OIDC_JWKS_URL",
+    "oidc/client_id": "OIDC_CLIENT_ID",
+    "oidc/client_secret": "OIDC_CLIENT_SECRET",
     "hook/secret": "TAPAAMO_HOOK_SECRET",
     "page/key": "TAPAAMO_PAGE_KEY",
     "graph/tenant": "TAPAAMO_GRAPH_TENANT",
@@ -101,6 +106,8 @@ def load_settings() -> Settings:
         graph_login_url=_local_only(env, "TAPAAMO_GRAPH_LOGIN_URL",
                                     "https://login.microsoftonline.com"),
         source_ca_file=_local_only(env, "TAPAAMO_SOURCE_CA_FILE", None),
+        oidc_client_id=env.get("OIDC_CLIENT_ID") or None,
+        oidc_client_secret=env.get("OIDC_CLIENT_SECRET") or None,
     )
 
 

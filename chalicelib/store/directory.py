@@ -48,12 +48,14 @@ class WorkerItem(TableModel):
     phone = UnicodeAttribute(null=True)
     office = UnicodeAttribute(null=True)
     roles = ListAttribute(of=UnicodeAttribute, default=list)
+    language = UnicodeAttribute(default="fi")
 
 
 class ContactMap(MapAttribute):
     phone = UnicodeAttribute(null=True)
     email = UnicodeAttribute(null=True)
     language = UnicodeAttribute(default="fi")
+    channels = ListAttribute(of=UnicodeAttribute, null=True)
 
 
 class CaseItem(TableModel):
@@ -119,6 +121,7 @@ def worker_from_item(item: WorkerItem) -> Worker:
         phone=item.phone,
         office=item.office,
         roles=tuple(item.roles or ()),
+        language=item.language or "fi",
     )
 
 
@@ -132,7 +135,8 @@ def case_from_item(item: CaseItem) -> Case:
         meeting_minutes=int(item.meeting_minutes),
         meetings_per_week=int(item.meetings_per_week),
         locations=tuple(item.locations),
-        contact=Contact(item.contact.phone, item.contact.email, item.contact.language),
+        contact=Contact(item.contact.phone, item.contact.email, item.contact.language,
+                        tuple(item.contact.channels) if item.contact.channels else None),
         reminders=tuple(float(h) for h in item.reminders),
         worker_reminders=tuple(float(h) for h in item.worker_reminders or ()),
         link_epoch=int(item.link_epoch or 0),
@@ -155,7 +159,8 @@ def case_to_item(case: Case) -> CaseItem:
         meetings_per_week=case.meetings_per_week,
         locations=list(case.locations),
         contact=ContactMap(
-            phone=case.contact.phone, email=case.contact.email, language=case.contact.language
+            phone=case.contact.phone, email=case.contact.email, language=case.contact.language,
+            channels=list(case.contact.channels) if case.contact.channels else None,
         ),
         reminders=list(case.reminders),
         worker_reminders=list(case.worker_reminders),
@@ -211,7 +216,8 @@ class DynamoDirectory:
 
     def put_worker(self, worker: Worker) -> None:
         WorkerItem(*worker_key(worker.id), name=worker.name, email=worker.email,
-                   phone=worker.phone, office=worker.office, roles=list(worker.roles)).save()
+                   phone=worker.phone, office=worker.office, roles=list(worker.roles),
+                   language=worker.language).save()
 
     def get_workers(self, ids) -> dict[str, Worker]:
         keys = [worker_key(i) for i in set(ids)]

@@ -10,7 +10,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from chalicelib.domain.appointment import KINDS
-from chalicelib.domain.directory import SERVICES
+from chalicelib.domain.directory import CHANNELS, LANGUAGES, SERVICES
+from chalicelib.domain.escalation import STATUSES as ESCALATION_STATUSES
 from chalicelib.domain.review_rules import (
     ANCHORS,
     MAX_REMINDER_DAYS,
@@ -18,6 +19,7 @@ from chalicelib.domain.review_rules import (
     REVIEW_KINDS,
     RULE_TYPES,
 )
+from chalicelib.web import openapi_console as console
 
 STR, INT, NUM, BOOL = {"type": "string"}, {"type": "integer"}, {"type": "number"}, {"type": "boolean"}
 INSTANT = {"type": "string", "format": "date-time"}
@@ -67,6 +69,11 @@ REVIEW_RULE = obj(
 REVIEW_RULES = {"type": "array", "items": REVIEW_RULE}
 ESCALATION_STATE = obj({"id": STR, "status": STR}, {"acknowledged_by": nullable(STR),
                                                      "outcome": nullable(STR)})
+ESCALATION = obj({"id": STR, "code": STR, "status": {"enum": list(ESCALATION_STATUSES)},
+                  "level": STR, "source": STR, "opened_at": INSTANT},
+                 {"case": nullable(STR), "next_action_at": nullable(INSTANT),
+                  "acknowledged_by": nullable(STR), "acknowledged_at": nullable(INSTANT),
+                  "outcome": nullable(STR), "fallback_sent": {"type": "boolean"}})
 SPAN = obj({"start": INSTANT, "end": INSTANT}, {"reason": STR})
 BOOKING = obj({"start": INSTANT, "location": {"type": "string", "minLength": 1,
                                               "maxLength": 40}})
@@ -76,9 +83,15 @@ OFFICE = obj({"id": STR, "name": STR, "address": STR, "rooms": INT},
                                                             "(families reading Swedish see it)"}})
 CASE_FIELDS = {"service": {"enum": list(SERVICES)}, "workers": {"type": "array", "items": STR},
                "start_date": DAY, "meeting_minutes": INT, "meetings_per_week": INT,
-               "locations": {"type": "array", "items": STR}, "contact": obj(),
+               "locations": {"type": "array", "items": STR},
+               "contact": obj({"phone": nullable(STR), "email": nullable(STR),
+                               "language": {"enum": list(LANGUAGES)},
+                               "channels": nullable({"type": "array",
+                                                     "items": {"enum": list(CHANNELS)}})}),
                "reminders": {"type": "array", "items": NUM},
                "worker_reminders": {"type": "array", "items": NUM}}
+WORKER = obj({"id": STR, "name": STR, "roles": {"type": "array"}},
+             {"language": {"enum": list(LANGUAGES)}})
 CASE = obj({"id": STR, **CASE_FIELDS}, {"social_worker": nullable(STR),
                                         "created_at": INSTANT, "updated_at": INSTANT})
 FORM = {"application/x-www-form-urlencoded": {"schema": obj(
@@ -96,9 +109,8 @@ OPERATIONS = [
     ("PUT", "/offices/{office_id}", "Create or replace an office", "staff", "OfficeIn",
      (200, "json", OFFICE)),
     ("PUT", "/workers/{worker_id}", "Create or replace a worker", "staff", "WorkerIn",
-     (200, "json", obj({"id": STR, "name": STR, "roles": {"type": "array"}}))),
-    ("GET", "/workers/{worker_id}", "A worker", "staff", None,
-     (200, "json", obj({"id": STR, "name": STR, "roles": {"type": "array"}}))),
+     (200, "json", WORKER)),
+    ("GET", "/workers/{worker_id}", "A worker", "staff", None, (200, "json", WORKER)),
     ("POST", "/workers/{worker_id}/absences", "Mark an absence", "staff", SPAN,
      (201, "json", obj({"id": STR}))),
     ("POST", "/workers/{worker_id}/extra-hours", "Open extra hours", "staff", SPAN,
@@ -122,8 +134,14 @@ OPERATIONS = [
      obj(optional={**CASE_FIELDS, "social_worker": nullable(STR)}), (200, "json", CASE)),
     ("GET", "/cases/{case_id}/audit", "Who read or changed the case", "staff", None,
      (200, "json", listing("entries", obj({"at": INSTANT, "actor": STR, "action": STR})))),
-    ("POST", "/cases/{case_id}/booking-links", "Issue a booking link", "staff",
-     obj(optional={"valid_days": INT}), (201, "json", obj({"url": STR, "expires_at": INSTANT}))),
+    ("POST", "/cases/{case_id}/booking-links",
+     "Issue a booking link; with send, also send it to the family (422 no_contact when the "
+     "case has no phone/e-mail for that channel)", "staff",
+     obj(optional={"valid_days": {"type": "integer", "minimum": 1, "maximum": 365,
+                                  "default": 30},
+                   "send": nullable({"enum": list(CHANNELS)})}),
+     (201, "json", obj({"url": STR, "expires_at": INSTANT,
+                        "sent": nullable({"enum": list(CHANNELS)})}))),
     ("DELETE", "/cases/{case_id}/booking-links", "Revoke every link", "staff", None,
      (204, "none", None)),
     ("GET", "/cases/{case_id}/reviews", "Plan and review deadlines", "staff", None,
@@ -158,6 +176,9 @@ OPERATIONS = [
      (200, "json", listing("gaps", obj({"level": STR, "start": INSTANT, "end": INSTANT})))),
     ("POST", "/escalations", "Ask the on-call worker for help", "staff", "EscalationIn",
      (201, "json", obj({"id": STR, "status": STR}))),
+    ("GET", "/escalations", "Escalations by status or short code (a worker: their own)",
+     "staff", None, (200, "json", obj({"escalations": {"type": "array", "items": ESCALATION},
+                                       "cursor": nullable(STR)}))),
     ("GET", "/escalations/{escalation_id}", "An escalation and its messages", "staff", None,
      (200, "json", obj({"id": STR, "status": STR, "notifications": {"type": "array"}}))),
     ("POST", "/escalations/{escalation_id}/ack", "Acknowledge", "staff", None,
@@ -208,11 +229,16 @@ OPERATIONS = [
      (200, "html", None)),
     ("GET", "/static/{name}", "The page's stylesheet and script (content-hashed names)", "public",
      None, (200, "static", None)),
+    *console.OPERATIONS,
 ]
 QUERIES = {
+    **console.QUERIES,
     "/book/{token}/slots": {"from": DAY, "days": {"type": "integer", "minimum": 1, "maximum": 28}},
     "/workers/{worker_id}/appointments": {"from": DAY, "to": DAY},
     "/notifications": {"case": STR, "escalation": STR},
+    "/escalations": {"status": {"enum": list(ESCALATION_STATUSES)}, "code": STR,
+                     "cursor": STR, "limit": {"type": "integer", "minimum": 1, "maximum": 100}},
+    "/ack/{token}": {"lang": {"enum": ["fi", "sv", "en"]}},
     "/oncall/now": {"at": INSTANT},
     "/oncall/gaps": {"from": INSTANT, "to": INSTANT},
     "/book/{token}": {"week": DAY, "day": DAY, "place": STR, "move": STR, "notice": STR,
@@ -257,6 +283,8 @@ def _operation(method, path, summary, who, body, success) -> dict:
                  "responses": {str(status): _content(kind, schema), **_refusals(kind, who)}}
     if who == "staff":
         operation["security"] = [{"bearer": []}]
+    if who == "console":
+        operation["responses"].update(console.SIGN_IN)
     if body is not None:
         operation["requestBody"] = _body(body)
     return operation
@@ -301,6 +329,10 @@ def _refusals(kind: str, who: str) -> dict:
                                        **refusal}}
     if kind == "ics":
         answers["304"] = {"description": "not modified (If-None-Match)"}
+        # A worker feed's replaced address says so in words a calendar app can show.
+        answers["410"] = {"description": "a replaced feed address, or a gone booking link",
+                          "content": {"text/plain": {"schema": STR},
+                                      **refusal["content"]}}
     return answers
 
 
