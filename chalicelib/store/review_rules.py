@@ -29,7 +29,7 @@ from chalicelib.domain.review_rules import Rule, rule_from_dict, rule_to_dict
 from chalicelib.domain.review_state import RecomputeJob
 from chalicelib.store import outbox
 from chalicelib.store.table import DueIndex, TableModel
-from chalicelib.store.tx import Transaction, TransactionCancelled
+from chalicelib.store.tx import Transaction, committed
 
 JOB_KIND = "review-job"
 
@@ -107,14 +107,14 @@ class DynamoReviewRules:
                   names={"#version": "version"},
                   values={":after": after, ":shard": timer["due_shard"], ":at": timer["due_at"],
                           **_seen(job)})
-        return RecomputeJob(job.service, job.version, after) if _committed(tx) else None
+        return RecomputeJob(job.service, job.version, after) if committed(tx) else None
 
     def finish_job(self, job: RecomputeJob) -> bool:
         """Delete the finished job, unless the rules were edited (or it moved) meanwhile."""
         tx = Transaction()
         tx.delete(*job_key(job.service), label="job", condition=_unchanged(job),
                   names={"#version": "version"}, values=_seen(job))
-        return _committed(tx)
+        return committed(tx)
 
 
 def _plain(value) -> dict:
@@ -136,11 +136,3 @@ def _unchanged(job: RecomputeJob) -> str:
 
 def _seen(job: RecomputeJob) -> dict:
     return {":v": job.version, **({} if job.after is None else {":seen": job.after})}
-
-
-def _committed(tx: Transaction) -> bool:
-    try:
-        tx.commit()
-    except TransactionCancelled:
-        return False
-    return True
