@@ -40,11 +40,12 @@ def seed() -> None:
 
 
 def reshard_timers() -> None:
-    from chalicelib.store import escalations, outbox, reminders, review_rules, reviews, timers
+    from chalicelib.store import (busy, escalations, outbox, reminders, review_rules, reviews,
+                                  timers)
 
     bootstrap.wiring()  # points the store at the configured table
     kinds = (outbox.DUE_KIND, reminders.DUE_KIND, reminders.WORKER_DUE_KIND, reviews.DUE_KIND,
-             review_rules.JOB_KIND, escalations.DUE_KIND)
+             review_rules.JOB_KIND, escalations.DUE_KIND, busy.KIND)
     print(f"timers moved: {timers.reshard(kinds, bootstrap.now())}")
 
 

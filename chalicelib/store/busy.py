@@ -5,7 +5,7 @@ Item layout (one table, see ``table.py``):
 * source ``pk=BUSY#<worker>`` ``sk=SOURCE``: kind, url, mailbox, username, secret_ref (a
   name, never the secret), etag, last_sync_at, last_error, busy_count, weeks (ISO weeks
   holding its cells), ``lease`` (the claim of the sync under way) and the sweep's timer
-  ``due_shard=busy#<UTC date>``/``due_at``: every source is always due at some time, so
+  ``due_shard=busy``/``due_at``: every source is always due at some time, so
   the sweep finds them through the ``due`` index, never a Scan.
 * the cells themselves live on the worker's calendar week items (``calendar.py``:
   ``x<bucket>``, ``X<YYYYMMDD>``, ``xh``), so the slot engine reads them in its one batch
@@ -22,11 +22,12 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 
 from chalicelib.domain.booking_rules import BookingRules, bucket_start, iso_week_key
 from chalicelib.domain.busy_times import BusySource, to_cells
 from chalicelib.store.calendar import cal_key, day_attr
+from chalicelib.store import outbox
 from chalicelib.store.timers import query_due
 from chalicelib.store.tx import (Transaction, batch_get, client, committed,
                                  from_dynamo, key, table_name, to_dynamo, utc_iso)
@@ -40,7 +41,7 @@ def source_key(worker_id: str) -> tuple[str, str]:
 
 
 def due_fields(at: datetime) -> dict:
-    return {"due_shard": f"{KIND}#{at.astimezone(UTC).date().isoformat()}", "due_at": utc_iso(at)}
+    return outbox.due_fields(KIND, at)
 
 
 def source_from_item(item: dict) -> BusySource:
