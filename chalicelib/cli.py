@@ -3,6 +3,7 @@
     python -m chalicelib.cli create-tables
     python -m chalicelib.cli seed
     python -m chalicelib.cli sync-office-names
+    python -m chalicelib.cli index-lists
     python -m chalicelib.cli token --role coordinator [--worker ID]
 """
 
@@ -38,6 +39,14 @@ def seed() -> None:
         print(line)
 
 
+def index_lists() -> None:
+    from chalicelib.store.directory_lists import listed_ids
+
+    workers, cases = listed_ids()
+    bootstrap.wiring().directory.index_lists(workers, cases)
+    print(f"lists: {len(workers)} workers, {len(cases)} cases indexed")
+
+
 def token(role: str, worker: str | None) -> None:
     settings = load_settings()
     print(mint_local_token(settings.local_dir, role, worker, bootstrap.now()))
@@ -51,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("seed", help="add the demo offices, workers and cases (idempotent)")
     commands.add_parser("sync-office-names", help="write the office names item feeds read "
                         "(once, for a table with offices from before it)")
+    commands.add_parser("index-lists", help="put stored workers and cases on the staff lists "
+                        "(once, for a table from before them; one Scan)")
     tok = commands.add_parser("token", help="print a local staff token")
     tok.add_argument("--role", choices=("coordinator", "worker"), required=True)
     tok.add_argument("--worker")
@@ -61,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
         seed()
     elif args.command == "sync-office-names":
         bootstrap.wiring().directory.sync_office_names()
+    elif args.command == "index-lists":
+        index_lists()
     else:
         token(args.role, args.worker)
     return 0

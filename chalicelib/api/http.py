@@ -79,6 +79,18 @@ def query_param(request, name: str, default=None):
     return (request.query_params or {}).get(name, default)
 
 
+def page_params(request) -> tuple[str | None, int]:
+    """``?cursor=`` and ``?limit=`` of a paged list (400 for a bad limit)."""
+    from chalicelib.domain.paging import page_size
+
+    return query_param(request, "cursor"), page_size(query_param(request, "limit"))
+
+
+def page_json(key: str, page, item_json) -> dict:
+    """``{key: [items], "next_cursor": str | null}``: pass the cursor back for the next page."""
+    return {key: [item_json(i) for i in page.items], "next_cursor": page.cursor}
+
+
 def instant_param(request, name: str, default: datetime | None = None) -> datetime:
     """The query parameter ``name`` as an aware instant, ``default`` when it is absent.
 

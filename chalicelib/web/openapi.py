@@ -73,13 +73,29 @@ CASE_FIELDS = {"service": {"enum": list(SERVICES)}, "workers": {"type": "array",
                "worker_reminders": {"type": "array", "items": NUM}}
 CASE = obj({"id": STR, **CASE_FIELDS}, {"social_worker": nullable(STR),
                                         "created_at": INSTANT, "updated_at": INSTANT})
+CASE_SUMMARY = obj({"id": STR, "service": STR, "workers": {"type": "array", "items": STR},
+                    "social_worker": nullable(STR), "start_date": DAY, "meetings_per_week": INT,
+                    "locations": {"type": "array", "items": STR}})
+WORKER = obj({"id": STR, "name": STR, "roles": {"type": "array"}})
+# A paged list's ``?cursor=`` (opaque: pass ``next_cursor`` back) and ``?limit=``.
+PAGE_QUERY = {"cursor": STR, "limit": {"type": "integer", "minimum": 1, "maximum": 100}}
+
+
+def paged(key: str, item: dict) -> dict:
+    """A page of a list: its items and the cursor of the next page (null on the last)."""
+    schema = listing(key, item)
+    schema["properties"]["next_cursor"] = nullable(STR)
+    schema["required"] = sorted([key, "next_cursor"])
+    return schema
+
+
 FORM = {"application/x-www-form-urlencoded": {"schema": obj(
     {"csrf": STR}, {"start": STR, "location": STR, "week": STR})}}
 HELP_FORM = {"application/x-www-form-urlencoded": {"schema": obj(
     {"csrf": STR}, {"message": STR, "callback_phone": STR})}}
 
 # (method, path, summary, who, request body (schema, a pydantic model name or None),
-#  (status, kind, schema)). who: "staff" (bearer), "link" (the token in the path is the
+#  (status or (statuses), kind, schema)). who: "staff" (bearer), "link" (the token in the path is the
 #  credential), "public", "signed" (HMAC of the body). kind: json, html, ics, css, none.
 OPERATIONS = [
     ("GET", "/health", "Liveness", "public", None, (200, "json", obj({"status": STR}))),
@@ -88,10 +104,11 @@ OPERATIONS = [
      (200, "json", listing("offices", obj({"id": STR, "name": STR, "rooms": INT})))),
     ("PUT", "/offices/{office_id}", "Create or replace an office", "staff", "OfficeIn",
      (200, "json", obj({"id": STR, "name": STR, "address": STR, "rooms": INT}))),
-    ("PUT", "/workers/{worker_id}", "Create or replace a worker", "staff", "WorkerIn",
-     (200, "json", obj({"id": STR, "name": STR, "roles": {"type": "array"}}))),
-    ("GET", "/workers/{worker_id}", "A worker", "staff", None,
-     (200, "json", obj({"id": STR, "name": STR, "roles": {"type": "array"}}))),
+    ("GET", "/workers", "The staff directory, a page at a time (coordinator)", "staff", None,
+     (200, "json", paged("workers", WORKER))),
+    ("PUT", "/workers/{worker_id}", "Create (201) or replace (200) a worker", "staff",
+     "WorkerIn", ((201, 200), "json", WORKER)),
+    ("GET", "/workers/{worker_id}", "A worker", "staff", None, (200, "json", WORKER)),
     ("POST", "/workers/{worker_id}/absences", "Mark an absence", "staff", SPAN,
      (201, "json", obj({"id": STR}))),
     ("POST", "/workers/{worker_id}/extra-hours", "Open extra hours", "staff", SPAN,
@@ -100,6 +117,8 @@ OPERATIONS = [
      (200, "json", listing("appointments", obj()))),
     ("POST", "/workers/{worker_id}/feed-tokens", "A new calendar feed URL", "staff", None,
      (201, "json", obj({"url": STR}))),
+    ("GET", "/cases", "Cases, a page at a time (coordinator: all or ?worker=; a worker: "
+     "their own); audited", "staff", None, (200, "json", paged("cases", CASE_SUMMARY))),
     ("POST", "/cases", "Open a case", "staff", "CaseIn", (201, "json", CASE)),
     ("GET", "/cases/{case_id}", "A case (audited)", "staff", None, (200, "json", CASE)),
     ("PATCH", "/cases/{case_id}", "Change a case (partial)", "staff",
@@ -195,6 +214,8 @@ OPERATIONS = [
 QUERIES = {
     "/book/{token}/slots": {"from": DAY, "days": {"type": "integer", "minimum": 1, "maximum": 28}},
     "/workers/{worker_id}/appointments": {"from": DAY, "to": DAY},
+    "/workers": PAGE_QUERY,
+    "/cases": {"worker": STR, **PAGE_QUERY},
     "/notifications": {"case": STR, "escalation": STR},
     "/oncall/now": {"at": INSTANT},
     "/oncall/gaps": {"from": INSTANT, "to": INSTANT},
@@ -233,10 +254,12 @@ def document() -> dict:
 
 
 def _operation(method, path, summary, who, body, success) -> dict:
-    status, kind, schema = success
+    statuses, kind, schema = success
+    statuses = statuses if isinstance(statuses, tuple) else (statuses,)
     operation = {"summary": summary, "operationId": f"{method.lower()} {path}",
                  "parameters": _parameters(path),
-                 "responses": {str(status): _content(kind, schema), **_refusals(kind, who)}}
+                 "responses": {**{str(s): _content(kind, schema) for s in statuses},
+                               **_refusals(kind, who)}}
     if who == "staff":
         operation["security"] = [{"bearer": []}]
     if body is not None:

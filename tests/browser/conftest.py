@@ -52,7 +52,7 @@ class Stack:
         workers = [f"w-{suffix}-{n}" for n in (1, 2)]
         for worker in workers:
             assert self.call("PUT", f"/workers/{worker}", {
-                "name": "Worker", "email": f"{worker}@example.org", "phone": "040 100 0001"})[0] == 200
+                "name": "Worker", "email": f"{worker}@example.org", "phone": "040 100 0001"})[0] == 201
         status, case = self.call("POST", "/cases", {
             "service": "tehostettu-perhetyo", "workers": workers, "start_date": "2026-01-05",
             "meeting_minutes": 90, "meetings_per_week": 3, "locations": ["home", office],

@@ -17,12 +17,14 @@ from tests.support.booking import NOW, TUESDAY, at, book, make_family
 MATRIX = {
     ("GET", "/offices"): "staff",
     ("PUT", "/offices/{office_id}"): "coordinator",
+    ("GET", "/workers"): "coordinator",
     ("PUT", "/workers/{worker_id}"): "coordinator",
     ("GET", "/workers/{worker_id}"): "self",
     ("POST", "/workers/{worker_id}/absences"): "self",
     ("POST", "/workers/{worker_id}/extra-hours"): "self",
     ("GET", "/workers/{worker_id}/appointments"): "self",
     ("POST", "/workers/{worker_id}/feed-tokens"): "self",
+    ("GET", "/cases"): "staff",  # a worker gets their own (tests/integration/test_staff_lists.py)
     ("POST", "/cases"): "coordinator",
     ("GET", "/cases/{case_id}"): "case",
     ("PATCH", "/cases/{case_id}"): "coordinator",
