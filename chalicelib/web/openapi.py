@@ -77,6 +77,9 @@ CASE_SUMMARY = obj({"id": STR, "service": STR, "workers": {"type": "array", "ite
                     "social_worker": nullable(STR), "start_date": DAY, "meetings_per_week": INT,
                     "locations": {"type": "array", "items": STR}})
 WORKER = obj({"id": STR, "name": STR, "roles": {"type": "array"}})
+ROTATION = obj({"id": STR, "level": STR, "workers": {"type": "array", "items": STR},
+                "start": INSTANT, "shift_hours": INT})
+STEP = obj({"notify": STR, "wait_seconds": INT})
 # A paged list's ``?cursor=`` (opaque: pass ``next_cursor`` back) and ``?limit=``.
 PAGE_QUERY = {"cursor": STR, "limit": {"type": "integer", "minimum": 1, "maximum": 100}}
 
@@ -145,19 +148,25 @@ OPERATIONS = [
      (200, "json", APPOINTMENT)),
     ("GET", "/notifications", "A case's or escalation's messages", "staff", None,
      (200, "json", listing("notifications", NOTIFICATION))),
+    ("GET", "/oncall/rotations", "The rotations, a page at a time", "staff", None,
+     (200, "json", paged("rotations", ROTATION))),
     ("POST", "/oncall/rotations", "Add or replace a rotation", "staff",
      obj({"id": STR, "level": {"enum": ["primary", "secondary"]},
           "workers": {"type": "array", "items": STR}, "start": INSTANT, "shift_hours": INT}),
-     (201, "json", obj({"id": STR, "level": STR}))),
+     (201, "json", ROTATION)),
     ("POST", "/oncall/overrides", "Cover a span", "staff",
      obj({"worker": STR, "level": {"enum": ["primary", "secondary"]}, "start": INSTANT,
           "end": INSTANT}), (201, "json", obj({"worker": STR, "level": STR}))),
+    ("GET", "/oncall/policy", "The escalation policy in force (default: none was put)",
+     "staff", None, (200, "json", obj({"steps": {"type": "array", "items": STEP},
+                                       "repeat": INT, "default": BOOL}))),
     ("PUT", "/oncall/policy", "The escalation policy", "staff",
-     obj({"steps": {"type": "array", "items": obj({"notify": STR, "wait_seconds": INT})}},
+     obj({"steps": {"type": "array", "items": STEP}},
          {"repeat": INT}), (200, "json", obj({"steps": {"type": "array"}}))),
     ("GET", "/oncall/now", "Who is on call", "staff", None,
      (200, "json", obj({"primary": HOLDER, "secondary": HOLDER}))),
-    ("GET", "/oncall/gaps", "Spans with nobody on call", "staff", None,
+    ("GET", "/oncall/gaps", "Spans with nobody on call (dates: whole Helsinki days)", "staff",
+     None,
      (200, "json", listing("gaps", obj({"level": STR, "start": INSTANT, "end": INSTANT})))),
     ("POST", "/escalations", "Ask the on-call worker for help", "staff", "EscalationIn",
      (201, "json", obj({"id": STR, "status": STR}))),
@@ -218,7 +227,9 @@ QUERIES = {
     "/cases": {"worker": STR, **PAGE_QUERY},
     "/notifications": {"case": STR, "escalation": STR},
     "/oncall/now": {"at": INSTANT},
-    "/oncall/gaps": {"from": INSTANT, "to": INSTANT},
+    # A date as ``from`` is its day's 00:00 in Helsinki, as ``to`` the end of its day.
+    "/oncall/gaps": {"from": {"anyOf": [INSTANT, DAY]}, "to": {"anyOf": [INSTANT, DAY]}},
+    "/oncall/rotations": PAGE_QUERY,
     "/book/{token}": {"week": DAY, "place": STR, "lang": {"enum": ["fi", "sv", "en"]}},
     "/book/{token}/page/confirm": {"start": INSTANT, "place": STR, "move": STR, "week": DAY},
 }
