@@ -5,16 +5,23 @@
     python -m chalicelib.cli sync-office-names
     python -m chalicelib.cli index-lists
     python -m chalicelib.cli token --role coordinator [--worker ID]
+
+``token`` signs with the key of the stack `make run` started on ``${PORT:-8000}``
+(``.local/<PORT>/jwt-key.pem``), or with the one under ``TAPAAMO_LOCAL_DIR`` when set.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 
 from chalicelib import bootstrap
 from chalicelib.auth import mint_local_token
 from chalicelib.config import load_settings
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
 
 
 def dynamodb_client(settings):
@@ -47,9 +54,21 @@ def index_lists() -> None:
     print(f"lists: {len(workers)} workers, {len(cases)} cases indexed")
 
 
+def signing_dir() -> Path:
+    """Where the local signing key is: ``TAPAAMO_LOCAL_DIR``, else the running stack's folder.
+
+    The stack gives its own processes ``TAPAAMO_LOCAL_DIR=.local/<PORT>``; a terminal
+    beside it has no such variable, so the folder follows from ``PORT`` as the stack's does.
+    """
+    if os.environ.get("TAPAAMO_LOCAL_DIR"):
+        return load_settings().local_dir
+    from chalicelib.local.settings import settings_from_environment
+
+    return settings_from_environment(PROJECT_DIR).stack_dir
+
+
 def token(role: str, worker: str | None) -> None:
-    settings = load_settings()
-    print(mint_local_token(settings.local_dir, role, worker, bootstrap.now()))
+    print(mint_local_token(signing_dir(), role, worker, bootstrap.now()))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -219,6 +219,7 @@ OPERATIONS = [
     ("GET", "/book/{token}/page/help-sent", "Help is coming (page)", "link", None,
      (200, "html", None)),
     ("GET", "/static/{name}", "The page's stylesheet", "public", None, (200, "css", None)),
+    ("GET", "/favicon.ico", "The site icon (SVG)", "public", None, (200, "svg", None)),
 ]
 QUERIES = {
     "/book/{token}/slots": {"from": DAY, "days": {"type": "integer", "minimum": 1, "maximum": 28}},
@@ -235,7 +236,7 @@ QUERIES = {
 }
 REQUIRED_QUERIES = {("/oncall/gaps", "from"), ("/oncall/gaps", "to")}
 MEDIA = {"json": "application/json", "html": "text/html", "ics": "text/calendar",
-         "css": "text/css"}
+         "css": "text/css", "svg": "image/svg+xml"}
 MODELS = ("OfficeIn", "WorkerIn", "CaseIn", "EscalationIn", "HelpIn", "MissedCallIn")
 # Refusals come in the contract's shape; the gateway's own (a missing bearer header, a
 # content type no route takes) in Chalice's.
@@ -300,7 +301,7 @@ def _content(kind: str, schema: dict | None) -> dict:
 
 
 def _refusals(kind: str, who: str) -> dict:
-    if kind == "css":  # a stylesheet that is not there
+    if kind in ("css", "svg"):  # a stylesheet that is not there; the icon always is
         refusal = {"description": "refused", "content": {"text/plain": {"schema": STR}}}
     elif kind in ("json", "ics", "none"):
         error = {"anyOf": [{"$ref": REF.format(model="Error")},

@@ -15,6 +15,9 @@ from chalice import Response
 
 WEB_DIR = Path(__file__).parent
 STYLESHEET = WEB_DIR / "static" / "page.css"
+# An SVG (text, so API Gateway passes it without binary media types); browsers take it
+# from /favicon.ico by its Content-Type.
+FAVICON = WEB_DIR / "static" / "favicon.svg"
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
        "base-uri 'none'; frame-ancestors 'none'")
 SECURITY_HEADERS = {
@@ -52,6 +55,13 @@ def redirect(location: str, headers: dict | None = None) -> Response:
     """303 See Other: the GET after a POST (PRG), so a reload never posts twice."""
     return Response("", status_code=303, headers={
         "Location": location, **SECURITY_HEADERS, **(headers or {})})
+
+
+def favicon_response() -> Response:
+    """The site icon, cached for a day (its URL never changes, so not for a year)."""
+    return Response(FAVICON.read_text(encoding="utf-8"), status_code=200, headers={
+        "Content-Type": "image/svg+xml", "Cache-Control": "public, max-age=86400",
+        "X-Content-Type-Options": "nosniff"})
 
 
 @functools.cache
