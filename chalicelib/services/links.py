@@ -21,7 +21,7 @@ DEFAULT_VALID_DAYS = 30
 
 def issue_link(repo, actor: Actor, case_id: str, valid_days: int | None, now: datetime,
                public_url: str) -> dict:
-    """A new link for the case's family → ``{url, expires_at}``.
+    """A new link for the case's family → ``{url, token, expires_at}``.
 
     The token carries the case id so that opening it reads link and case in one trip;
     its secret part has 144 random bits. Only its SHA-256 is stored.
@@ -34,7 +34,8 @@ def issue_link(repo, actor: Actor, case_id: str, valid_days: int | None, now: da
     token = f"{case.id}.{secrets.token_urlsafe(18)}"
     expires_at = now + timedelta(days=days)
     links.save_link(links.sha256(token), case.id, case.link_epoch, expires_at, now)
-    return {"url": f"{public_url}/book/{token}", "expires_at": expires_at}
+    # The token on its own too: the {token} of the family's paths (OpenAPI links follow it).
+    return {"url": f"{public_url}/book/{token}", "token": token, "expires_at": expires_at}
 
 
 def revoke_links(repo, actor: Actor, case_id: str, now: datetime) -> None:

@@ -18,6 +18,7 @@ from chalicelib.domain.review_rules import (
     REVIEW_KINDS,
     RULE_TYPES,
 )
+from chalicelib.web.openapi_links import LINKS
 
 STR, INT, NUM, BOOL = {"type": "string"}, {"type": "integer"}, {"type": "number"}, {"type": "boolean"}
 INSTANT = {"type": "string", "format": "date-time"}
@@ -129,7 +130,8 @@ OPERATIONS = [
     ("GET", "/cases/{case_id}/audit", "Who read or changed the case", "staff", None,
      (200, "json", listing("entries", obj({"at": INSTANT, "actor": STR, "action": STR})))),
     ("POST", "/cases/{case_id}/booking-links", "Issue a booking link", "staff",
-     obj(optional={"valid_days": INT}), (201, "json", obj({"url": STR, "expires_at": INSTANT}))),
+     obj(optional={"valid_days": {"type": "integer", "minimum": 1, "maximum": 365}}),
+     (201, "json", obj({"url": STR, "token": STR, "expires_at": INSTANT}))),
     ("DELETE", "/cases/{case_id}/booking-links", "Revoke every link", "staff", None,
      (204, "none", None)),
     ("GET", "/cases/{case_id}/reviews", "Plan and review deadlines", "staff", None,
@@ -221,6 +223,7 @@ OPERATIONS = [
     ("GET", "/static/{name}", "The page's stylesheet", "public", None, (200, "css", None)),
     ("GET", "/favicon.ico", "The site icon (SVG)", "public", None, (200, "svg", None)),
 ]
+# Query parameters of the GET on each path.
 QUERIES = {
     "/book/{token}/slots": {"from": DAY, "days": {"type": "integer", "minimum": 1, "maximum": 28}},
     "/workers/{worker_id}/appointments": {"from": DAY, "to": DAY},
@@ -269,9 +272,11 @@ def _operation(method, path, summary, who, body, success) -> dict:
     statuses, kind, schema = success
     statuses = statuses if isinstance(statuses, tuple) else (statuses,)
     operation = {"summary": summary, "operationId": f"{method.lower()} {path}",
-                 "parameters": _parameters(path),
+                 "parameters": _parameters(method, path),
                  "responses": {**{str(s): _content(kind, schema) for s in statuses},
                                **_refusals(kind, who)}}
+    if (method, path) in LINKS:
+        operation["responses"][str(statuses[0])]["links"] = LINKS[(method, path)]
     if who == "staff":
         operation["security"] = [{"bearer": []}]
     if body is not None:
@@ -279,12 +284,12 @@ def _operation(method, path, summary, who, body, success) -> dict:
     return operation
 
 
-def _parameters(path: str) -> list[dict]:
+def _parameters(method: str, path: str) -> list[dict]:
     names = [part[1:-1] for part in path.split("/") if part.startswith("{")]
     found = [{"name": n, "in": "path", "required": True,
               "schema": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,120}$"}}
              for n in names]
-    for name, schema in QUERIES.get(path, {}).items():
+    for name, schema in (QUERIES.get(path, {}) if method == "GET" else {}).items():
         found.append({"name": name, "in": "query", "schema": schema,
                       "required": (path, name) in REQUIRED_QUERIES})
     if path == "/hooks/missed-call":

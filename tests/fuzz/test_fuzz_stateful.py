@@ -1,0 +1,22 @@
+"""``make fuzz``: the long stateful run, a family's booking by the OpenAPI links (see
+tests/fuzz/stateful.py); ``make test`` runs a bounded one (tests/integration/test_fuzz_bounded.py)."""
+
+import os
+
+import pytest
+
+from tests.fuzz.stateful import run_booking_chains
+
+pytestmark = pytest.mark.skipif(not os.environ.get("TAPAAMO_FUZZ"),
+                                reason="the long run is `make fuzz` (TAPAAMO_FUZZ=1)")
+
+
+@pytest.mark.fuzz
+@pytest.mark.localstack
+def test_booking_chains_never_answer_5xx_or_off_schema(local_stack, staff_tokens):
+    answers = run_booking_chains(local_stack, staff_tokens, examples=150, steps=14)
+    # The chain was walked to its end, not only refused at its first step.
+    for step in ("POST /book/{token}/appointments", "POST /book/{token}/appointments/"
+                 "{appointment_id}/move"):
+        assert answers[(step, 201 if step.endswith("appointments") else 200)], answers
+    assert answers[("POST /book/{token}/appointments/{appointment_id}/cancel", 200)], answers
