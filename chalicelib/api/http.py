@@ -87,8 +87,8 @@ def page_params(request) -> tuple[str | None, int]:
 
 
 def page_json(key: str, page, item_json) -> dict:
-    """``{key: [items], "next_cursor": str | null}``: pass the cursor back for the next page."""
-    return {key: [item_json(i) for i in page.items], "next_cursor": page.cursor}
+    """``{key: [items], "cursor": str | null}``: pass the cursor back for the next page."""
+    return {key: [item_json(i) for i in page.items], "cursor": page.cursor}
 
 
 def instant_param(request, name: str, default: datetime | None = None) -> datetime:

@@ -81,15 +81,15 @@ WORKER = obj({"id": STR, "name": STR, "roles": {"type": "array"}})
 ROTATION = obj({"id": STR, "level": STR, "workers": {"type": "array", "items": STR},
                 "start": INSTANT, "shift_hours": INT})
 STEP = obj({"notify": STR, "wait_seconds": INT})
-# A paged list's ``?cursor=`` (opaque: pass ``next_cursor`` back) and ``?limit=``.
+# A paged list's ``?cursor=`` (opaque: the last page's ``cursor``, passed back) and ``?limit=``.
 PAGE_QUERY = {"cursor": STR, "limit": {"type": "integer", "minimum": 1, "maximum": 100}}
 
 
 def paged(key: str, item: dict) -> dict:
     """A page of a list: its items and the cursor of the next page (null on the last)."""
     schema = listing(key, item)
-    schema["properties"]["next_cursor"] = nullable(STR)
-    schema["required"] = sorted([key, "next_cursor"])
+    schema["properties"]["cursor"] = nullable(STR)
+    schema["required"] = sorted([key, "cursor"])
     return schema
 
 

@@ -18,7 +18,7 @@ def _pages(client, headers, path: str, key: str, limit: int = 2) -> list[list[st
                             headers)
         assert status == 200, body
         pages.append([item["id"] for item in body[key]])
-        cursor = body["next_cursor"]
+        cursor = body["cursor"]
         if cursor is None:
             return pages
 
@@ -60,7 +60,7 @@ def test_a_listed_case_shows_who_and_where_but_not_how_to_reach_the_family(clien
     worker = make_worker(client, coord)
     case = make_case(client, coord, [worker])
     status, body = call(client, "GET", "/cases", coord)
-    assert status == 200 and body == {"next_cursor": None, "cases": [{
+    assert status == 200 and body == {"cursor": None, "cases": [{
         "id": case["id"], "service": "tehostettu-perhetyo", "workers": [worker],
         "social_worker": None, "start_date": "2026-11-02", "meetings_per_week": 2,
         "locations": ["home"]}]}
@@ -105,7 +105,7 @@ def test_a_bad_cursor_or_limit_is_400(client, coord, query):
 def test_a_cursor_of_another_list_is_400(client, coord):
     for worker in ("w-a", "w-b"):
         make_worker(client, coord, worker)
-    cursor = call(client, "GET", "/workers?limit=1", coord)[1]["next_cursor"]
+    cursor = call(client, "GET", "/workers?limit=1", coord)[1]["cursor"]
     status, body = call(client, "GET", f"/cases?cursor={cursor}", coord)
     assert (status, body["error"]["code"]) == (400, "bad_cursor")
     status, body = call(client, "GET", f"/cases?worker=w-a&cursor={cursor}", coord)
