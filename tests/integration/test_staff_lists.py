@@ -38,7 +38,7 @@ def test_a_coordinator_pages_through_the_workers(client, coord):
     status, body = call(client, "GET", "/workers", coord)
     assert status == 200 and body["workers"][0] == {
         "id": "w-a", "name": "Test Worker", "email": "w-a@example.org",
-        "phone": "+358401000001", "office": None, "roles": ["instructor"]}
+        "phone": "+358401000001", "office": None, "roles": ["instructor"], "language": "fi"}
 
 
 def test_a_worker_may_not_list_the_staff_directory(client, coord, token):
