@@ -34,7 +34,7 @@ def booking_url(public_url: str, token: str) -> str:
 
 def issue_link(repo, actor: Actor, case_id: str, valid_days: int | None, now: datetime,
                public_url: str, send: str | None = None) -> dict:
-    """A new link for the case's family → ``{url, expires_at, sent}``.
+    """A new link for the case's family → ``{url, token, expires_at, sent}``.
 
     With ``send`` (``"sms"`` or ``"email"``) the family also gets it, in its language, in a
     ``booking-link`` message naming the service (never the family); link and message are
@@ -73,7 +73,8 @@ def issue_link(repo, actor: Actor, case_id: str, valid_days: int | None, now: da
             params={"service": case.service, "expires_at": expires_at.isoformat(),
                     message_links.REF_PARAM: ref}), now)
     tx.commit()
-    return {"url": url, "expires_at": expires_at, "sent": send}
+    # The token on its own too: the {token} of the family's paths (OpenAPI links follow it).
+    return {"url": url, "token": token, "expires_at": expires_at, "sent": send}
 
 
 def family_link(tx: Transaction, case: Case, now: datetime,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -152,3 +153,15 @@ def test_alarms_watch_the_metrics_the_code_emits_in_its_namespace(template):
         assert "Dimensions" not in alarms[name]  # so the EMF line must carry a dimensionless set
         directive = _json.loads(emf_line(name, 1, datetime(2026, 1, 1, tzinfo=UTC), Kind="reminder"))
         assert [] in directive["_aws"]["CloudWatchMetrics"][0]["Dimensions"]
+
+
+def test_an_unknown_route_is_404_in_the_contracts_shape_and_echoes_nothing(template):
+    from chalicelib.local.gateway import NO_ROUTE_BODY
+
+    responses = template["Resources"]["RestAPI"]["Properties"]["GatewayResponses"]
+    for name in ("MISSING_AUTHENTICATION_TOKEN", "INVALID_SIGNATURE"):
+        assert responses[name]["StatusCode"] == 404, name
+        body = responses[name]["ResponseTemplates"]["application/json"]
+        # A fixed body, the one the local stack sends: no $context.error.messageString,
+        # which for these responses can quote the Authorization header.
+        assert "$" not in body and json.loads(body) == json.loads(NO_ROUTE_BODY)
