@@ -1,4 +1,5 @@
-"""Liveness (`GET /health`, no DynamoDB) and the OpenAPI document (`GET /openapi.json`)."""
+"""Liveness (`GET /health`, no DynamoDB), the OpenAPI document (`GET /openapi.json`) and the
+site icon (`GET /favicon.ico`, which browsers ask for on every page)."""
 
 from chalice import Blueprint
 
@@ -17,3 +18,10 @@ def openapi():
     from chalicelib.web.openapi import document  # built on the first request only
 
     return json_response(document())
+
+
+@endpoint(bp, "/favicon.ico")
+def favicon():
+    from chalicelib.web.render import favicon_response
+
+    return favicon_response()

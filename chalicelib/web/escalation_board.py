@@ -32,7 +32,7 @@ def board_row(words: Words, actor: Actor, view: EscalationView) -> dict:
     return {
         "id": escalation.id, "code": record.short_code, "case_id": record.case_id,
         "status": escalation.status,
-        "status_label": words(f"staff.board.status.{escalation.status}"),
+        "status_label": words(f"staff.escalation.{escalation.status}"),
         "opened": words.datetime(escalation.opened_at),
         "acknowledged_by": escalation.acknowledged_by,
         "steps": [words("staff.board.step", target=_target(words, s.notify),
