@@ -29,6 +29,10 @@ class Settings:
     page_key: str | None = field(default=None, repr=False)  # signs the booking page's forms
     coordinator_emails: tuple[str, ...] = ()
     notification_queue_url: str | None = None  # SQS wake-ups for delivery (prod)
+    # Seconds a DynamoDB call may wait for an answer, and how many times it is tried: a
+    # paused database answers 503 well inside API Gateway's 29 s (docs/DEPLOY.md).
+    ddb_read_timeout: float = 4.0
+    ddb_attempts: int = 3
 
     @property
     def is_local(self) -> bool:
@@ -79,6 +83,8 @@ def load_settings() -> Settings:
         coordinator_emails=tuple(a.strip() for a in env.get("TAPAAMO_COORDINATOR_EMAIL", "")
                                  .split(",") if a.strip()),
         notification_queue_url=env.get("TAPAAMO_NOTIFICATION_QUEUE_URL") or None,
+        ddb_read_timeout=float(env.get("TAPAAMO_DDB_READ_TIMEOUT") or 4.0),
+        ddb_attempts=int(env.get("TAPAAMO_DDB_ATTEMPTS") or 3),
     )
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from chalicelib.domain.delivery import Delivery, after_failure, before_send
+from chalicelib.jobs import each_record
 from chalicelib.notify import metrics
 from chalicelib.notify.providers import DeliveryError, Provider
 from chalicelib.notify.templates import render
@@ -27,10 +28,12 @@ def deliver_due(store, provider: Provider, now: datetime, office_names: dict[str
     Outcomes: ``sent``, ``retry``, ``held`` (quiet hours), ``failed``, ``skipped``
     (another worker has it).
     """
-    outcomes: Counter = Counter()
-    for seen in store.find_due(now, limit):
-        outcomes[deliver(store, seen, provider, now, office_names, emit)] += 1
-    return outcomes
+    # A message that fails here is skipped and reported; its lease runs out and a later
+    # sweep sees it again (twice: then it is given up, see ``deliver``).
+    return Counter(each_record(
+        "delivery", store.find_due(now, limit),
+        lambda seen: deliver(store, seen, provider, now, office_names, emit),
+        lambda seen: seen.id, now, emit))
 
 
 def deliver_now(store, provider: Provider, note_ids: list[str], now: datetime,

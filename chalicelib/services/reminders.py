@@ -23,6 +23,7 @@ from chalicelib.domain.reminders import (
     next_reminder,
     reminder_times,
 )
+from chalicelib.jobs import each_record
 from chalicelib.store import reminders as timers
 from chalicelib.store.outbox import enqueue
 from chalicelib.store.tx import Transaction, TransactionCancelled
@@ -33,13 +34,16 @@ log = logging.getLogger("tapaamo.reminders")
 def run_reminders(directory, now: datetime, limit: int = 100) -> int:
     """Queue every reminder due at ``now``; returns how many were queued."""
     cases: dict[str, Case | None] = {}
-    queued = 0
-    for timer in timers.find_due(now, limit):
+
+    def remind(timer: ReminderTimer) -> bool:
         if timer.case_id not in cases:
             cases[timer.case_id] = directory.get_case(timer.case_id)
         workers = directory.get_workers(timer.workers) if timer.audience == "workers" else {}
-        queued += fire(timer, cases[timer.case_id], now, workers)
-    return queued
+        return fire(timer, cases[timer.case_id], now, workers)
+
+    # A timer that fails is skipped and reported; it is still due on the next sweep.
+    return sum(each_record("reminders", timers.find_due(now, limit), remind,
+                           lambda timer: timer.appointment_id, now))
 
 
 def fire(timer: ReminderTimer, case: Case | None, now: datetime,

@@ -28,7 +28,7 @@ from pynamodb.exceptions import PutError
 
 from chalicelib.domain.directory import Case, Contact, Office, Worker
 from chalicelib.domain.errors import Conflict
-from chalicelib.store.table import TableModel
+from chalicelib.store.table import DecimalAttribute, TableModel
 from chalicelib.store.tx import Transaction, client, table_name, to_dynamo
 
 OFFICE_NAMES_KEY = ("DIRECTORY", "OFFICE_NAMES")
@@ -64,8 +64,8 @@ class CaseItem(TableModel):
     meetings_per_week = NumberAttribute()
     locations = ListAttribute(of=UnicodeAttribute)
     contact = ContactMap()
-    reminders = ListAttribute(of=NumberAttribute)
-    worker_reminders = ListAttribute(of=NumberAttribute, default=list)
+    reminders = ListAttribute(of=DecimalAttribute)
+    worker_reminders = ListAttribute(of=DecimalAttribute, default=list)
     link_epoch = NumberAttribute(default=0)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
@@ -125,8 +125,8 @@ def case_from_item(item: CaseItem) -> Case:
         meetings_per_week=int(item.meetings_per_week),
         locations=tuple(item.locations),
         contact=Contact(item.contact.phone, item.contact.email, item.contact.language),
-        reminders=tuple(float(h) for h in item.reminders),
-        worker_reminders=tuple(float(h) for h in item.worker_reminders or ()),
+        reminders=tuple(item.reminders),
+        worker_reminders=tuple(item.worker_reminders or ()),
         link_epoch=int(item.link_epoch or 0),
         created_at=item.created_at,
         updated_at=item.updated_at,

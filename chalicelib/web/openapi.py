@@ -82,7 +82,10 @@ HELP_FORM = {"application/x-www-form-urlencoded": {"schema": obj(
 #  (status, kind, schema)). who: "staff" (bearer), "link" (the token in the path is the
 #  credential), "public", "signed" (HMAC of the body). kind: json, html, ics, css, none.
 OPERATIONS = [
-    ("GET", "/health", "Liveness", "public", None, (200, "json", obj({"status": STR}))),
+    ("GET", "/health",
+     "Liveness (no database); ?deep=1 also reads the table: 503 with Retry-After when it "
+     "does not answer", "public", None,
+     (200, "json", obj({"status": STR}, {"table": STR}))),
     ("GET", "/openapi.json", "This document", "public", None, (200, "json", obj())),
     ("GET", "/offices", "List offices", "staff", None,
      (200, "json", listing("offices", obj({"id": STR, "name": STR, "rooms": INT})))),
@@ -198,6 +201,7 @@ QUERIES = {
     "/notifications": {"case": STR, "escalation": STR},
     "/oncall/now": {"at": INSTANT},
     "/oncall/gaps": {"from": INSTANT, "to": INSTANT},
+    "/health": {"deep": {"enum": ["1", "true", "yes"]}},
     "/book/{token}": {"week": DAY, "place": STR, "lang": {"enum": ["fi", "sv", "en"]}},
     "/book/{token}/page/confirm": {"start": INSTANT, "place": STR, "move": STR, "week": DAY},
 }
