@@ -12,7 +12,7 @@ from chalicelib.api.booking import idempotency_header, instant, text
 from chalicelib.api.http import actor_of, endpoint, json_object, json_response, query_param
 from chalicelib.domain.access import require_case_access, require_self_or_coordinator
 from chalicelib.domain.appointment import KINDS, appointment_view
-from chalicelib.domain.errors import Invalid, NotFound, Rejected
+from chalicelib.domain.errors import NotFound, Rejected
 from chalicelib.domain.instants import parse_day
 from chalicelib.domain.workdays import at_local
 from chalicelib.services import booking, links, worker_time

@@ -4,7 +4,7 @@ credential, so every route opens it first (404 unknown, 410 expired or revoked).
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from chalice import Blueprint
 

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.support.api import call
-from tests.support.booking import (NOW, TUESDAY, at, book, clock, coord,  # noqa: F401 - fixtures
+from tests.support.booking import (TUESDAY, at, book, clock, coord,  # noqa: F401 - fixtures
                                    make_family)
 
 JSON = {"Content-Type": "application/json"}
