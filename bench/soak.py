@@ -232,10 +232,10 @@ def main(argv=None) -> int:
         threads = [threading.Thread(target=client_loop, args=(
             f, Http(settings.base_url), staff, started + duration, stats, latencies, lock))
             for f in families]
-        threads.append(threading.Thread(target=faults, args=(box, restart, duration, started,
-                                                             fault_log)))
         for thread in threads:
             thread.start()
+        # In this thread: a child dies with the thread that started it (PR_SET_PDEATHSIG).
+        faults(box, restart, duration, started, fault_log)
         for thread in threads:
             thread.join()
         time.sleep(DRAIN_SECONDS)  # the pump sends what is queued (retries included)
