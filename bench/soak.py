@@ -117,9 +117,10 @@ def client_loop(family: dict, http: Http, staff: Http, deadline: float, stats: C
         elif action == "cancel" and booked:
             answer = http("POST", f"{family['base']}/appointments/{booked.pop(0)}/cancel", {})
         else:
+            wanted, action = action, "slots"  # what is recorded unless a booking follows
             answer = http("GET", f"{family['base']}/slots?from={first}&days=14")
             slots = answer[1].get("slots", []) if isinstance(answer[1], dict) else []
-            if action in ("book", "cancel") and slots:
+            if wanted in ("book", "cancel") and slots:
                 record(stats, latencies, lock, "slots", answer)
                 slot = rng.choice(slots)
                 answer = http("POST", f"{family['base']}/appointments",
