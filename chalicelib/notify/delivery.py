@@ -8,6 +8,7 @@ the deliveries repository (``DynamoDeliveries`` or its in-memory twin).
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
@@ -17,8 +18,11 @@ from chalicelib.jobs import each_record
 from chalicelib.notify import metrics
 from chalicelib.notify.providers import DeliveryError, Provider
 from chalicelib.notify.templates import render
+from chalicelib.store.faults import retry_reason
 
 log = logging.getLogger("tapaamo.notify")
+# Seconds a sender keeps trying to record a send (the function runs for at most 60 s).
+RECORD_SENT_PATIENCE = 25.0
 
 
 def deliver_due(store, provider: Provider, now: datetime, office_names: dict[str, str],
@@ -75,9 +79,31 @@ def deliver(store, seen: Delivery, provider: Provider, now: datetime,
         return _after_failure(store, claimed, str(error), error.permanent, now, emit)
     except (KeyError, ValueError) as error:  # a template missing a param: retrying won't help
         return _after_failure(store, claimed, f"render: {error!r}", True, now, emit)
-    if not store.mark_sent(claimed, provider_id, now):
+    if not record_sent(store, claimed, provider_id, now):
         log.warning("notification %s sent but its claim was taken over", claimed.id)
     return "sent"
+
+
+def record_sent(store, claimed: Delivery, provider_id: str, now: datetime,
+                patience: float = RECORD_SENT_PATIENCE, sleep: Callable | None = None) -> bool:
+    """Record that the provider took the message, retrying while the table is busy or
+    unreachable for up to ``patience`` seconds: a write lost here means that the message
+    is sent again when its lease runs out (``NotificationsResent``).
+
+    Raises:
+        What ``store.mark_sent`` raised, when it is not worth retrying or time is up.
+    """
+    delay, waited = 0.5, 0.0
+    while True:
+        try:
+            return store.mark_sent(claimed, provider_id, now)
+        except Exception as error:
+            if not retry_reason(error) or waited + delay > patience:
+                raise
+            log.warning("notification %s sent; recording it failed (%s), retrying",
+                        claimed.id, retry_reason(error))
+            (sleep or time.sleep)(delay)
+            waited, delay = waited + delay, min(delay * 2, 8.0)
 
 
 def _claim(store, seen: Delivery, now: datetime, emit: Callable) -> Delivery | None:
