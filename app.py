@@ -6,7 +6,8 @@ from chalice import Chalice
 
 from chalicelib.api import (appointments, auth, booking, directory, escalations, feeds, health,
                             notifications, oncall, oncall_events, page_forms, page_views,
-                            review_jobs, reviews)
+                            review_jobs, reviews, staff_case_forms, staff_directory, staff_pages,
+                            staff_signin)
 
 app = Chalice(app_name="tapaamo")
 # Chalice keeps its app logger ("tapaamo", parent of every chalicelib logger) at ERROR
@@ -26,3 +27,7 @@ app.register_blueprint(booking.bp)
 app.register_blueprint(appointments.bp)
 app.register_blueprint(page_views.bp)
 app.register_blueprint(page_forms.bp)
+app.register_blueprint(staff_signin.bp)
+app.register_blueprint(staff_pages.bp)
+app.register_blueprint(staff_case_forms.bp)
+app.register_blueprint(staff_directory.bp)

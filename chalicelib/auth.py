@@ -78,7 +78,7 @@ def verify(token: str, settings: Settings) -> Actor:
                             options={"require": ["exp", "iss", "aud", "sub"]})
     except jwt.PyJWTError as error:
         raise Unauthorized(f"invalid token: {type(error).__name__}") from error
-    role = _role_of(claims)
+    role = role_of(claims)
     if role is None:
         raise Unauthorized("the token carries no Tapaamo role")
     subject, worker = claims["sub"], claims.get("worker_id")
@@ -91,9 +91,13 @@ def _text(value) -> bool:
     return isinstance(value, str) and 0 < len(value) <= 200
 
 
-def _role_of(claims: dict) -> str | None:
-    """The Tapaamo role a token claims; Unauthorized when a role claim has the wrong type
-    (a signed token is still outside input: ``"roles": 5`` must not crash the authorizer)."""
+def role_of(claims: dict) -> str | None:
+    """The Tapaamo role among a token's claims (``role``, ``roles`` or ``cognito:groups``).
+
+    Raises:
+        Unauthorized: a role claim of the wrong type (a signed token is still outside
+            input: ``"roles": 5`` must not crash the authorizer).
+    """
     # Entra ID puts app roles in "roles"; Cognito groups in "cognito:groups".
     single = claims.get("role")
     if single is not None and not isinstance(single, str):

@@ -33,6 +33,9 @@ class Settings:
     # paused database answers 503 well inside API Gateway's 29 s (docs/DEPLOY.md).
     ddb_read_timeout: float = 4.0
     ddb_attempts: int = 3
+    # The staff console's OpenID client at ``oidc_issuer`` (code flow + PKCE).
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = field(default=None, repr=False)  # never in logs
 
     @property
     def is_local(self) -> bool:
@@ -45,6 +48,8 @@ SSM_SETTINGS = {
     "oidc/issuer": "OIDC_ISSUER",
     "oidc/audience": "OIDC_AUDIENCE",
     "oidc/jwks_url": "OIDC_JWKS_URL",
+    "oidc/client_id": "OIDC_CLIENT_ID",
+    "oidc/client_secret": "OIDC_CLIENT_SECRET",
     "hook/secret": "TAPAAMO_HOOK_SECRET",
     "page/key": "TAPAAMO_PAGE_KEY",
 }
@@ -85,6 +90,8 @@ def load_settings() -> Settings:
         notification_queue_url=env.get("TAPAAMO_NOTIFICATION_QUEUE_URL") or None,
         ddb_read_timeout=float(env.get("TAPAAMO_DDB_READ_TIMEOUT") or 4.0),
         ddb_attempts=int(env.get("TAPAAMO_DDB_ATTEMPTS") or 3),
+        oidc_client_id=env.get("OIDC_CLIENT_ID") or None,
+        oidc_client_secret=env.get("OIDC_CLIENT_SECRET") or None,
     )
 
 

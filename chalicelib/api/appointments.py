@@ -31,7 +31,7 @@ def issue_link(case_id):
     wiring = bootstrap.wiring()
     body = json_object(request)
     link = links.issue_link(wiring.directory, actor, case_id, body.get("valid_days"),
-                            bootstrap.now(), wiring.settings.public_url)
+                            bootstrap.now(), wiring.settings.public_url, send=body.get("send"))
     return json_response(link, status=201)
 
 
@@ -71,7 +71,8 @@ def staff_book():
     require_case_access(actor, case)
     ask = booking.BookingRequest(case=case, start=start, location=location,
                                  booked_by=actor.label(), staff=True, minutes=_minutes(body),
-                                 kind=kind, idempotency=key)
+                                 kind=kind, idempotency=key,
+                                 public_url=bootstrap.wiring().settings.public_url)
     status, result = booking.book(ask, items, now)
     return json_response(result, status=status)
 
@@ -91,7 +92,9 @@ def staff_cancel(appointment_id):
         raise NotFound("no such appointment")
     case = case_from_plain(case_item)
     require_case_access(actor, case)
-    return json_response(appointment_view(booking.cancel(appointment, case, now)))
+    cancelled = booking.cancel(appointment, case, now,
+                               public_url=bootstrap.wiring().settings.public_url)
+    return json_response(appointment_view(cancelled))
 
 
 def _day(value: str | None, field: str, default: date) -> date:

@@ -1,11 +1,12 @@
 """A message to send (SMS or e-mail), as the outbox stores it before delivery.
 
-Kinds (DESIGN.md §2): confirmation, cancellation, reminder, escalation,
-escalation-received, escalation-fallback, review-due, review-overdue, oncall-gap; and
-worker-reminder (a meeting reminder to its workers, when the case sets
-``worker_reminders``; a kind of its own because quiet hours apply to ``reminder`` only).
-``params`` carry only what the template needs (time, place, a link, a short code):
-never names, case details or the family's message text.
+Kinds: confirmation, rescheduled (a move: old time and new time in one message),
+cancellation, reminder, booking-link, escalation, escalation-received,
+escalation-fallback, review-due, review-overdue, oncall-gap; and worker-reminder (a
+meeting reminder to its workers, when the case sets ``worker_reminders``; a kind of its
+own because quiet hours apply to ``reminder`` only). ``params`` carry only what the text
+needs (time, place, a link, a short code): never names, case details or the family's
+message text.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 KINDS = (
-    "confirmation", "cancellation", "reminder", "worker-reminder", "escalation", "escalation-received",
-    "escalation-fallback", "review-due", "review-overdue", "oncall-gap",
+    "confirmation", "rescheduled", "cancellation", "reminder", "booking-link",
+    "worker-reminder", "escalation", "escalation-received", "escalation-fallback",
+    "review-due", "review-overdue", "oncall-gap",
 )
-CHANNELS = ("sms", "email")
 
 
 @dataclass(frozen=True)
