@@ -86,7 +86,8 @@ def _book(repo, case: Case) -> None:
         repo.put_worker(Worker(worker, "Test Worker", None, None, None, ("instructor",)))
     start = at_local(TUESDAY, 10)
     with time_machine.travel(NOW, tick=False):
-        status, body = book(BookingRequest(case, start, "home", booked_by="family"), {}, NOW)
+        status, body = book(BookingRequest(case, start, "home", booked_by="family",
+                                           public_url="http://tapaamo.test"), {}, NOW)
     assert status == 201 and body["status"] == "booked"
     # The timers hold the case's hours in whole minutes and are read back without error.
     due = [t for t in find_due(start) if t.case_id == case.id]

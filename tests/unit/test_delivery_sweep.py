@@ -101,22 +101,6 @@ def test_a_workers_reminder_goes_out_at_night_as_asked(store, provider):
                                        "kotona."
 
 
-def test_a_message_that_cannot_be_rendered_fails_for_good_and_the_rest_go_out(
-        store, provider):
-    # Written by an older version without the params its template needs now.
-    broken = Notification("confirmation", "sms", PHONE, "confirmation:old", case_id="k0",
-                          params={}, not_before=hki(2026, 12, 1, 9, 0))
-    store.add(broken, hki(2026, 12, 1, 8, 0))
-    good = reminder(store, hki(2026, 12, 2, 12, 0), hki(2026, 12, 1, 10, 0))
-    metrics = Metrics()
-    outcomes = deliver_due(store, provider, hki(2026, 12, 1, 10, 0), {}, emit=metrics)
-    assert [recipient for _, recipient, _ in provider.sent] == [PHONE]
-    assert store.get_many([good.id])[0].status == "sent"
-    assert outcomes == {"sent": 1, "failed": 1}
-    assert store.get_many([broken.id])[0].status == "failed"
-    assert ("NotificationsFailed", 1, {"Kind": "confirmation"}) in metrics.emitted
-
-
 class FlakyMarks(InMemoryDeliveries):
     """The twin, whose writes that record a send time out ``failures`` times first."""
 
