@@ -12,7 +12,8 @@ from chalicelib.api.booking import idempotency_header, instant, text
 from chalicelib.api.http import actor_of, endpoint, json_object, json_response, query_param
 from chalicelib.domain.access import require_case_access, require_self_or_coordinator
 from chalicelib.domain.appointment import KINDS, appointment_view
-from chalicelib.domain.errors import Invalid, NotFound, Rejected
+from chalicelib.domain.errors import NotFound, Rejected
+from chalicelib.domain.instants import parse_day
 from chalicelib.domain.workdays import at_local
 from chalicelib.services import booking, links, worker_time
 from chalicelib.store.appointments import appointment_from_item, appointment_key
@@ -96,11 +97,8 @@ def staff_cancel(appointment_id):
     return json_response(appointment_view(cancelled))
 
 
-def _day(value: str | None, default: date) -> date:
-    try:
-        return date.fromisoformat(value) if value else default
-    except ValueError as error:
-        raise Invalid("dates are YYYY-MM-DD", code="bad_query") from error
+def _day(value: str | None, field: str, default: date) -> date:
+    return parse_day(value, field) if value else default
 
 
 @endpoint(bp, "/workers/{worker_id}/appointments", authorizer=staff)
@@ -110,8 +108,8 @@ def worker_appointments(worker_id):
     require_self_or_coordinator(actor, worker_id)
     bootstrap.wiring()
     today = bootstrap.now().date()
-    first = _day(query_param(request, "from"), today)
-    last = _day(query_param(request, "to"), first + timedelta(days=28))
+    first = _day(query_param(request, "from"), "from", today)
+    last = _day(query_param(request, "to"), "to", first + timedelta(days=28))
     found = worker_time.worker_appointments(worker_id, at_local(first, 0), at_local(last, 0))
     return json_response({"appointments": found})
 

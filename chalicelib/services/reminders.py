@@ -24,6 +24,7 @@ from chalicelib.domain.reminders import (
     next_reminder,
     reminder_times,
 )
+from chalicelib.jobs import each_record
 from chalicelib.services.links import family_link
 from chalicelib.store import reminders as timers
 from chalicelib.store.outbox import enqueue
@@ -38,13 +39,16 @@ def run_reminders(directory, now: datetime, public_url: str, limit: int = 100) -
     ``public_url`` starts the link to the family's page in a family's reminder.
     """
     cases: dict[str, Case | None] = {}
-    queued = 0
-    for timer in timers.find_due(now, limit):
+
+    def remind(timer: ReminderTimer) -> bool:
         if timer.case_id not in cases:
             cases[timer.case_id] = directory.get_case(timer.case_id)
         workers = directory.get_workers(timer.workers) if timer.audience == "workers" else {}
-        queued += fire(timer, cases[timer.case_id], now, public_url, workers)
-    return queued
+        return fire(timer, cases[timer.case_id], now, public_url, workers)
+
+    # A timer that fails is skipped and reported; it is still due on the next sweep.
+    return sum(each_record("reminders", timers.find_due(now, limit), remind,
+                           lambda timer: timer.appointment_id, now))
 
 
 def fire(timer: ReminderTimer, case: Case | None, now: datetime, public_url: str,

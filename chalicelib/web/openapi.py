@@ -123,7 +123,10 @@ HELP_FORM = {"application/x-www-form-urlencoded": {"schema": obj(
 #  path is the credential), "public", "signed" (HMAC of the body). kind: json, html, ics,
 #  static, svg, none.
 OPERATIONS = [
-    ("GET", "/health", "Liveness", "public", None, (200, "json", obj({"status": STR}))),
+    ("GET", "/health",
+     "Liveness (no database); ?deep=1 also reads the table: 503 with Retry-After when it "
+     "does not answer", "public", None,
+     (200, "json", obj({"status": STR}, {"table": STR}))),
     ("GET", "/openapi.json", "This document", "public", None, (200, "json", obj())),
     ("GET", "/offices", "List offices", "staff", None, (200, "json", listing("offices", OFFICE))),
     ("PUT", "/offices/{office_id}", "Create or replace an office", "staff", "OfficeIn",
@@ -277,6 +280,7 @@ QUERIES = {
     # A date as ``from`` is its day's 00:00 in Helsinki, as ``to`` the end of its day.
     "/oncall/gaps": {"from": {"anyOf": [INSTANT, DAY]}, "to": {"anyOf": [INSTANT, DAY]}},
     "/oncall/rotations": PAGE_QUERY,
+    "/health": {"deep": {"enum": ["1", "true", "yes"]}},
     "/book/{token}": {"week": DAY, "day": DAY, "place": STR, "move": STR, "notice": STR,
                       "lang": {"enum": ["fi", "sv", "en"]}},
     "/book/{token}/page/confirm": {"start": INSTANT, "place": STR, "move": STR},
