@@ -4,9 +4,9 @@ import logging
 
 from chalice import Chalice
 
-from chalicelib.api import (appointments, auth, booking, directory, escalations, feeds, health,
-                            notifications, oncall, oncall_events, page_forms, page_views,
-                            review_jobs, reviews)
+from chalicelib.api import (appointments, auth, booking, directory, escalations, feedback, feeds,
+                            groups, health, notifications, oncall, oncall_events, page_forms,
+                            page_views, review_jobs, reviews)
 
 app = Chalice(app_name="tapaamo")
 # Chalice keeps its app logger ("tapaamo", parent of every chalicelib logger) at ERROR
@@ -24,5 +24,7 @@ app.register_blueprint(escalations.bp)
 app.register_blueprint(oncall_events.bp)
 app.register_blueprint(booking.bp)
 app.register_blueprint(appointments.bp)
+app.register_blueprint(groups.bp)
+app.register_blueprint(feedback.bp)
 app.register_blueprint(page_views.bp)
 app.register_blueprint(page_forms.bp)

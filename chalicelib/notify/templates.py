@@ -22,12 +22,17 @@ Params by kind (all strings unless said; instants ISO 8601 or aware datetimes):
   ``review`` (review kind, e.g. ``plan``), ``due`` (``YYYY-MM-DD``).
 * ``oncall-gap`` (coordinator): ``level`` (``primary``/``secondary``), ``start``,
   ``end`` (instants).
+* ``feedback`` (family): ``link`` (the service's survey); the e-mail also shows the link
+  as a QR code image (``Message.images``, content id ``qr``).
+* ``group-seat`` (family): ``start`` (the next session), ``location`` (the office),
+  ``link`` (the family's page).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from html import escape
 
 from chalicelib.domain.workdays import HELSINKI
 
@@ -124,15 +129,37 @@ TEXTS = {
         "sv": ("Lucka i jouren", "Jourlistan ({level}) har en lucka {start} - {end}.", ""),
         "en": ("On-call gap", "Nobody is on call ({level}) {start} - {end}.", ""),
     },
+    "feedback": {
+        "fi": ("Palautekysely", "Kiitos yhteistyöstä! Kerro kokemuksestasi: {link}", ""),
+        "sv": ("Responsenkät", "Tack för samarbetet! Berätta om din erfarenhet: {link}", ""),
+        "en": ("Feedback survey", "Thank you for working with us! Tell us how it went: {link}",
+               ""),
+    },
+    "group-seat": {
+        "fi": ("Paikka ryhmässä", "Sait paikan vertaistukiryhmästä: {when}, {place}.",
+               " Katso: {link}"),
+        "sv": ("Plats i gruppen", "Du fick en plats i kamratstödsgruppen: {when}, {place}.",
+               " Se: {link}"),
+        "en": ("A seat in the group", "You have a seat in the peer-support group: {when}, "
+               "{place}.", " See: {link}"),
+    },
 }
+QR_ALT = {"fi": "QR-koodi kyselyn linkkiin", "sv": "QR-kod till enkätens länk",
+          "en": "QR code of the survey link"}
 
 
 @dataclass(frozen=True)
 class Message:
-    """A rendered message: the e-mail subject and the text (the whole SMS)."""
+    """A rendered message: the e-mail subject and the text (the whole SMS).
+
+    ``html`` and ``images`` (``(content id, PNG bytes)`` pairs the HTML shows as
+    ``cid:<id>``) are for e-mail only; an SMS is the text alone.
+    """
 
     subject: str
     body: str
+    html: str | None = None
+    images: tuple[tuple[str, bytes], ...] = ()
 
 
 def _instant(value) -> datetime:
@@ -190,4 +217,15 @@ def render(kind: str, language: str, params: dict,
     text = body.format(**values)
     if link_part and values.get("link"):
         text += link_part.format(**values)
+    if kind == "feedback":
+        return _with_qr(subject, text, values["link"], language)
     return Message(subject=subject, body=text)
+
+
+def _with_qr(subject: str, text: str, link: str, language: str) -> Message:
+    """The text, and an HTML part showing the link and its QR code (to scan with a phone)."""
+    from chalicelib.qr import png
+
+    html = (f'<p>{escape(text)}</p><p><a href="{escape(link)}">{escape(link)}</a></p>'
+            f'<p><img src="cid:qr" alt="{QR_ALT[language]}" width="180" height="180"></p>')
+    return Message(subject=subject, body=text, html=html, images=(("qr", png(link)),))

@@ -61,15 +61,19 @@ def response_from_item(item: dict) -> StoredResponse:
     return StoredResponse(item["fingerprint"], int(item["status"]), json.loads(item["body"]))
 
 
+def link_item(token_hash: str, case_id: str, epoch: int, expires_at: datetime,
+              now: datetime) -> dict:
+    pk, sk = link_key(token_hash)
+    return {"pk": pk, "sk": sk, "case_id": case_id, "token_hash": token_hash, "epoch": epoch,
+            "expires_at": utc_iso(expires_at), "created_at": utc_iso(now),
+            "expires": int((expires_at + LINK_RETENTION).timestamp())}
+
+
 def save_link(token_hash: str, case_id: str, epoch: int, expires_at: datetime,
               now: datetime) -> None:
-    pk, sk = link_key(token_hash)
-    client().put_item(TableName=table_name(), Item={k: to_dynamo(v) for k, v in {
-        "pk": pk, "sk": sk, "case_id": case_id, "token_hash": token_hash, "epoch": epoch,
-        "expires_at": utc_iso(expires_at),
-        "created_at": utc_iso(now),
-        "expires": int((expires_at + LINK_RETENTION).timestamp())}.items()},
-        ConditionExpression="attribute_not_exists(pk)")
+    item = link_item(token_hash, case_id, epoch, expires_at, now)
+    client().put_item(TableName=table_name(), Item={k: to_dynamo(v) for k, v in item.items()},
+                      ConditionExpression="attribute_not_exists(pk)")
 
 
 def revoke_links(case_id: str) -> None:

@@ -1,0 +1,181 @@
+"""A family's seats in peer-support groups: see the groups it may join, take a seat or a
+place in line, give it up. A freed seat goes to the first in line, who is told by a
+``group-seat`` message with a fresh link to the family's page.
+
+Every change is one transaction on the group's counters (``store.groups``); the group item's
+``taken < seats`` condition is what lets exactly one of many parallel families have the
+last seat.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from chalicelib.domain.directory import Case
+from chalicelib.domain.errors import Conflict, NotFound, Rejected, Unavailable
+from chalicelib.domain.groups import Group, Roster, is_open, may_join
+from chalicelib.domain.notification import Notification, one_channel
+from chalicelib.services.booking import back_off
+from chalicelib.services.links import DEFAULT_VALID_DAYS
+from chalicelib.store import groups as store
+from chalicelib.store import links
+from chalicelib.store.directory import case_key
+from chalicelib.store.links import case_from_plain
+from chalicelib.store.outbox import enqueue
+from chalicelib.store.tx import Transaction, TransactionCancelled, batch_get, utc_iso
+
+ATTEMPTS = 8  # parallel families conflict on one group item: more tries than a booking
+MAX_LISTED = 30
+
+
+def family_groups(case: Case, now: datetime) -> list[tuple[Group, str | None]]:
+    """The groups the family may join whose last session is ahead, each with the family's
+    own place (``seated``, ``waiting`` or None): three round trips, never other families."""
+    groups = [g for g in store.groups_for(case.id, case.service, now) if may_join(g, case)]
+    groups = groups[:MAX_LISTED]
+    keys = [k for g in groups for k in (store.seat_key(g.id, case.id),
+                                         store.wait_key(g.id, case.id))]
+    mine = batch_get(keys)
+    return [(g, "seated" if store.seat_key(g.id, case.id) in mine else
+             "waiting" if store.wait_key(g.id, case.id) in mine else None) for g in groups]
+
+
+def family_view(group: Group, place: str | None) -> dict:
+    """A group as its family sees it: when, where, seats left, and the family's own place."""
+    return {"id": group.id, "service": group.service, "office": group.office,
+            "minutes": group.minutes, "seats_left": group.seats_left, "status": place,
+            "sessions": [{"id": s.id, "start": s.start, "end": s.end} for s in group.sessions]}
+
+
+def take_seat(case: Case, group_id: str, now: datetime, wait: bool = True) -> str:
+    """A seat for the family (``seated``), or when every seat is taken a place in line
+    (``waiting``; with ``wait`` False: 409 ``group_full`` instead). Asking again answers
+    the place the family already has.
+
+    Raises:
+        NotFound: no such group, or one the family may not join (404).
+        Rejected: 422 ``group_closed`` once the last session has begun.
+        Conflict: 409 ``group_full`` (only with ``wait`` False).
+    """
+    _joinable(case, group_id, now)
+    for attempt in range(ATTEMPTS):
+        tx = Transaction()
+        store.take_seat(tx, group_id, case.id, now)
+        try:
+            tx.commit()
+            return "seated"
+        except Unavailable:
+            back_off(attempt)
+            continue
+        except TransactionCancelled as cancelled:
+            if "seat" in cancelled.failed or "in-line" in cancelled.failed:
+                return "seated" if "seat" in cancelled.failed else "waiting"
+        if not wait:
+            raise Conflict("every seat is taken", code="group_full")
+        tx = Transaction()
+        store.join_line(tx, group_id, case.id, now)
+        try:
+            tx.commit()
+            return "waiting"
+        except Unavailable:
+            back_off(attempt)
+        except TransactionCancelled as cancelled:
+            if "seat" in cancelled.failed or "in-line" in cancelled.failed:
+                return "seated" if "seat" in cancelled.failed else "waiting"
+            # A seat came free between the two tries: try for it again.
+    raise Unavailable("the group is busy, try again")
+
+
+def give_up_seat(case: Case, group_id: str, now: datetime, public_url: str) -> None:
+    """Leave the group (seat or line); a freed seat goes to the first in line. Leaving
+    twice is a no-op."""
+    for attempt in range(ATTEMPTS):
+        group, roster = _roster(case, group_id)
+        place = roster.place_of(case.id)
+        if place is None:
+            return
+        if not is_open(group, now):
+            raise Rejected("the group's last session has begun", code="group_closed")
+        tx = Transaction()
+        if place == "waiting":
+            store.leave_line(tx, group_id, case.id)
+        else:
+            first = roster.waiting[0] if roster.waiting else None
+            store.leave_seat(tx, group_id, case.id, first, now)
+            if first:
+                _tell_seated(tx, group, first, now, public_url)
+        try:
+            tx.commit()
+            return
+        except Unavailable:
+            back_off(attempt)
+        except TransactionCancelled:
+            pass  # the roster changed under us: read it again
+    raise Unavailable("the group is busy, try again")
+
+
+def fill_from_line(group_id: str, now: datetime, public_url: str) -> int:
+    """Give free seats to the families in line, first come first served; how many moved."""
+    moved = 0
+    for attempt in range(ATTEMPTS * 4):
+        found = store.read_group(group_id)
+        if found is None:
+            return moved
+        group, _, roster = found
+        if not (group.seats_left and roster.waiting and is_open(group, now)):
+            return moved
+        tx = Transaction()
+        store.seat_from_line(tx, group_id, roster.waiting[0], now)
+        _tell_seated(tx, group, roster.waiting[0], now, public_url)
+        try:
+            tx.commit()
+            moved += 1
+        except Unavailable:
+            back_off(attempt % ATTEMPTS)
+        except TransactionCancelled:
+            pass
+    return moved
+
+
+def _joinable(case: Case, group_id: str, now: datetime) -> Group:
+    item = batch_get([store.group_key(group_id)]).get(store.group_key(group_id))
+    group = store.group_from_item(item) if item else None
+    if group is None or not may_join(group, case):
+        raise NotFound("no such group")
+    if not is_open(group, now):
+        raise Rejected("the group's last session has begun", code="group_closed")
+    return group
+
+
+def _roster(case: Case, group_id: str) -> tuple[Group, Roster]:
+    found = store.read_group(group_id)
+    if found is None:
+        raise NotFound("no such group")
+    group, _, roster = found
+    if not may_join(group, case) and roster.place_of(case.id) is None:
+        raise NotFound("no such group")
+    return group, roster
+
+
+def _tell_seated(tx: Transaction, group: Group, case_id: str, now: datetime,
+                 public_url: str) -> None:
+    """Queue the ``group-seat`` message, with a fresh link to the family's page (the one it
+    joined the line with is known only as a hash)."""
+    item = batch_get([case_key(case_id)]).get(case_key(case_id))
+    if item is None:
+        return
+    case = case_from_plain(item)
+    channel = one_channel(case.contact.phone, case.contact.email)
+    if channel is None:
+        return
+    token = f"{case.id}.{secrets.token_urlsafe(18)}"
+    expires = max(now + timedelta(days=DEFAULT_VALID_DAYS), group.end + timedelta(days=1))
+    tx.put(links.link_item(links.sha256(token), case.id, case.link_epoch, expires, now),
+           "new-link", "attribute_not_exists(pk)")
+    upcoming = next((s for s in group.sessions if s.start > now), group.sessions[-1])
+    enqueue(tx, Notification(
+        "group-seat", *channel, dedupe_key=f"group-seat:{group.id}:{case.id}:{utc_iso(now)}",
+        language=case.contact.language, case_id=case.id,
+        params={"start": utc_iso(upcoming.start), "location": group.office,
+                "link": f"{public_url}/book/{token}"}), now)
