@@ -66,7 +66,7 @@ def create_group(actor: Actor, spec: GroupSpec, now: datetime,
                   cases=spec.cases, created_at=now, updated_at=now)
     plan = calendar.Plan()
     store.add_group(plan, group, sessions, rules, office.rooms)
-    if len(plan.transaction().ops) > MAX_OPERATIONS:
+    if len(plan.tx.ops) + len(plan.changes) > MAX_OPERATIONS:  # one op per changed item
         raise Rejected("too many sessions and invited cases for one group; make two",
                        code="group_too_large", field="sessions")
     try:
