@@ -6,7 +6,7 @@ from chalice import Chalice
 
 from chalicelib.api import (appointments, auth, booking, directory, escalations, feedback, feeds,
                             groups, health, notifications, oncall, oncall_events, page_forms,
-                            page_views, review_jobs, reviews)
+                            page_groups, page_views, review_jobs, reviews)
 
 app = Chalice(app_name="tapaamo")
 # Chalice keeps its app logger ("tapaamo", parent of every chalicelib logger) at ERROR
@@ -28,3 +28,4 @@ app.register_blueprint(groups.bp)
 app.register_blueprint(feedback.bp)
 app.register_blueprint(page_views.bp)
 app.register_blueprint(page_forms.bp)
+app.register_blueprint(page_groups.bp)

@@ -17,14 +17,18 @@ from chalicelib.api.page import frame, open_appointment, open_case, page_route, 
 from chalicelib.domain.directory import PLACE_KINDS
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.workdays import local
-from chalicelib.services import booking
+from chalicelib.services import booking, seats
+from chalicelib.services.feedback import sent_survey
+from chalicelib.store.feedback import sent_key
 from chalicelib.store.appointments import appointment_key, case_appointments
 from chalicelib.web import csrf, view
+from chalicelib.web.group_view import feedback_card, group_cards
 from chalicelib.web.render import html_response, render, stylesheet_response
 
 bp = Blueprint(__name__)
 SLOT_DAYS = 7
-NOTICES = ("cancelled", "slot_taken", "rejected", "help_invalid")
+NOTICES = ("cancelled", "slot_taken", "rejected", "help_invalid", "group_seated",
+           "group_waiting", "group_left", "group_closed")
 
 
 @bp.route("/static/{name}")
@@ -37,21 +41,22 @@ def static(name):
 @page_route(bp, "/book/{token}")
 def booking_page(token):
     now, request = bootstrap.now(), bp.current_request
-    case, _ = open_case(token, now)
+    case, items = open_case(token, now, [sent_key(token.partition(".")[0])])
     context, cookie = frame(request, token, case, "site.title",
                             _query(request, "week", "place", "move"))
     words, urls = context["t"], context["urls"]
     monday = view.week_start(query_param(request, "week"), now)
     place = view.chosen_place(query_param(request, "place"), case.locations)
     listed = view.upcoming(case_appointments(case.id, now), now)
-    offices = _offices(case.locations, listed)
+    groups = seats.family_groups(case, now)
+    offices = _offices([*case.locations, *(g.office for g, _ in groups)], listed)
     moving = next((a for a in listed if a.id == query_param(request, "move")), None)
     query = {"place": place, "move": moving.id if moving else None}
     notice = query_param(request, "notice")
     body = render(
         "index.html", **context,
         notice=f"notice.{notice}" if notice in NOTICES else None,
-        notice_warning=notice in ("slot_taken", "rejected", "help_invalid"),
+        notice_warning=notice in ("slot_taken", "rejected", "help_invalid", "group_closed"),
         appointments=[view.appointment_card(words, urls, a, offices, monday) for a in listed],
         calendar_all_url=urls.calendar,
         move=_move_banner(words, urls, moving, offices, place, monday),
@@ -62,6 +67,8 @@ def booking_page(token):
                             monday, moving.id if moving else None),
         help_url=urls.action("help"),
         csrf=_csrf_token(token, now),
+        groups=group_cards(words, urls, groups, offices, now),
+        feedback=feedback_card(sent_survey(items, case)),
     )
     return html_response(body, headers=cookie)
 

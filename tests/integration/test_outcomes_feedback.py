@@ -59,6 +59,12 @@ def after_meeting(client, token, path, body, worker=None, when=None):
         return call(client, "POST", path, headers, body)
 
 
+def page_of(client, family) -> str:
+    response = client.http.get(family.base)
+    assert response.status_code == 200
+    return response.body.decode()
+
+
 def sweep(client):
     with time_machine.travel(at_local(TUESDAY, 12, 5), tick=False):
         run_job(client, "sweep_notifications")
@@ -81,9 +87,12 @@ def test_the_final_meeting_held_sends_one_feedback_sms_with_the_link(client, coo
     family = make_family(client, coord, service="perhetyo")
     call(client, "PUT", "/feedback-surveys/perhetyo", coord, {"url": SURVEY})
     meeting = final_meeting(client, coord, family)
+    assert SURVEY not in page_of(client, family)
     path = f"/appointments/{meeting}/outcome"
     status, body = after_meeting(client, token, path, {"outcome": "held"})
     assert status == 200, body
+    page = page_of(client, family)
+    assert f'href="{SURVEY}"' in page and 'role="img"' in page and "<svg" in page
     assert (body["outcome"], body["kind"]) == ("held", "final")
     for again in ("held", "no-show", "held"):  # recorded again: no second message
         assert after_meeting(client, token, path, {"outcome": again})[0] == 200
