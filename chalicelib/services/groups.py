@@ -4,6 +4,7 @@ invitations. Family seats are in ``services.seats``.
 Creating a group books every session in one transaction with the same locks as any
 booking (both leaders' calendars and an office room), so no family meeting can take a
 leader or the room at a session's time, and a group cannot take a time already booked.
+Each session carries a reminder timer: the seated families are reminded 24 hours before.
 """
 
 from __future__ import annotations
@@ -25,9 +26,11 @@ from chalicelib.services.booking import NO_LIMITS, RULES
 from chalicelib.store import calendar
 from chalicelib.store import groups as store
 from chalicelib.store.directory import office_key, worker_key
+from chalicelib.store.reminders import reminder_timer_fields
 from chalicelib.store.tx import Transaction, TransactionCancelled, batch_get
 
 MAX_OPERATIONS = 100  # DynamoDB's limit for one transaction
+FAMILY_REMINDERS = (24.0,)  # hours before each session the seated families are reminded
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,8 @@ def create_group(actor: Actor, spec: GroupSpec, now: datetime,
                   sessions=tuple(Session(s.id, s.start, s.end) for s in sessions),
                   cases=spec.cases, created_at=now, updated_at=now)
     plan = calendar.Plan()
-    store.add_group(plan, group, sessions, rules, office.rooms)
+    timers = [reminder_timer_fields(s.start, FAMILY_REMINDERS, now) for s in sessions]
+    store.add_group(plan, group, list(zip(sessions, timers)), rules, office.rooms)
     if len(plan.tx.ops) + len(plan.changes) > MAX_OPERATIONS:  # one op per changed item
         raise Rejected("too many sessions and invited cases for one group; make two",
                        code="group_too_large", field="sessions")

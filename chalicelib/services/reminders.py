@@ -6,13 +6,14 @@ naming the appointment, its sequence and the reminder time. So a sweep that runs
 in parallel queues them once, and a cancelled or moved appointment queues nothing for its
 old time. A family timer reminds the family (its language, SMS or else e-mail); a
 workers' timer reminds each of the appointment's workers in Finnish (SMS, else e-mail,
-as escalation pages reach them), with the case code and never the family's name.
+as escalation pages reach them), with the case code and never the family's name. A
+group session's timer reminds each family seated in the group.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from chalicelib.domain.directory import Case, Worker
@@ -23,6 +24,7 @@ from chalicelib.domain.reminders import (
     next_reminder,
     reminder_times,
 )
+from chalicelib.services.seats import seated_families
 from chalicelib.store import reminders as timers
 from chalicelib.store.outbox import enqueue
 from chalicelib.store.tx import Transaction, TransactionCancelled
@@ -37,15 +39,19 @@ def run_reminders(directory, now: datetime, limit: int = 100) -> int:
     for timer in timers.find_due(now, limit):
         if timer.case_id not in cases:
             cases[timer.case_id] = directory.get_case(timer.case_id)
+        case = cases[timer.case_id]
+        # A group session's case id is its group's: it reminds every seated family.
+        families = [case] if case else seated_families(timer.case_id)
         workers = directory.get_workers(timer.workers) if timer.audience == "workers" else {}
-        queued += fire(timer, cases[timer.case_id], now, workers)
+        queued += fire(timer, families, now, workers)
     return queued
 
 
-def fire(timer: ReminderTimer, case: Case | None, now: datetime,
+def fire(timer: ReminderTimer, families: Sequence[Case], now: datetime,
          workers: Mapping[str, Worker] | None = None) -> bool:
     """Advance one timer and queue its reminders; True if any was queued.
 
+    ``families``: whom a family timer reminds (the case; a group's seated families).
     ``workers``: the appointment's workers by id (a workers' timer only).
     """
     times = reminder_times(timer.start, timer.hours, timer.quiet)
@@ -55,7 +61,7 @@ def fire(timer: ReminderTimer, case: Case | None, now: datetime,
     next_at = times[following] if following is not None else None
     notes = [] if send is None else (
         worker_notes(timer, workers or {}, times[send]) if timer.audience == "workers"
-        else [n for n in (reminder_note(timer, case, times[send]),) if n])
+        else _family_notes(timer, families, times[send]))
     tx = Transaction()
     timers.advance_timer(tx, timer, next_at, following)
     for note in notes:
@@ -79,6 +85,12 @@ def fire(timer: ReminderTimer, case: Case | None, now: datetime,
     return bool(notes)
 
 
+def _family_notes(timer: ReminderTimer, families: Sequence[Case], at: datetime
+                  ) -> list[Notification]:
+    notes = (reminder_note(timer, case, at) for case in families)
+    return list({note.id: note for note in notes if note}.values())  # one per phone
+
+
 def reminder_note(timer: ReminderTimer, case: Case | None, at: datetime) -> Notification | None:
     """The family's reminder: SMS when there is a phone, else e-mail, else none."""
     contact = case.contact if case else None
@@ -90,7 +102,7 @@ def reminder_note(timer: ReminderTimer, case: Case | None, at: datetime) -> Noti
         dedupe_key=f"reminder:{timer.appointment_id}:{timer.sequence}:{at.isoformat()}",
         language=contact.language,
         params={"start": timer.start.isoformat(), "location": timer.location},
-        case_id=timer.case_id,
+        case_id=case.id,
     )
 
 

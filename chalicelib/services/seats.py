@@ -138,6 +138,16 @@ def fill_from_line(group_id: str, now: datetime, public_url: str) -> int:
     return moved
 
 
+def seated_families(group_id: str) -> list[Case]:
+    """The cases seated in ``group_id`` (none when it is no group), for its reminders."""
+    found = store.read_group(group_id) if group_id.startswith("g") else None
+    if found is None:
+        return []
+    items = batch_get([case_key(c) for c in found[2].seated])
+    return [case_from_plain(items[case_key(c)]) for c in found[2].seated
+            if case_key(c) in items]
+
+
 def _joinable(case: Case, group_id: str, now: datetime) -> Group:
     item = batch_get([store.group_key(group_id)]).get(store.group_key(group_id))
     group = store.group_from_item(item) if item else None

@@ -78,14 +78,15 @@ def group_from_item(item: dict) -> Group:
         updated_at=datetime.fromisoformat(item["updated_at"]))
 
 
-def add_group(plan: Plan, group: Group, sessions: list[Appointment], rules: BookingRules,
-              rooms: int) -> None:
-    """Every session's locks (leaders' calendars, a room), appointment and agenda entries,
-    the group item and its invitations: one transaction."""
-    for session in sessions:
+def add_group(plan: Plan, group: Group, sessions: list[tuple[Appointment, dict]],
+              rules: BookingRules, rooms: int) -> None:
+    """Every session's locks (leaders' calendars, a room), appointment (with its reminder
+    timer, ``store.reminders.reminder_timer_fields``) and agenda entries, the group item
+    and its invitations: one transaction."""
+    for session, timer in sessions:
         hold_workers(plan, session, rules)
         take_rooms(plan, session, rules, rooms)
-        put_appointment(plan.tx, session)
+        put_appointment(plan.tx, session, timer)
     plan.tx.put(group_item(group), "group", "attribute_not_exists(pk)")
     for case_id in group.cases or ():
         _invite(plan.tx, case_id, group)

@@ -231,3 +231,19 @@ def test_both_leaders_feeds_show_each_session_and_nothing_of_the_families(client
     status, body = call(client, "GET", f"/workers/{team['leaders'][1]}/appointments", coord)
     assert [(a["kind"], a["start"]) for a in body["appointments"]] == [
         ("group", s["start"]) for s in group["sessions"]]
+
+
+def test_seated_families_are_reminded_of_a_session_a_day_before_and_others_are_not(
+        client, coord, team, aws):
+    group = make_group(client, coord, team, sessions=2)
+    seated, waiting, other = families(client, coord, team, 3)
+    call(client, "PATCH", f"/groups/{group['id']}", coord, {"seats": 1})
+    seat(client, seated, group["id"])
+    seat(client, waiting, group["id"])
+    with time_machine.travel(at_local(TUESDAY - timedelta(days=1), 17, 1), tick=False):
+        run_job(client, "sweep_notifications")
+        run_job(client, "sweep_notifications")  # a second sweep sends nothing again
+    reminders = [(m["to"], m["body"]) for m in sent(aws) if m["body"].startswith("Muistutus")]
+    assert reminders == [("+358407000000", "Muistutus: tapaaminen ti 1.12. klo 17.00, Kallio.")]
+    status, listed = call(client, "GET", f"/notifications?case={seated.case}", coord)
+    assert [n["kind"] for n in listed["notifications"]] == ["reminder"]
