@@ -12,6 +12,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
+from chalicelib.domain.appointment import Appointment
 from chalicelib.domain.directory import Case
 from chalicelib.domain.errors import Conflict, NotFound, Rejected, Unavailable
 from chalicelib.domain.groups import Group, Roster, is_open, may_join
@@ -20,6 +21,7 @@ from chalicelib.services.booking import back_off
 from chalicelib.services.links import DEFAULT_VALID_DAYS
 from chalicelib.store import groups as store
 from chalicelib.store import links
+from chalicelib.store.appointments import appointment_from_item, appointment_key
 from chalicelib.store.directory import case_key
 from chalicelib.store.links import case_from_plain
 from chalicelib.store.outbox import enqueue
@@ -27,6 +29,7 @@ from chalicelib.store.tx import Transaction, TransactionCancelled, batch_get, ut
 
 ATTEMPTS = 8  # parallel families conflict on one group item: more tries than a booking
 MAX_LISTED = 30
+BUSY = "busy"
 
 
 def family_groups(case: Case, now: datetime) -> list[tuple[Group, str | None]]:
@@ -39,6 +42,14 @@ def family_groups(case: Case, now: datetime) -> list[tuple[Group, str | None]]:
     mine = batch_get(keys)
     return [(g, "seated" if store.seat_key(g.id, case.id) in mine else
              "waiting" if store.wait_key(g.id, case.id) in mine else None) for g in groups]
+
+
+def seated_sessions(case: Case, now: datetime) -> list[Appointment]:
+    """The sessions of the groups the family holds a seat in, for its own calendar."""
+    ids = [s.id for g, place in family_groups(case, now) if place == "seated"
+           for s in g.sessions]
+    items = batch_get([appointment_key(i) for i in ids[:100]])
+    return sorted((appointment_from_item(i) for i in items.values()), key=lambda a: a.start)
 
 
 def family_view(group: Group, place: str | None) -> dict:
@@ -60,31 +71,38 @@ def take_seat(case: Case, group_id: str, now: datetime, wait: bool = True) -> st
     """
     _joinable(case, group_id, now)
     for attempt in range(ATTEMPTS):
-        tx = Transaction()
-        store.take_seat(tx, group_id, case.id, now)
-        try:
-            tx.commit()
-            return "seated"
-        except Unavailable:
-            back_off(attempt)
+        place = _attempt(lambda tx: store.take_seat(tx, group_id, case.id, now), "seated",
+                         attempt)
+        if place == BUSY:
             continue
-        except TransactionCancelled as cancelled:
-            if "seat" in cancelled.failed or "in-line" in cancelled.failed:
-                return "seated" if "seat" in cancelled.failed else "waiting"
+        if place:
+            return place
         if not wait:
             raise Conflict("every seat is taken", code="group_full")
-        tx = Transaction()
-        store.join_line(tx, group_id, case.id, now)
-        try:
-            tx.commit()
-            return "waiting"
-        except Unavailable:
-            back_off(attempt)
-        except TransactionCancelled as cancelled:
-            if "seat" in cancelled.failed or "in-line" in cancelled.failed:
-                return "seated" if "seat" in cancelled.failed else "waiting"
-            # A seat came free between the two tries: try for it again.
+        place = _attempt(lambda tx: store.join_line(tx, group_id, case.id, now), "waiting",
+                         attempt)
+        if place not in (None, BUSY):
+            return place
+        # None: a seat came free between the two tries; try for it again.
     raise Unavailable("the group is busy, try again")
+
+
+def _attempt(build, done: str, attempt: int) -> str | None:
+    """Commit the transaction ``build(tx)`` fills: ``done`` when it commits, the family's
+    place when it has one already, :data:`BUSY` (after a back-off) when the store was busy,
+    None when the group's own condition failed (full, or no longer full)."""
+    tx = Transaction()
+    build(tx)
+    try:
+        tx.commit()
+        return done
+    except Unavailable:
+        back_off(attempt)
+        return BUSY
+    except TransactionCancelled as cancelled:
+        if "seat" in cancelled.failed:
+            return "seated"
+        return "waiting" if "in-line" in cancelled.failed else None
 
 
 def give_up_seat(case: Case, group_id: str, now: datetime, public_url: str) -> None:

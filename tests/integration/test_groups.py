@@ -247,3 +247,17 @@ def test_seated_families_are_reminded_of_a_session_a_day_before_and_others_are_n
     assert reminders == [("+358407000000", "Muistutus: tapaaminen ti 1.12. klo 17.00, Kallio.")]
     status, listed = call(client, "GET", f"/notifications?case={seated.case}", coord)
     assert [n["kind"] for n in listed["notifications"]] == ["reminder"]
+
+
+def test_a_seated_familys_own_calendar_has_the_sessions_and_a_waiting_one_does_not(
+        client, coord, team):
+    group = make_group(client, coord, team, sessions=2, seats=1)
+    seated, waiting = families(client, coord, team, 2)
+    seat(client, seated, group["id"])
+    seat(client, waiting, group["id"])
+    calendars = [client.http.get(f"{f.base}/calendar.ics").body.decode().replace("\r\n ", "")
+                 for f in (seated, waiting)]
+    for session in group["sessions"]:
+        assert f"UID:appt-{session['id']}@tapaamo" in calendars[0]
+        assert f"UID:appt-{session['id']}@tapaamo" not in calendars[1]
+    assert "SUMMARY:Tapaamo · ryhmätapaaminen" in calendars[0]
