@@ -6,7 +6,8 @@ from chalice import Chalice
 
 from chalicelib.api import (appointments, auth, booking, directory, escalations, feedback, feeds,
                             groups, health, notifications, oncall, oncall_events, page_forms,
-                            page_groups, page_views, review_jobs, reviews)
+                            page_groups, page_views, review_jobs, reviews, staff_case_forms,
+                            staff_directory, staff_pages, staff_signin)
 
 app = Chalice(app_name="tapaamo")
 # Chalice keeps its app logger ("tapaamo", parent of every chalicelib logger) at ERROR
@@ -29,3 +30,7 @@ app.register_blueprint(feedback.bp)
 app.register_blueprint(page_views.bp)
 app.register_blueprint(page_forms.bp)
 app.register_blueprint(page_groups.bp)
+app.register_blueprint(staff_signin.bp)
+app.register_blueprint(staff_pages.bp)
+app.register_blueprint(staff_case_forms.bp)
+app.register_blueprint(staff_directory.bp)

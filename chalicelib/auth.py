@@ -78,13 +78,14 @@ def verify(token: str, settings: Settings) -> Actor:
                             options={"require": ["exp", "iss", "aud", "sub"]})
     except jwt.PyJWTError as error:
         raise Unauthorized(f"invalid token: {type(error).__name__}") from error
-    role = _role_of(claims)
+    role = role_of(claims)
     if role is None:
         raise Unauthorized("the token carries no Tapaamo role")
     return Actor(subject=str(claims["sub"]), role=role, worker_id=claims.get("worker_id"))
 
 
-def _role_of(claims: dict) -> str | None:
+def role_of(claims: dict) -> str | None:
+    """The Tapaamo role among a token's claims (``role``, ``roles`` or ``cognito:groups``)."""
     # Entra ID puts app roles in "roles"; Cognito groups in "cognito:groups".
     offered = [claims.get("role"), *claims.get("roles", []), *claims.get("cognito:groups", [])]
     for role in ROLES:

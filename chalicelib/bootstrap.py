@@ -25,6 +25,7 @@ from chalicelib.store.escalations import DynamoEscalations
 from chalicelib.store.oncall import DynamoRotaStore
 from chalicelib.store.reviews import DynamoReviews
 from chalicelib.store.shared import SharedItems
+from chalicelib.store.staff_sessions import DynamoSessions
 
 if TYPE_CHECKING:
     from chalicelib.services.feeds import EventSource
@@ -61,6 +62,8 @@ class Wiring:
     # The container's copies of small shared items (office names, the rota): one round
     # trip reads those a request needs and has no young enough copy of.
     shared: SharedItems = field(default_factory=SharedItems)
+    # Console sessions that were signed out (the cookie alone cannot be recalled).
+    sessions: DynamoSessions = field(default_factory=DynamoSessions)
 
 
 _current: Wiring | None = None

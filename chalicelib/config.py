@@ -29,6 +29,9 @@ class Settings:
     page_key: str | None = field(default=None, repr=False)  # signs the booking page's forms
     coordinator_emails: tuple[str, ...] = ()
     notification_queue_url: str | None = None  # SQS wake-ups for delivery (prod)
+    # The staff console's OpenID client at ``oidc_issuer`` (code flow + PKCE).
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = field(default=None, repr=False)  # never in logs
 
     @property
     def is_local(self) -> bool:
@@ -41,6 +44,8 @@ SSM_SETTINGS = {
     "oidc/issuer": "OIDC_ISSUER",
     "oidc/audience": "OIDC_AUDIENCE",
     "oidc/jwks_url": "OIDC_JWKS_URL",
+    "oidc/client_id": "OIDC_CLIENT_ID",
+    "oidc/client_secret": "OIDC_CLIENT_SECRET",
     "hook/secret": "TAPAAMO_HOOK_SECRET",
     "page/key": "TAPAAMO_PAGE_KEY",
 }
@@ -79,6 +84,8 @@ def load_settings() -> Settings:
         coordinator_emails=tuple(a.strip() for a in env.get("TAPAAMO_COORDINATOR_EMAIL", "")
                                  .split(",") if a.strip()),
         notification_queue_url=env.get("TAPAAMO_NOTIFICATION_QUEUE_URL") or None,
+        oidc_client_id=env.get("OIDC_CLIENT_ID") or None,
+        oidc_client_secret=env.get("OIDC_CLIENT_SECRET") or None,
     )
 
 

@@ -31,7 +31,7 @@ def issue_link(case_id):
     wiring = bootstrap.wiring()
     body = json_object(request)
     link = links.issue_link(wiring.directory, actor, case_id, body.get("valid_days"),
-                            bootstrap.now(), wiring.settings.public_url)
+                            bootstrap.now(), wiring.settings.public_url, send=body.get("send"))
     return json_response(link, status=201)
 
 
@@ -75,7 +75,8 @@ def staff_book():
         return json_response(appointment_view(made), status=201)
     ask = booking.BookingRequest(case=case, start=start, location=location,
                                  booked_by=actor.label(), staff=True, minutes=_minutes(body),
-                                 kind=kind, idempotency=key)
+                                 kind=kind, idempotency=key,
+                                 public_url=bootstrap.wiring().settings.public_url)
     status, result = booking.book(ask, items, now)
     return json_response(result, status=status)
 
@@ -101,7 +102,9 @@ def staff_cancel(appointment_id):
     bootstrap.wiring()
     # The case is needed anyway: the family is told of the cancellation.
     appointment, case = _staff_appointment(actor, appointment_id)
-    return json_response(appointment_view(booking.cancel(appointment, case, now)))
+    cancelled = booking.cancel(appointment, case, now,
+                               public_url=bootstrap.wiring().settings.public_url)
+    return json_response(appointment_view(cancelled))
 
 
 @endpoint(bp, "/appointments/{appointment_id}/outcome", methods=["POST"], authorizer=staff)

@@ -54,11 +54,10 @@ def _family_request(token: str, body: dict, request) -> tuple[booking.BookingReq
     start = instant(body, "start")
     key = idempotency_header(request)
     case_id = token.partition(".")[0]
-    settings = bootstrap.wiring().settings
     keys = booking.office_keys(location) + booking.idempotency_keys(case_id, key)
     return booking.BookingRequest(
         case=None, start=start, location=location, booked_by="family",
-        manage_url=f"{settings.public_url}/book/{token}", idempotency=key), keys
+        public_url=bootstrap.wiring().settings.public_url, idempotency=key), keys
 
 
 @endpoint(bp, "/book/{token}/slots")
@@ -105,7 +104,9 @@ def family_cancel(token, appointment_id):
     now = bootstrap.now()
     bootstrap.wiring()
     case, _, appointment = booking.open_appointment(token, appointment_id, now)
-    return json_response(appointment_view(booking.cancel(appointment, case, now)))
+    cancelled = booking.cancel(appointment, case, now,
+                               public_url=bootstrap.wiring().settings.public_url)
+    return json_response(appointment_view(cancelled))
 
 
 @endpoint(bp, "/book/{token}/appointments/{appointment_id}/move", methods=["POST"])

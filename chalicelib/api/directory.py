@@ -1,4 +1,4 @@
-"""Directory endpoints: offices, workers, cases and the case audit (DESIGN.md §4)."""
+"""Directory endpoints: offices, workers, cases and the case audit."""
 
 import re
 
@@ -22,7 +22,7 @@ def _schemas():
     return schemas
 
 
-def _checked_id(value: str) -> str:
+def checked_id(value: str) -> str:
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", value):
         raise Rejected("ids are 1-40 characters a-z, 0-9 and '-'", code="invalid_value",
                        field="id")
@@ -30,12 +30,13 @@ def _checked_id(value: str) -> str:
 
 
 def office_json(o: Office) -> dict:
-    return {"id": o.id, "name": o.name, "address": o.address, "rooms": o.rooms}
+    return {"id": o.id, "name": o.name, "name_sv": o.name_sv, "address": o.address,
+            "rooms": o.rooms}
 
 
 def worker_json(w: Worker) -> dict:
     return {"id": w.id, "name": w.name, "email": w.email, "phone": w.phone,
-            "office": w.office, "roles": list(w.roles)}
+            "office": w.office, "roles": list(w.roles), "language": w.language}
 
 
 def case_json(c: Case) -> dict:
@@ -49,8 +50,8 @@ def put_office(office_id):
     actor = actor_of(request)
     require_coordinator(actor)  # the role before the body: a worker learns nothing from 422s
     body = parse(_schemas().OfficeIn, json_object(request))
-    office = Office(id=_checked_id(office_id), name=body.name, address=body.address,
-                    rooms=body.rooms)
+    office = Office(id=checked_id(office_id), name=body.name, address=body.address,
+                    rooms=body.rooms, name_sv=body.name_sv)
     return json_response(office_json(use.put_office(bootstrap.wiring().directory, actor, office)))
 
 
@@ -67,8 +68,9 @@ def put_worker(worker_id):
     actor = actor_of(request)
     require_coordinator(actor)  # the role before the body: a worker learns nothing from 422s
     body = parse(_schemas().WorkerIn, json_object(request))
-    worker = Worker(id=_checked_id(worker_id), name=body.name, email=body.email,
-                    phone=body.phone, office=body.office, roles=tuple(body.roles))
+    worker = Worker(id=checked_id(worker_id), name=body.name, email=body.email,
+                    phone=body.phone, office=body.office, roles=tuple(body.roles),
+                    language=body.language)
     return json_response(worker_json(use.put_worker(bootstrap.wiring().directory, actor, worker)))
 
 

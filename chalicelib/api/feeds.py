@@ -11,7 +11,7 @@ from chalice import Blueprint, Response
 from chalicelib import bootstrap
 from chalicelib.api.auth import staff
 from chalicelib.api.http import actor_of, endpoint, json_response
-from chalicelib.domain.errors import NotFound
+from chalicelib.domain.errors import Gone, NotFound
 from chalicelib.services import feeds as use
 
 bp = Blueprint(__name__)
@@ -28,12 +28,20 @@ def mint_feed_token(worker_id):
     return json_response({"url": url}, status=201)
 
 
+# What a calendar app shows (if anything) for a replaced subscription: plain words.
+REPLACED = ("Tämä kalenteriosoite on korvattu uudella. / Den här kalenderadressen har "
+            "ersatts av en ny. / This calendar address was replaced by a new one.\n")
+
+
 @endpoint(bp, "/feeds/{token}")
 def worker_feed(token):
     wiring = bootstrap.wiring()
-    ics = use.worker_feed(wiring.agenda, wiring.shared, wiring.office_names,
-                          wiring.feed_sources, _strip_ics(token), wiring.settings.public_url,
-                          bootstrap.now())
+    try:
+        ics = use.worker_feed(wiring.agenda, wiring.shared, wiring.office_names,
+                              wiring.feed_sources, _strip_ics(token), bootstrap.now())
+    except Gone:
+        return Response(REPLACED, status_code=410,
+                        headers={"Content-Type": "text/plain; charset=utf-8"})
     return calendar_response(ics)
 
 

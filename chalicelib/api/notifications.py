@@ -34,7 +34,8 @@ def list_notifications():
 def sweep_notifications(event):
     """Every minute: queue due reminders, deliver due messages (the only timer needed)."""
     wiring = bootstrap.wiring()
-    outcomes = use.sweep(wiring.directory, wiring.deliveries, wiring.notifier, bootstrap.now())
+    outcomes = use.sweep(wiring.directory, wiring.deliveries, wiring.notifier, bootstrap.now(),
+                         wiring.settings.public_url)
     return dict(outcomes)
 
 

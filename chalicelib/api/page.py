@@ -154,10 +154,12 @@ def _gone_page(request, token: str) -> Response:
 
 
 def _plain_page(request, status: int, title_key: str, text_key: str) -> Response:
-    """A page that knows no case: in the browser's language (or the one chosen), no links."""
+    """A page that knows no case: in the browser's language (or the one chosen), no links
+    but the 24 h support number (a family stuck on a broken link can still call)."""
     language = _error_language(request)
     words = Words(language)
     body = render("plain.html", t=words, lang=language, title=words(title_key),
                   text=words(text_key), base=urlparse(bootstrap.wiring().settings.public_url).path,
-                  names=view.language_names(), lang_urls=[], support_phone="")
+                  names=view.language_names(), lang_urls=[],
+                  support_phone=bootstrap.wiring().settings.support_phone)
     return _error_response(body, status, language)

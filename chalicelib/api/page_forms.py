@@ -14,9 +14,10 @@ from chalice import Blueprint, Response
 
 from chalicelib import bootstrap
 from chalicelib.api.escalations import ask_for_help
-from chalicelib.api.page import (FormRejected, absolute, link_urls, open_appointment,
+from chalicelib.api.page import (FormRejected, link_urls, open_appointment,
                                  open_case, page_route, page_start)
 from chalicelib.domain.errors import Conflict, Invalid, NotFound, Rejected
+from chalicelib.domain.workdays import local
 from chalicelib.services import booking
 from chalicelib.store.appointments import appointment_key
 from chalicelib.web import csrf
@@ -48,8 +49,8 @@ def _book_or_move(token: str, move_id: str | None) -> Response:
         raise NotFound("no such place for this case")
     urls = link_urls(token)
     request = booking.BookingRequest(case=case, start=start, location=location,
-                                     booked_by="family", manage_url=absolute(urls.root),
-                                     idempotency=repeat)
+                                     booked_by="family", idempotency=repeat,
+                                     public_url=bootstrap.wiring().settings.public_url)
     try:
         if move_id:
             moving = booking.own_appointment(case, items, move_id)
@@ -59,7 +60,7 @@ def _book_or_move(token: str, move_id: str | None) -> Response:
     except (Conflict, Rejected) as refused:
         notice = "slot_taken" if refused.code == "slot_taken" else "rejected"
         return redirect(urls.page(notice=notice, place=location, move=move_id,
-                                  week=form.get("week")) + "#slots-title")
+                                  day=local(start).date().isoformat()) + "#slots-title")
     return redirect(urls.booked(made["id"], moved=bool(move_id)))
 
 
@@ -68,7 +69,7 @@ def cancel_from_form(token, appointment_id):
     now = bootstrap.now()
     checked_form(token, now)
     case, _, appointment = open_appointment(token, appointment_id, now)
-    booking.cancel(appointment, case, now)
+    booking.cancel(appointment, case, now, public_url=bootstrap.wiring().settings.public_url)
     return redirect(link_urls(token).page(notice="cancelled"))
 
 

@@ -14,9 +14,10 @@ from pydantic import (
     Field,
     StringConstraints,
     field_validator,
+    model_validator,
 )
 
-from chalicelib.domain.directory import LANGUAGES, SERVICES, WORKER_ROLES
+from chalicelib.domain.directory import CHANNELS, LANGUAGES, SERVICES, WORKER_ROLES
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
@@ -51,6 +52,7 @@ class Strict(BaseModel):
 
 class OfficeIn(Strict):
     name: Text
+    name_sv: Text | None = None
     address: Text
     rooms: int = Field(ge=1, le=50)
 
@@ -61,12 +63,29 @@ class WorkerIn(Strict):
     phone: Phone | None = None
     office: Id | None = None
     roles: list[Literal[WORKER_ROLES]] = Field(default_factory=lambda: ["instructor"])
+    language: Literal[LANGUAGES] = Field(default="fi",
+                                         description="The language of the worker's notices.")
 
 
 class ContactIn(Strict):
     phone: Phone | None = None
     email: Email | None = None
     language: Literal[LANGUAGES] = "fi"
+    channels: list[Literal[CHANNELS]] | None = Field(
+        default=None, min_length=1, max_length=len(CHANNELS),
+        description="Where each family message goes, e.g. [\"sms\", \"email\"] for both. "
+                    "Absent or null: one message, SMS when there is a phone, else e-mail.")
+
+    @model_validator(mode="after")
+    def _reachable(self) -> ContactIn:
+        if self.channels is not None:
+            if len(set(self.channels)) != len(self.channels):
+                raise ValueError("channels must be distinct")
+            for channel in self.channels:
+                if not (self.phone if channel == "sms" else self.email):
+                    raise ValueError(f"channel {channel!r} needs the "
+                                     f"{'phone' if channel == 'sms' else 'email'} field")
+        return self
 
 
 class CaseIn(Strict):

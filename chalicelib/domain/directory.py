@@ -15,21 +15,38 @@ SERVICES = (
 PLACE_KINDS = ("home", "daycare", "school", "placement")
 LANGUAGES = ("fi", "sv", "en")
 WORKER_ROLES = ("instructor", "support-person", "social-worker", "on-call", "coordinator")
+CHANNELS = ("sms", "email")
 
 
 @dataclass(frozen=True)
 class Office:
-    """A team office (toimipiste) with a number of meeting rooms."""
+    """A team office (toimipiste) with a number of meeting rooms.
+
+    ``name_sv`` is the office's Swedish name (Kallio is Berghäll), shown to families who
+    read Swedish; without one they see ``name``.
+    """
 
     id: str
     name: str
     address: str
     rooms: int
+    name_sv: str | None = None
+
+    def name_in(self, language: str) -> str:
+        """The office's name as a reader of ``language`` knows it.
+
+        >>> Office("kallio", "Kallio", "", 1, "Berghäll").name_in("sv")
+        'Berghäll'
+        """
+        return self.name_sv if language == "sv" and self.name_sv else self.name
 
 
 @dataclass(frozen=True)
 class Worker:
-    """A member of staff: social instructor, social worker, on-call worker."""
+    """A member of staff: social instructor, social worker, on-call worker.
+
+    ``language``: the one their notices are written in (fi, sv, en).
+    """
 
     id: str
     name: str
@@ -37,15 +54,45 @@ class Worker:
     phone: str | None
     office: str | None
     roles: tuple[str, ...]
+    language: str = "fi"
+
+    @property
+    def first_name(self) -> str:
+        """What a family calls the worker (their own page only: never in SMS or feeds).
+
+        >>> Worker("w-1", "Aino Maria Virtanen", None, None, None, ()).first_name
+        'Aino'
+        """
+        return next(iter(self.name.split()), "")
 
 
 @dataclass(frozen=True)
 class Contact:
-    """How the family is reached; phone in E.164."""
+    """How the family is reached; phone in E.164.
+
+    ``channels`` is what the family asked for (e.g. ``("sms", "email")``); None means one
+    message per event: SMS when there is a phone, else e-mail.
+    """
 
     phone: str | None
     email: str | None
     language: str = "fi"
+    channels: tuple[str, ...] | None = None
+
+    def address(self, channel: str) -> str | None:
+        """The phone number (``sms``) or e-mail address (``email``), if the family gave one."""
+        return self.phone if channel == "sms" else self.email
+
+    def destinations(self) -> list[tuple[str, str]]:
+        """Where one family message goes: ``[(channel, recipient), …]`` (empty: nowhere).
+
+        >>> Contact("+358401234567", "a@example.fi").destinations()
+        [('sms', '+358401234567')]
+        >>> Contact("+358401234567", "a@example.fi", channels=("sms", "email")).destinations()
+        [('sms', '+358401234567'), ('email', 'a@example.fi')]
+        """
+        wanted = self.channels or [c for c in CHANNELS if self.address(c)][:1]
+        return [(c, self.address(c)) for c in wanted if self.address(c)]
 
 
 @dataclass(frozen=True)

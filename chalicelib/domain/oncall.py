@@ -214,6 +214,32 @@ def shifts_of(worker_id: str, rotations: Iterable[Rotation], overrides: Iterable
     return sorted(found, key=lambda s: (s.start, LEVELS.index(s.level)))
 
 
+# A feed asks for this much more on each side, so a shift crossing its window is whole.
+FEED_MARGIN = timedelta(days=7)
+
+
+def feed_shifts(worker_id: str, rotations: Iterable[Rotation], overrides: Iterable[Override],
+                now: datetime, past: timedelta, ahead: timedelta) -> list[Shift]:
+    """The shifts a worker's calendar feed lists: whole shifts overlapping about
+    [now - past, now + ahead].
+
+    The window's edges are UTC midnights, so every poll of a day gets the same shifts
+    (and the feed the same ETag); a shift crossing an edge keeps its real start and end,
+    as its event must (only one longer than ``FEED_MARGIN`` is cut, at a day-stable point).
+
+    >>> r = Rotation("r1", "primary", ("w1",), datetime(2026, 1, 1, 6, tzinfo=UTC), 24)
+    >>> polls = [feed_shifts("w1", [r], [], datetime(2026, 5, 4, h, m, tzinfo=UTC),
+    ...                      timedelta(days=1), timedelta(days=1)) for h, m in ((8, 0), (8, 1))]
+    >>> polls[0] == polls[1], polls[0][-1].end.isoformat()
+    (True, '2026-05-06T05:00:00+00:00')
+    """
+    first = datetime.combine((now - past).astimezone(UTC).date(), datetime.min.time(), UTC)
+    last = datetime.combine((now + ahead).astimezone(UTC).date(), datetime.min.time(),
+                            UTC) + timedelta(days=1)
+    wide = shifts_of(worker_id, rotations, overrides, first - FEED_MARGIN, last + FEED_MARGIN)
+    return [s for s in wide if s.end > first and s.start < last]
+
+
 def target_resolver(rotations: Iterable[Rotation], overrides: Iterable[Override]
                     ) -> Callable[[str, datetime], str | None]:
     """A ``who_is_on_call(target, at)`` for the escalation machine over this rota.

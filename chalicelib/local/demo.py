@@ -1,11 +1,18 @@
 """Demo data for the local stack: Helsinki's six family-work offices, three pairs of
-social instructors and three families. Seeding twice adds no data, but each run issues a
-fresh booking link and feed token to print (only their hashes are stored)."""
+social instructors and three families. Seeding twice adds no data; each run issues a
+fresh booking link to print, and prints the demo worker's same feed URL every time, so a
+calendar subscribed to it survives a restart (only hashes of tokens are in the table)."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import os
+import secrets
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 from chalicelib.domain.access import Actor
 from chalicelib.domain.directory import Case, Contact, Office, Worker
@@ -17,14 +24,15 @@ from chalicelib.services import feeds, links, oncall
 
 SEEDER = Actor(subject="demo-seed", role="coordinator")
 DEMO_FAMILY, DEMO_WORKER = "kdemo001", "w-aino"
+FEED_KEY_FILE = "demo-feed.key"
 
 OFFICES = (
-    Office("kallio", "Kallio", "Toinen linja 4 A, 00530 Helsinki", 3),
-    Office("itakeskus", "Itäkeskus", "Turunlinnantie 12, 00930 Helsinki", 4),
-    Office("vuosaari", "Vuosaari", "Kahvikuja 3, 00980 Helsinki", 2),
-    Office("malmi", "Malmi", "Ala-Malmin tori 1, 00700 Helsinki", 3),
-    Office("maunula", "Maunula", "Metsäpurontie 4, 00630 Helsinki", 2),
-    Office("lassila", "Lassila", "Kaupintie 11, 00440 Helsinki", 2),
+    Office("kallio", "Kallio", "Toinen linja 4 A, 00530 Helsinki", 3, "Berghäll"),
+    Office("itakeskus", "Itäkeskus", "Turunlinnantie 12, 00930 Helsinki", 4, "Östra centrum"),
+    Office("vuosaari", "Vuosaari", "Kahvikuja 3, 00980 Helsinki", 2, "Nordsjö"),
+    Office("malmi", "Malmi", "Ala-Malmin tori 1, 00700 Helsinki", 3, "Malm"),
+    Office("maunula", "Maunula", "Metsäpurontie 4, 00630 Helsinki", 2, "Månsas"),
+    Office("lassila", "Lassila", "Kaupintie 11, 00440 Helsinki", 2, "Lassas"),
 )
 
 WORKERS = (
@@ -82,10 +90,13 @@ def seed_oncall(wiring, today: date) -> None:
 def seed_demo(wiring, now: datetime) -> list[str]:
     """Write whatever demo data is missing; returns lines for the terminal."""
     repo = wiring.directory
-    existing = {o.id for o in repo.list_offices()}
+    existing = {o.id: o for o in repo.list_offices()}
     for office in OFFICES:
-        if office.id not in existing:
+        stored = existing.get(office.id)
+        if stored is None:
             use.put_office(repo, SEEDER, office)
+        elif stored.name_sv is None:  # seeded before offices had Swedish names
+            use.put_office(repo, SEEDER, replace(stored, name_sv=office.name_sv))
     repo.sync_office_names()  # a table seeded before offices' names had their own item
     known = repo.get_workers([w.id for w in WORKERS])
     for worker in WORKERS:
@@ -101,13 +112,31 @@ def seed_demo(wiring, now: datetime) -> list[str]:
 
 
 def demo_urls(wiring, now: datetime) -> list[str]:
-    """A fresh booking link for the demo family and feed URL for its first worker.
+    """A fresh booking link for the demo family, and the feed URL of its first worker.
 
-    Tokens are stored only as hashes, so the URLs of an earlier run cannot be shown
-    again: each start issues new ones (a new feed token replaces the previous one).
+    Tokens are stored only as hashes, so an earlier booking link cannot be shown again: each
+    start issues a new one (the old ones keep working until they expire). The feed token is
+    the same on every start (:func:`demo_feed_token`); if someone replaced it through the
+    API, that newer URL is left alone.
     """
     public_url = wiring.settings.public_url
     link = links.issue_link(wiring.directory, SEEDER, DEMO_FAMILY, None, now, public_url)
-    feed = feeds.issue_feed_token(wiring.agenda, wiring.directory, SEEDER, DEMO_WORKER,
-                                  public_url, now)
-    return [f"booking_url: {link['url']}", f"feed_url: {feed}"]
+    feed = feeds.keep_feed_token(wiring.agenda, DEMO_WORKER,
+                                 demo_feed_token(wiring.settings.local_dir), public_url, now)
+    return [f"booking_url: {link['url']}",
+            f"feed_url: {feed}" if feed else
+            f"feed_url: (replaced through the API: POST /workers/{DEMO_WORKER}/feed-tokens)"]
+
+
+def demo_feed_token(local_dir: Path) -> str:
+    """The demo worker's feed token: an HMAC of the worker id under a random key kept in
+    ``<local dir>/demo-feed.key`` (made on first use, readable by its owner only)."""
+    path = Path(local_dir) / FEED_KEY_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_hex(32))
+    key = bytes.fromhex(path.read_text().strip())
+    digest = hmac.new(key, f"feed:{DEMO_WORKER}".encode(), hashlib.sha256).digest()
+    return f"{DEMO_WORKER}.{base64.urlsafe_b64encode(digest[:feeds.SECRET_BYTES]).decode()}"

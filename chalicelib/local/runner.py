@@ -1,7 +1,7 @@
 """``python -m chalicelib.local``: start the whole local stack, print how to use it, stop it on Ctrl-C.
 
-Order: DynamoDB engine → tables → demo data → ``chalice local`` → pump. Everything it
-starts is stopped, in reverse order, on Ctrl-C / SIGTERM or when one part fails.
+Order: DynamoDB engine → tables → demo data → OpenID provider → ``chalice local`` → pump.
+Everything it starts is stopped, in reverse order, on Ctrl-C / SIGTERM or when one part fails.
 """
 
 import argparse
@@ -18,6 +18,7 @@ from pathlib import Path
 
 from chalicelib.local import processes
 from chalicelib.local.dynamodb import Engine, start_engine
+from chalicelib.local.idp import provider_port, start_provider
 from chalicelib.local.pump import Pump
 from chalicelib.local.queue import LocalQueue
 from chalicelib.local.settings import LOOPBACK, StackSettings, dynamodb_port, port_is_free, settings_from_environment
@@ -74,6 +75,11 @@ def _run(settings: StackSettings, args: argparse.Namespace, cleanup: ExitStack) 
     seeded = [line for line in _cli("seed").splitlines() if line.strip()]  # incl. booking_url:/feed_url:
     token = _cli("token", "--role", "coordinator").split()[-1]
 
+    idp = start_provider(PROJECT_DIR, settings.base_url, provider_port(settings.port))
+    cleanup.callback(processes.stop, idp.process)
+    os.environ.update(idp.environment)  # the console's client settings, for chalice local
+    env.update(idp.environment)
+
     api = _start_api(settings)
     cleanup.callback(processes.stop, api)
     processes.wait_for_http(f"{settings.base_url}/health", api, timeout_seconds=120, what="chalice local")
@@ -86,8 +92,8 @@ def _run(settings: StackSettings, args: argparse.Namespace, cleanup: ExitStack) 
     cleanup.callback(stop_pump.set)
 
     _write_state(settings, engine.endpoint, env, cleanup)
-    _print_banner(settings, engine, token, seeded, pump)
-    _watch(api, engine.process)
+    _print_banner(settings, engine, token, seeded, pump, idp.issuer)
+    _watch(api, engine.process, idp.process)
 
 
 def _cli(*args: str) -> str:
@@ -139,7 +145,8 @@ def _warn(message: str) -> None:
     print(f"WARNING: {message}", file=sys.stderr, flush=True)
 
 
-def _print_banner(settings: StackSettings, engine: Engine, token: str, seeded: list[str], pump: Pump) -> None:
+def _print_banner(settings: StackSettings, engine: Engine, token: str, seeded: list[str], pump: Pump,
+                  issuer: str) -> None:
     here = Path.cwd()
     where = settings.stack_dir.relative_to(here) if settings.stack_dir.is_relative_to(here) else settings.stack_dir
     data = f"data in {where}/dynamodb" if engine.persistent else "in memory: data is lost on stop"
@@ -150,6 +157,8 @@ def _print_banner(settings: StackSettings, engine: Engine, token: str, seeded: l
         f"  DynamoDB:       {engine.name} at {engine.endpoint} ({data})",
         f"  Pump:           {len(pump.schedules)} scheduled function(s), {len(pump.consumers)} queue handler(s)",
         f"  Notifications:  {where}/notifications.log (and this terminal)",
+        f"  Staff console:  {settings.base_url}/staff/ (sign in at {issuer} as `coordinator`",
+        "                  or a demo worker, e.g. `w-aino`; any password)",
         *(f"  {line}" for line in seeded),
         "  Staff token (coordinator):",
         f"    export TOKEN={token}",

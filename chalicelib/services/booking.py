@@ -25,10 +25,10 @@ from chalicelib.domain.errors import Conflict, NotFound, Rejected, Unavailable
 from chalicelib.domain.intervals import Interval
 from chalicelib.domain.notification import Notification
 from chalicelib.domain.workdays import local
-from chalicelib.services.links import open_link
+from chalicelib.services.links import family_link, open_link
 from chalicelib.store import appointments as store
 from chalicelib.store import calendar, links
-from chalicelib.store.directory import office_key
+from chalicelib.store.directory import office_from_plain, office_key
 from chalicelib.store.outbox import enqueue
 from chalicelib.store.reminders import reminder_timer_fields, worker_timer_item
 from chalicelib.store.tx import TransactionCancelled, batch_get
@@ -40,16 +40,19 @@ NO_LIMITS = FamilyLoad(meetings_per_week=10**6)
 
 @dataclass(frozen=True)
 class BookingRequest:
-    """What is asked for, and by whom (``booked_by``: ``family`` or a staff label)."""
+    """What is asked for, and by whom (``booked_by``: ``family`` or a staff label).
+
+    ``public_url`` starts the link to the family's page that the family's message carries.
+    """
 
     case: Case
     start: datetime
     location: str
     booked_by: str
+    public_url: str
     staff: bool = False
     minutes: int | None = None
     kind: str = "meeting"
-    manage_url: str | None = None
     idempotency: str | None = None
 
     def fingerprint(self, operation: str) -> str:
@@ -90,15 +93,20 @@ def open_appointment(token: str, appointment_id: str, now: datetime, extra_keys=
 
 
 def slots(case: Case, first_day: date, days: int, now: datetime,
-          rules: BookingRules = RULES) -> list[Slot]:
-    """The family's bookable slots in [first_day, first_day + days): one batch read."""
+          rules: BookingRules = RULES, moving: Appointment | None = None) -> list[Slot]:
+    """The family's bookable slots in [first_day, first_day + days): one batch read.
+
+    With ``moving``, the slots it could move to: its own time, locks and day count as
+    free (a move may stay on the same day) and the slots are as long as it is.
+    """
     offices = [loc for loc in case.locations if loc not in PLACE_KINDS]
     weeks = calendar.weeks_between(first_day - timedelta(days=1),
                                    first_day + timedelta(days=days + 1))
-    state = _calendar_state(case, weeks, offices, rules, with_offices=True)
+    state = _calendar_state(case, weeks, offices, rules, with_offices=True,
+                            ignore=moving.id if moving else None)
     places = [state.places[loc] for loc in case.locations if loc in state.places]
-    return free_slots(state.diaries, places, state.family, case.meeting_minutes, rules,
-                      first_day, days, now)
+    minutes = moving.minutes if moving else case.meeting_minutes
+    return free_slots(state.diaries, places, state.family, minutes, rules, first_day, days, now)
 
 
 def book(request: BookingRequest, items: dict, now: datetime,
@@ -123,7 +131,9 @@ def book(request: BookingRequest, items: dict, now: datetime,
                                                       now),
                           worker_timer=worker_timer_item(
                               appointment, request.case.worker_reminders, now))
-        _confirm(plan, request, appointment, now)
+        # A move is one message naming the old time and the new, not a new confirmation.
+        _tell_family(plan.tx, "rescheduled" if moving else "confirmation", request.case,
+                     appointment, now, request.public_url, moving)
         if request.idempotency:
             links.remember_response(plan.tx, links.idempotency_key(
                 request.case.id, request.idempotency), links.StoredResponse(
@@ -152,9 +162,11 @@ def move(request: BookingRequest, old: Appointment, items: dict, now: datetime,
                 moving=old)
 
 
-def cancel(appointment: Appointment, case: Case, now: datetime,
+def cancel(appointment: Appointment, case: Case, now: datetime, *, public_url: str,
            rules: BookingRules = RULES) -> Appointment:
     """Cancel and release everything the appointment holds; cancelling twice is a no-op.
+
+    The family's ``cancellation`` carries a link to its page to book a new time.
 
     Raises:
         Conflict: 409 ``has_outcome``: the meeting took place and its outcome is recorded.
@@ -167,8 +179,7 @@ def cancel(appointment: Appointment, case: Case, now: datetime,
     for attempt in range(ATTEMPTS):
         plan = calendar.Plan()
         store.release(plan, appointment, rules, now)
-        for note in _notes("cancellation", case, appointment, None):
-            enqueue(plan.tx, note, now)
+        _tell_family(plan.tx, "cancellation", case, appointment, now, public_url)
         try:
             plan.commit(token=request_token)
             break
@@ -203,7 +214,7 @@ def _replay(request: BookingRequest, items: dict, operation: str) -> tuple[int, 
 
 def _office(items: dict, location: str) -> Office | None:
     item = items.get(office_key(location)) if location not in PLACE_KINDS else None
-    return Office(item["sk"], item["name"], item["address"], int(item["rooms"])) if item else None
+    return office_from_plain(item) if item else None
 
 
 def _new_appointment(request: BookingRequest, office: Office | None, now: datetime,
@@ -228,20 +239,27 @@ def _new_appointment(request: BookingRequest, office: Office | None, now: dateti
         buckets=tuple(lock_buckets(meeting, rules)), rooms=office is not None)
 
 
-def _notes(kind: str, case: Case, appointment: Appointment, manage_url: str | None):
-    params = {"start": local(appointment.start).isoformat(), "location": appointment.location}
-    if manage_url:
-        params["manage_url"] = manage_url
-    contact = case.contact
-    for channel, recipient in (("sms", contact.phone), ("email", contact.email)):
-        if recipient:
-            yield Notification(kind, channel, recipient, f"{kind}:{appointment.id}",
-                               language=contact.language, params=params, case_id=case.id)
+def family_notes(kind: str, case: Case, appointment: Appointment, link: str,
+                 old: Appointment | None = None) -> list[Notification]:
+    """The family's message of ``kind`` about ``appointment``, one per channel it asked
+    for (by default one: SMS, or e-mail without a phone). ``old``: the time it moved from."""
+    params = {"start": local(appointment.start).isoformat(), "location": appointment.location,
+              "link": link}
+    if old is not None:
+        params["old_start"] = local(old.start).isoformat()
+    return [Notification(kind, channel, recipient, f"{kind}:{appointment.id}",
+                         language=case.contact.language, params=params, case_id=case.id)
+            for channel, recipient in case.contact.destinations()]
 
 
-def _confirm(plan, request: BookingRequest, appointment: Appointment, now: datetime) -> None:
-    for note in _notes("confirmation", request.case, appointment, request.manage_url):
-        enqueue(plan.tx, note, now)
+def _tell_family(tx, kind: str, case: Case, appointment: Appointment, now: datetime,
+                 public_url: str, old: Appointment | None = None) -> None:
+    """Queue the family's message with a fresh link to its page (none if unreachable)."""
+    if not case.contact.destinations():
+        return
+    link = family_link(tx, case, now, public_url, until=appointment.end)
+    for note in family_notes(kind, case, appointment, link, old):
+        enqueue(tx, note, now)
 
 
 @dataclass(frozen=True)

@@ -218,7 +218,7 @@ class Escalator:
         token = self.new_token()
         esc_store.add_ack_link(tx, token_hash(token), escalation_id, page.worker_id,
                                now + ACK_LINK_LIFETIME)
-        params = {"code": record.short_code, "ack_url": f"{self.settings.public_url}/ack/{token}"}
+        params = {"code": record.short_code, "link": f"{self.settings.public_url}/ack/{token}"}
         reach = rota.reach(page.worker_id)
         key = f"escalation:{escalation_id}:page:{page.pass_number}:{page.step_index}"
         for channel, recipient in (("sms", reach.phone), ("email", reach.email)):

@@ -14,7 +14,7 @@ from chalicelib.domain.access import Actor, require_coordinator
 from chalicelib.domain.appointment import Appointment
 from chalicelib.domain.directory import SERVICES, Case
 from chalicelib.domain.errors import NotFound, Rejected
-from chalicelib.domain.notification import Notification, one_channel
+from chalicelib.domain.notification import Notification
 from chalicelib.store import feedback as store
 from chalicelib.store.outbox import enqueue
 from chalicelib.store.tx import Transaction
@@ -56,18 +56,19 @@ def queue_feedback(tx: Transaction, case: Case, appointment: Appointment, items:
     """Add the family's feedback message to ``tx`` when ``appointment`` is its final
     meeting held, the service has a survey and none was sent; True when added.
 
-    The message goes by SMS when the family has a phone, else by e-mail (which shows the
-    link as a QR code too), in the family's language.
+    The message goes on the family's channels (by default SMS when it has a phone, else
+    e-mail, which shows the link as a QR code too), in the family's language.
     """
     url = store.url_of(items, store.survey_key(case.service))
-    channel = one_channel(case.contact.phone, case.contact.email)
+    destinations = case.contact.destinations()
     if (appointment.kind != "final" or appointment.outcome != "held" or url is None
-            or channel is None or store.sent_key(case.id) in items):
+            or not destinations or store.sent_key(case.id) in items):
         return False
     store.mark_sent(tx, case.id, url, appointment.id, now)
-    enqueue(tx, Notification("feedback", *channel, dedupe_key=f"feedback:{case.id}",
-                             language=case.contact.language, params={"link": url},
-                             case_id=case.id), now)
+    for channel, recipient in destinations:
+        enqueue(tx, Notification("feedback", channel, recipient, dedupe_key=f"feedback:{case.id}",
+                                 language=case.contact.language, params={"link": url},
+                                 case_id=case.id), now)
     return True
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from chalicelib.domain import feeds
 from chalicelib.domain.access import Actor, require_self_or_coordinator
 from chalicelib.domain.directory import Case, Office
-from chalicelib.domain.errors import NotFound
+from chalicelib.domain.errors import Gone, NotFound
 from chalicelib.domain.review_state import Deadline
 from chalicelib.ical import FeedEvent, render_calendar
 from chalicelib.services.booking import open_appointment
@@ -61,9 +61,13 @@ def owner_of(token: str) -> str:
     return match["owner"]
 
 
+def feed_url(public_url: str, token: str) -> str:
+    return f"{public_url}/feeds/{token}.ics"
+
+
 def issue_feed_token(agenda, directory, actor: Actor, worker_id: str, public_url: str,
                      now: datetime) -> str:
-    """Mint a worker's feed URL; the previous URL stops working (404).
+    """Mint a worker's feed URL; the previous URL stops working (410: replaced).
 
     Raises:
         Forbidden: A worker asks for someone else's feed.
@@ -74,12 +78,23 @@ def issue_feed_token(agenda, directory, actor: Actor, worker_id: str, public_url
         raise NotFound("no such worker")
     token = f"{worker_id}.{secrets.token_urlsafe(SECRET_BYTES)}"
     agenda.put_feed_token(worker_id, token_hash(token), now)
-    return f"{public_url}/feeds/{token}.ics"
+    return feed_url(public_url, token)
+
+
+def keep_feed_token(agenda, worker_id: str, token: str, public_url: str,
+                    now: datetime) -> str | None:
+    """The feed URL of a token the caller keeps (the local demo's): stored (its hash) if
+    the worker has no feed token yet; None if the worker's token is another one."""
+    current = agenda.worker_agenda(worker_id, now).token_hash
+    if current is None:
+        agenda.put_feed_token(worker_id, token_hash(token), now)
+    elif not hmac.compare_digest(current, token_hash(token)):
+        return None
+    return feed_url(public_url, token)
 
 
 def worker_feed(agenda, shared: SharedItems, offices: OfficeNames,
-                sources: Iterable[EventSource], token: str, public_url: str,
-                now: datetime) -> bytes:
+                sources: Iterable[EventSource], token: str, now: datetime) -> bytes:
     """The worker's feed: appointments (30 days back, 365 ahead), open review deadlines
     (read with the appointments), office names and each source's events.
 
@@ -87,11 +102,15 @@ def worker_feed(agenda, shared: SharedItems, offices: OfficeNames,
     names, the sources' items) that ``shared`` holds no young enough copy of.
 
     Raises:
-        NotFound: The token is unknown, malformed or replaced.
+        NotFound: The token is unknown or malformed.
+        Gone: The token was replaced by a newer one (one of the last few).
     """
     worker_id = owner_of(token)
     read = agenda.worker_agenda(worker_id, feeds.window_start(now))
-    if read.token_hash is None or not hmac.compare_digest(read.token_hash, token_hash(token)):
+    presented = token_hash(token)
+    if read.token_hash is None or not hmac.compare_digest(read.token_hash, presented):
+        if any(hmac.compare_digest(old, presented) for old in read.replaced):
+            raise Gone("this calendar address was replaced by a new one", code="feed_replaced")
         raise NotFound("not found")
     entries = [e for e in read.entries if feeds.shown(e, now)]
     wanted = {e.office for e in entries if e.office}
@@ -100,8 +119,8 @@ def worker_feed(agenda, shared: SharedItems, offices: OfficeNames,
     names = offices.of(found[offices.item]) if wanted else {}
     if not wanted <= names.keys():  # an office newer than the kept copy of the names
         names = offices.of(shared.read([offices.item], now, again=[offices.item])[offices.item])
-    events = [staff_event(e, names.get(e.office), public_url) for e in entries]
-    events.extend(deadline_event(d, public_url) for d in read.deadlines)
+    events = [staff_event(e, names.get(e.office)) for e in entries]
+    events.extend(deadline_event(d) for d in read.deadlines)
     for source in sources:
         events.extend(source.events(worker_id, now, found[source.item]))
     return render_calendar(CALENDAR_NAME, events)
@@ -131,26 +150,27 @@ def family_appointment(directory, token: str, appointment_id: str, now: datetime
     return _family_calendar(directory, case, [feeds.entry_of(appointment)])
 
 
-def staff_event(entry: feeds.AgendaEntry, office_name: str | None, public_url: str) -> FeedEvent:
-    """A worker's event: case code, kind and place; details only behind staff sign-in."""
+def staff_event(entry: feeds.AgendaEntry, office_name: str | None) -> FeedEvent:
+    """A worker's event: case code, kind and place; details only behind staff sign-in.
+
+    No URL: an event's link must open a page, and the staff API's are JSON behind a
+    bearer token that a calendar app cannot send.
+    """
     place = feeds.place_label(entry.location, office_name, "fi")
-    link = f"{public_url}/appointments/{entry.id}"
-    return _event(entry, feeds.staff_summary(entry, place), place,
-                  f"Tapaamo: {link}", link)
+    return _event(entry, feeds.staff_summary(entry, place), place, None, None)
 
 
-def deadline_event(deadline: Deadline, public_url: str) -> FeedEvent:
-    """An open review deadline (määräpäivä): all day, never blocking time.
+def deadline_event(deadline: Deadline) -> FeedEvent:
+    """An open review deadline (määräpäivä): all day, never blocking time (transparent).
 
     The UID comes from the case and the review, so a moved deadline updates its event.
+    No URL, as for :func:`staff_event`.
     """
-    link = f"{public_url}/cases/{deadline.case_id}/reviews"
     return FeedEvent(
         uid=f"review-{deadline.case_id}-{deadline.review_id}@tapaamo",
         summary=feeds.deadline_summary(deadline.case_id, deadline.kind),
         start=deadline.due, end=deadline.due + timedelta(days=1),
-        created=deadline.updated_at, last_modified=deadline.updated_at, transparent=True,
-        description=f"Tapaamo: {link}", url=link)
+        created=deadline.updated_at, last_modified=deadline.updated_at, transparent=True)
 
 
 def family_event(entry: feeds.AgendaEntry, office: Office | None, language: str) -> FeedEvent:

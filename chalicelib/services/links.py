@@ -8,33 +8,82 @@ import secrets
 from datetime import datetime, timedelta
 
 from chalicelib.domain.access import Actor
-from chalicelib.domain.directory import Case
+from chalicelib.domain.directory import CHANNELS, Case
 from chalicelib.domain.errors import Gone, NotFound, Rejected
+from chalicelib.domain.notification import Notification
 from chalicelib.services.directory import read_case
 from chalicelib.store import links
 from chalicelib.store.directory import case_key
-from chalicelib.store.tx import batch_get
+from chalicelib.store.outbox import enqueue
+from chalicelib.store.tx import Transaction, batch_get
 
 TOKEN = re.compile(r"([a-z0-9][a-z0-9-]{0,39})\.([A-Za-z0-9_-]{24,64})")
 DEFAULT_VALID_DAYS = 30
 
 
-def issue_link(repo, actor: Actor, case_id: str, valid_days: int | None, now: datetime,
-               public_url: str) -> dict:
-    """A new link for the case's family → ``{url, expires_at}``.
+def new_token(case_id: str) -> str:
+    """A booking-link token: the case id (so opening it reads link and case in one trip)
+    and 144 random bits. Only its SHA-256 is ever stored."""
+    return f"{case_id}.{secrets.token_urlsafe(18)}"
 
-    The token carries the case id so that opening it reads link and case in one trip;
-    its secret part has 144 random bits. Only its SHA-256 is stored.
+
+def booking_url(public_url: str, token: str) -> str:
+    return f"{public_url}/book/{token}"
+
+
+def issue_link(repo, actor: Actor, case_id: str, valid_days: int | None, now: datetime,
+               public_url: str, send: str | None = None) -> dict:
+    """A new link for the case's family → ``{url, expires_at, sent}``.
+
+    With ``send`` (``"sms"`` or ``"email"``) the family also gets it, in its language, in a
+    ``booking-link`` message naming the service (never the family); link and message are
+    written in one transaction. ``sent`` is the channel, or None. The staff console's
+    "send by SMS/e-mail" calls this too.
+
+    Raises:
+        Rejected: ``valid_days`` not 1–365, ``send`` not a channel (422 ``invalid_value``),
+            or no phone/e-mail on the case for ``send`` (422 ``no_contact``).
+        NotFound: no such case, or not the actor's (404).
     """
     days = DEFAULT_VALID_DAYS if valid_days is None else valid_days
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 365:
         raise Rejected("valid_days must be a whole number from 1 to 365", code="invalid_value",
                        field="valid_days")
+    if send is not None and send not in CHANNELS:
+        raise Rejected("send is \"sms\" or \"email\"", code="invalid_value", field="send")
     case = read_case(repo, actor, case_id, now, action="link.issue")
-    token = f"{case.id}.{secrets.token_urlsafe(18)}"
+    recipient = case.contact.address(send) if send else None
+    if send and not recipient:
+        raise Rejected(f"the case has no {'phone number' if send == 'sms' else 'e-mail address'}"
+                       f" to send the link to", code="no_contact", field="send")
+    token = new_token(case.id)
     expires_at = now + timedelta(days=days)
-    links.save_link(links.sha256(token), case.id, case.link_epoch, expires_at, now)
-    return {"url": f"{public_url}/book/{token}", "expires_at": expires_at}
+    url = booking_url(public_url, token)
+    tx = Transaction()
+    links.add_link(tx, links.sha256(token), case.id, case.link_epoch, expires_at, now)
+    if send:
+        enqueue(tx, Notification(
+            "booking-link", send, recipient, f"booking-link:{links.sha256(token)[:24]}",
+            language=case.contact.language, case_id=case.id,
+            params={"service": case.service, "expires_at": expires_at.isoformat(),
+                    "link": url}), now)
+    tx.commit()
+    return {"url": url, "expires_at": expires_at, "sent": send}
+
+
+def family_link(tx: Transaction, case: Case, now: datetime, public_url: str,
+                until: datetime | None = None) -> str:
+    """A fresh link to the family's page for a message to the family, added to ``tx``
+    (the message's transaction). It works for the usual 30 days, and at least ``until``
+    (e.g. the end of the meeting the message is about).
+
+    A new link per message, rather than the one the family was sent first: only the
+    hash of a link is stored, so no earlier link can be put in a text again.
+    """
+    token = new_token(case.id)
+    expires_at = max(now + timedelta(days=DEFAULT_VALID_DAYS), until or now)
+    links.add_link(tx, links.sha256(token), case.id, case.link_epoch, expires_at, now)
+    return booking_url(public_url, token)
 
 
 def revoke_links(repo, actor: Actor, case_id: str, now: datetime) -> None:

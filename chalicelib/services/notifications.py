@@ -22,9 +22,13 @@ from chalicelib.services.reminders import run_reminders
 log = logging.getLogger("tapaamo.notify")
 
 
-def sweep(directory, deliveries, provider: Provider, now: datetime) -> Counter:
-    """Queue due reminders, then deliver every due message; counts by outcome."""
-    reminders = run_reminders(directory, now)
+def sweep(directory, deliveries, provider: Provider, now: datetime, public_url: str
+          ) -> Counter:
+    """Queue due reminders, then deliver every due message; counts by outcome.
+
+    ``public_url`` starts the links in the family's reminders.
+    """
+    reminders = run_reminders(directory, now, public_url)
     outcomes = deliver_due(deliveries, provider, now, _office_names(directory))
     outcomes["reminders_queued"] = reminders
     return outcomes

@@ -10,7 +10,7 @@ from chalicelib.domain.access import Actor, require_coordinator
 from chalicelib.domain.errors import Conflict, Rejected, Unavailable
 from chalicelib.domain.escalation import Policy
 from chalicelib.domain.notification import Notification
-from chalicelib.domain.oncall import LEVELS, Gap, Override, Rotation, shifts_of
+from chalicelib.domain.oncall import LEVELS, Gap, Override, Rotation, feed_shifts
 from chalicelib.domain.rota import Reach, Rota
 from chalicelib.domain.workdays import HELSINKI
 from chalicelib.store.oncall import ROTA_KEY, rota_from_raw
@@ -138,7 +138,9 @@ def shift_events(max_age: timedelta = timedelta(minutes=1)):
     """A worker-feed source (services.feeds.EventSource): the worker's on-call shifts.
 
     UIDs come from the worker, level and start, and the shift's start stands in for its
-    record times, so the same rota renders the same bytes. The rota is read with the
+    record times, so the same rota renders the same bytes (whole shifts, never cut at
+    "now + horizon": see ``domain.oncall.feed_shifts``). A shift is free time for
+    scheduling (TRANSP:TRANSPARENT) and has no URL. The rota is read with the
     feed's other shared items, at most once a minute per container: calendar clients poll
     feeds, and a feed must stay cheap.
     """
@@ -146,11 +148,12 @@ def shift_events(max_age: timedelta = timedelta(minutes=1)):
     from chalicelib.services.feeds import EventSource
 
     def events(worker_id: str, now: datetime, rota: Rota):
-        shifts = shifts_of(worker_id, rota.rotations, rota.overrides, now - FEED_PAST,
-                           now + FEED_AHEAD)
+        shifts = feed_shifts(worker_id, rota.rotations, rota.overrides, now, FEED_PAST,
+                             FEED_AHEAD)
         return [FeedEvent(uid=f"oncall-{worker_id}-{s.level}-{s.start:%Y%m%dT%H%M%SZ}"
                               "@tapaamo", summary=SHIFT_TITLES[s.level], start=s.start,
-                          end=s.end, created=s.start, last_modified=s.start)
+                          end=s.end, created=s.start, last_modified=s.start,
+                          transparent=True)
                 for s in shifts]
 
     return EventSource(Shared(ROTA_KEY, rota_from_raw, max_age), events)

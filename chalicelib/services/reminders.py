@@ -4,7 +4,8 @@ For each fired timer, one transaction advances the timer (fenced: appointment st
 booked, same sequence, same ``due_at``) and queues the reminders in the outbox with a key
 naming the appointment, its sequence and the reminder time. So a sweep that runs twice or
 in parallel queues them once, and a cancelled or moved appointment queues nothing for its
-old time. A family timer reminds the family (its language, SMS or else e-mail); a
+old time. A family timer reminds the family (its language, on its channels: by default
+SMS, or e-mail without a phone) with a fresh link to its page; a
 workers' timer reminds each of the appointment's workers in Finnish (SMS, else e-mail,
 as escalation pages reach them), with the case code and never the family's name. A
 group session's timer reminds each family seated in the group.
@@ -24,6 +25,7 @@ from chalicelib.domain.reminders import (
     next_reminder,
     reminder_times,
 )
+from chalicelib.services.links import family_link
 from chalicelib.services.seats import seated_families
 from chalicelib.store import reminders as timers
 from chalicelib.store.outbox import enqueue
@@ -32,8 +34,11 @@ from chalicelib.store.tx import Transaction, TransactionCancelled
 log = logging.getLogger("tapaamo.reminders")
 
 
-def run_reminders(directory, now: datetime, limit: int = 100) -> int:
-    """Queue every reminder due at ``now``; returns how many were queued."""
+def run_reminders(directory, now: datetime, public_url: str, limit: int = 100) -> int:
+    """Queue every reminder due at ``now``; returns how many were queued.
+
+    ``public_url`` starts the link to the family's page in a family's reminder.
+    """
     cases: dict[str, Case | None] = {}
     queued = 0
     for timer in timers.find_due(now, limit):
@@ -43,11 +48,11 @@ def run_reminders(directory, now: datetime, limit: int = 100) -> int:
         # A group session's case id is its group's: it reminds every seated family.
         families = [case] if case else seated_families(timer.case_id)
         workers = directory.get_workers(timer.workers) if timer.audience == "workers" else {}
-        queued += fire(timer, families, now, workers)
+        queued += fire(timer, families, now, public_url, workers)
     return queued
 
 
-def fire(timer: ReminderTimer, families: Sequence[Case], now: datetime,
+def fire(timer: ReminderTimer, families: Sequence[Case], now: datetime, public_url: str,
          workers: Mapping[str, Worker] | None = None) -> bool:
     """Advance one timer and queue its reminders; True if any was queued.
 
@@ -59,10 +64,10 @@ def fire(timer: ReminderTimer, families: Sequence[Case], now: datetime,
     following = next_reminder(timer.start, timer.hours, now,
                               after=timer.index if send is None else send, quiet=timer.quiet)
     next_at = times[following] if following is not None else None
+    tx = Transaction()
     notes = [] if send is None else (
         worker_notes(timer, workers or {}, times[send]) if timer.audience == "workers"
-        else _family_notes(timer, families, times[send]))
-    tx = Transaction()
+        else _family_notes(tx, timer, families, times[send], now, public_url))
     timers.advance_timer(tx, timer, next_at, following)
     for note in notes:
         enqueue(tx, note, now)
@@ -85,25 +90,28 @@ def fire(timer: ReminderTimer, families: Sequence[Case], now: datetime,
     return bool(notes)
 
 
-def _family_notes(timer: ReminderTimer, families: Sequence[Case], at: datetime
-                  ) -> list[Notification]:
-    notes = (reminder_note(timer, case, at) for case in families)
-    return list({note.id: note for note in notes if note}.values())  # one per phone
+def _family_notes(tx: Transaction, timer: ReminderTimer, families: Sequence[Case],
+                  at: datetime, now: datetime, public_url: str) -> list[Notification]:
+    notes = [n for case in families
+             for n in family_reminders(tx, timer, case, at, now, public_url)]
+    return list({note.id: note for note in notes}.values())  # one per phone or address
 
 
-def reminder_note(timer: ReminderTimer, case: Case | None, at: datetime) -> Notification | None:
-    """The family's reminder: SMS when there is a phone, else e-mail, else none."""
-    contact = case.contact if case else None
-    if contact is None or not (contact.phone or contact.email):
-        return None
-    channel, recipient = ("sms", contact.phone) if contact.phone else ("email", contact.email)
-    return Notification(
+def family_reminders(tx: Transaction, timer: ReminderTimer, case: Case | None, at: datetime,
+                     now: datetime, public_url: str) -> list[Notification]:
+    """The family's reminder on each of its channels, with a link to its page (added to
+    ``tx``); none when the case is gone or has no phone and no e-mail."""
+    destinations = case.contact.destinations() if case else []
+    if not destinations:
+        return []
+    link = family_link(tx, case, now, public_url, until=timer.start)
+    return [Notification(
         kind="reminder", channel=channel, recipient=recipient,
         dedupe_key=f"reminder:{timer.appointment_id}:{timer.sequence}:{at.isoformat()}",
-        language=contact.language,
-        params={"start": timer.start.isoformat(), "location": timer.location},
+        language=case.contact.language,
+        params={"start": timer.start.isoformat(), "location": timer.location, "link": link},
         case_id=case.id,
-    )
+    ) for channel, recipient in destinations]
 
 
 def worker_notes(timer: ReminderTimer, workers: Mapping[str, Worker], at: datetime

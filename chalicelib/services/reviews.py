@@ -191,17 +191,19 @@ def send_notice(reviews, directory, coordinators: Sequence[str], record: ReviewR
 def _notes(record: ReviewRecord, kind: str, on: date, directory,
            coordinators: Sequence[str]) -> list[Notification]:
     if kind == "review-overdue":
-        recipients = [("email", address) for address in coordinators]
+        # Coordinators are configured by address only: they read Finnish.
+        recipients = [("email", address, "fi") for address in coordinators]
     else:
         workers = directory.get_workers(record.owners)
         # E-mail suits a deadline weeks away; SMS only for staff without an address.
-        recipients = [("email", w.email) if w.email else ("sms", w.phone)
+        recipients = [("email", w.email, w.language) if w.email else ("sms", w.phone, w.language)
                       for w in (workers[i] for i in sorted(workers)) if w.email or w.phone]
     review = record.review
     params = {"review": review.kind, "due": review.due.isoformat(), "code": record.case_id}
     key = f"{kind}:{record.case_id}:{review.id}:{on.isoformat()}"
-    return [Notification(kind, channel, recipient, key, params=params, case_id=record.case_id)
-            for channel, recipient in sorted(set(recipients))]
+    return [Notification(kind, channel, recipient, key, language=language, params=params,
+                         case_id=record.case_id)
+            for channel, recipient, language in sorted(set(recipients))]
 
 
 def _cases_of(directory, service: str, case_ids: Sequence[str] | None = None):

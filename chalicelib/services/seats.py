@@ -9,18 +9,16 @@ last seat.
 
 from __future__ import annotations
 
-import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from chalicelib.domain.appointment import Appointment
 from chalicelib.domain.directory import Case
 from chalicelib.domain.errors import Conflict, NotFound, Rejected, Unavailable
 from chalicelib.domain.groups import Group, Roster, is_open, may_join
-from chalicelib.domain.notification import Notification, one_channel
+from chalicelib.domain.notification import Notification
 from chalicelib.services.booking import back_off
-from chalicelib.services.links import DEFAULT_VALID_DAYS
+from chalicelib.services.links import family_link
 from chalicelib.store import groups as store
-from chalicelib.store import links
 from chalicelib.store.appointments import appointment_from_item, appointment_key
 from chalicelib.store.directory import case_key
 from chalicelib.store.links import case_from_plain
@@ -191,19 +189,16 @@ def _tell_seated(tx: Transaction, group: Group, case_id: str, now: datetime,
     """Queue the ``group-seat`` message, with a fresh link to the family's page (the one it
     joined the line with is known only as a hash)."""
     item = batch_get([case_key(case_id)]).get(case_key(case_id))
-    if item is None:
+    case = case_from_plain(item) if item else None
+    destinations = case.contact.destinations() if case else []
+    if not destinations:
         return
-    case = case_from_plain(item)
-    channel = one_channel(case.contact.phone, case.contact.email)
-    if channel is None:
-        return
-    token = f"{case.id}.{secrets.token_urlsafe(18)}"
-    expires = max(now + timedelta(days=DEFAULT_VALID_DAYS), group.end + timedelta(days=1))
-    tx.put(links.link_item(links.sha256(token), case.id, case.link_epoch, expires, now),
-           "new-link", "attribute_not_exists(pk)")
+    link = family_link(tx, case, now, public_url, until=group.end)
     upcoming = next((s for s in group.sessions if s.start > now), group.sessions[-1])
-    enqueue(tx, Notification(
-        "group-seat", *channel, dedupe_key=f"group-seat:{group.id}:{case.id}:{utc_iso(now)}",
-        language=case.contact.language, case_id=case.id,
-        params={"start": utc_iso(upcoming.start), "location": group.office,
-                "link": f"{public_url}/book/{token}"}), now)
+    for channel, recipient in destinations:
+        enqueue(tx, Notification(
+            "group-seat", channel, recipient,
+            dedupe_key=f"group-seat:{group.id}:{case.id}:{utc_iso(now)}",
+            language=case.contact.language, case_id=case.id,
+            params={"start": utc_iso(upcoming.start), "location": group.office, "link": link}),
+            now)

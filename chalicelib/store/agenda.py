@@ -7,7 +7,9 @@ Item layout (one table, see ``table.py``):
   writes it in the same transaction as the appointment)
 * review deadline ``pk=AGENDA#<worker>`` ``sk=~deadline#<due>#<case>#<review>`` (reviews
   writes it with the review, see ``reviews.py``)
-* feed token   ``pk=AGENDA#<worker>`` ``sk=~feed-token`` with ``token_hash`` (sha256 hex).
+* feed token   ``pk=AGENDA#<worker>`` ``sk=~feed-token`` with ``token_hash`` (sha256 hex)
+  and ``replaced``: the hashes of the last few tokens it replaced (newest first), so a
+  calendar still polling an old URL is told it was replaced (410), not "unknown".
   ``~`` sorts after every ISO instant (and ``~d`` before ``~f``), so ONE Query from the
   window's start returns the window, the few appointments booked further ahead, every
   open deadline and the token record, and never walks the worker's history.
@@ -18,12 +20,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from chalicelib.domain.errors import Conflict
 from chalicelib.domain.feeds import AgendaEntry
 from chalicelib.domain.review_state import Deadline
 from chalicelib.store.reviews import DEADLINE_PREFIX, deadline_from_item
-from chalicelib.store.tx import client, query, table_name, to_dynamo
+from chalicelib.store.tx import batch_get, client, query, table_name, to_dynamo
 
 TOKEN_SK = "~feed-token"
+REPLACED_KEPT = 5
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,7 @@ class WorkerAgenda:
     token_hash: str | None
     entries: tuple[AgendaEntry, ...]
     deadlines: tuple[Deadline, ...] = ()
+    replaced: tuple[str, ...] = ()
 
 
 def agenda_pk(worker_id: str) -> str:
@@ -79,14 +84,31 @@ class DynamoAgenda:
                           if i["sk"].startswith(DEADLINE_PREFIX))
         entries = tuple(entry_from_item(i) for i in items
                         if not i["sk"].startswith("~"))
-        return WorkerAgenda(token["token_hash"] if token else None, entries, deadlines)
+        return WorkerAgenda(token["token_hash"] if token else None, entries, deadlines,
+                            tuple(token.get("replaced") or ()) if token else ())
 
     def put_feed_token(self, worker_id: str, token_hash: str, at: datetime) -> None:
-        """Store the token's hash, replacing (and so revoking) the previous one."""
-        item = {"pk": agenda_pk(worker_id), "sk": TOKEN_SK, "token_hash": token_hash,
-                "created_at": at.isoformat()}
-        client().put_item(TableName=table_name(),
-                          Item={k: to_dynamo(v) for k, v in item.items()})
+        """Store the token's hash, replacing (and so revoking) the previous one, which
+        joins ``replaced``. Conditional on the token read, so two at once lose none."""
+        from botocore.exceptions import ClientError
+
+        key = (agenda_pk(worker_id), TOKEN_SK)
+        for _ in range(3):
+            current = batch_get([key], consistent=True).get(key)
+            replaced = [current["token_hash"], *current.get("replaced", ())] if current else []
+            item = {"pk": key[0], "sk": key[1], "token_hash": token_hash,
+                    "replaced": replaced[:REPLACED_KEPT], "created_at": at.isoformat()}
+            guard = ({"ConditionExpression": "token_hash = :old", "ExpressionAttributeValues":
+                      {":old": to_dynamo(current["token_hash"])}} if current else
+                     {"ConditionExpression": "attribute_not_exists(pk)"})
+            try:
+                client().put_item(TableName=table_name(),
+                                  Item={k: to_dynamo(v) for k, v in item.items()}, **guard)
+                return
+            except ClientError as error:
+                if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                    raise
+        raise Conflict("the feed address changed meanwhile, try again", code="concurrent_update")
 
 
 def _utc_key(instant: datetime) -> str:
@@ -102,6 +124,7 @@ class InMemoryAgenda:
         self.entries: dict[str, dict[str, AgendaEntry]] = {}
         self.deadlines: dict[str, list[Deadline]] = {}
         self.tokens: dict[str, str] = {}
+        self.replaced: dict[str, list[str]] = {}
 
     def add(self, worker_id: str, entry: AgendaEntry) -> None:
         self.entries.setdefault(worker_id, {})[entry.id] = entry
@@ -110,7 +133,11 @@ class InMemoryAgenda:
         mine = self.entries.get(worker_id, {}).values()
         return WorkerAgenda(self.tokens.get(worker_id),
                             tuple(e for e in mine if e.start >= since),
-                            tuple(self.deadlines.get(worker_id, ())))
+                            tuple(self.deadlines.get(worker_id, ())),
+                            tuple(self.replaced.get(worker_id, ())))
 
     def put_feed_token(self, worker_id: str, token_hash: str, at: datetime) -> None:
+        if worker_id in self.tokens:
+            self.replaced[worker_id] = [self.tokens[worker_id],
+                                        *self.replaced.get(worker_id, ())][:REPLACED_KEPT]
         self.tokens[worker_id] = token_hash

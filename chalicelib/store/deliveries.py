@@ -19,6 +19,7 @@ from pynamodb.attributes import UTCDateTimeAttribute
 
 from chalicelib.domain.delivery import LEASE, Delivery
 from chalicelib.domain.notification import Notification
+from chalicelib.notify.templates import check_params
 from chalicelib.store.outbox import DUE_KIND, OutboxItem, due_fields, enqueue, parent_of
 from chalicelib.store.timers import query_due
 from chalicelib.store.tx import (
@@ -182,6 +183,7 @@ class InMemoryDeliveries:
         self.parents: dict[str, str] = {}
 
     def add(self, note: Notification, now: datetime) -> bool:
+        check_params(note.kind, note.params)  # as enqueue does
         if note.id in self.notes:
             return False
         self.notes[note.id] = Delivery(

@@ -29,7 +29,7 @@ from pynamodb.exceptions import PutError
 from chalicelib.domain.directory import Case, Contact, Office, Worker
 from chalicelib.domain.errors import Conflict
 from chalicelib.store.table import TableModel
-from chalicelib.store.tx import Transaction, client, table_name, to_dynamo
+from chalicelib.store.tx import Transaction, batch_get, client, table_name, to_dynamo
 
 OFFICE_NAMES_KEY = ("DIRECTORY", "OFFICE_NAMES")
 _NAME_OF = "office#"
@@ -37,6 +37,7 @@ _NAME_OF = "office#"
 
 class OfficeItem(TableModel):
     name = UnicodeAttribute()
+    name_sv = UnicodeAttribute(null=True)
     address = UnicodeAttribute()
     rooms = NumberAttribute()
 
@@ -47,12 +48,14 @@ class WorkerItem(TableModel):
     phone = UnicodeAttribute(null=True)
     office = UnicodeAttribute(null=True)
     roles = ListAttribute(of=UnicodeAttribute, default=list)
+    language = UnicodeAttribute(default="fi")
 
 
 class ContactMap(MapAttribute):
     phone = UnicodeAttribute(null=True)
     email = UnicodeAttribute(null=True)
     language = UnicodeAttribute(default="fi")
+    channels = ListAttribute(of=UnicodeAttribute, null=True)
 
 
 class CaseItem(TableModel):
@@ -93,7 +96,14 @@ def case_key(case_id: str) -> tuple[str, str]:
 
 
 def office_from_item(item: OfficeItem) -> Office:
-    return Office(id=item.sk, name=item.name, address=item.address, rooms=int(item.rooms))
+    return Office(id=item.sk, name=item.name, address=item.address, rooms=int(item.rooms),
+                  name_sv=item.name_sv)
+
+
+def office_from_plain(item: dict) -> Office:
+    """An office from a plain item of ``tx.batch_get`` (read with other items)."""
+    return Office(id=item["sk"], name=item["name"], address=item["address"],
+                  rooms=int(item["rooms"]), name_sv=item.get("name_sv"))
 
 
 def office_names_from_item(item: dict | None) -> dict[str, str] | None:
@@ -111,6 +121,7 @@ def worker_from_item(item: WorkerItem) -> Worker:
         phone=item.phone,
         office=item.office,
         roles=tuple(item.roles or ()),
+        language=item.language or "fi",
     )
 
 
@@ -124,7 +135,8 @@ def case_from_item(item: CaseItem) -> Case:
         meeting_minutes=int(item.meeting_minutes),
         meetings_per_week=int(item.meetings_per_week),
         locations=tuple(item.locations),
-        contact=Contact(item.contact.phone, item.contact.email, item.contact.language),
+        contact=Contact(item.contact.phone, item.contact.email, item.contact.language,
+                        tuple(item.contact.channels) if item.contact.channels else None),
         reminders=tuple(float(h) for h in item.reminders),
         worker_reminders=tuple(float(h) for h in item.worker_reminders or ()),
         link_epoch=int(item.link_epoch or 0),
@@ -147,7 +159,8 @@ def case_to_item(case: Case) -> CaseItem:
         meetings_per_week=case.meetings_per_week,
         locations=list(case.locations),
         contact=ContactMap(
-            phone=case.contact.phone, email=case.contact.email, language=case.contact.language
+            phone=case.contact.phone, email=case.contact.email, language=case.contact.language,
+            channels=list(case.contact.channels) if case.contact.channels else None,
         ),
         reminders=list(case.reminders),
         worker_reminders=list(case.worker_reminders),
@@ -170,8 +183,8 @@ class DynamoDirectory:
     def put_office(self, office: Office) -> None:
         """Store the office and its name in the names item, both or neither."""
         tx = Transaction()
-        tx.put(OfficeItem(*office_key(office.id), name=office.name, address=office.address,
-                          rooms=office.rooms), "office")
+        tx.put(OfficeItem(*office_key(office.id), name=office.name, name_sv=office.name_sv,
+                          address=office.address, rooms=office.rooms), "office")
         tx.update(*OFFICE_NAMES_KEY, "SET #office = :name", "office-names",
                   names={"#office": _NAME_OF + office.id}, values={":name": office.name})
         tx.commit()
@@ -190,9 +203,21 @@ class DynamoDirectory:
         keys = [office_key(i) for i in set(ids)]
         return {o.id: o for o in map(office_from_item, OfficeItem.batch_get(keys))}
 
+    def get_offices_and_workers(self, office_ids, worker_ids
+                                ) -> tuple[dict[str, Office], dict[str, Worker]]:
+        """Offices and workers by id in one round trip (the family page names both)."""
+        items = batch_get([office_key(i) for i in office_ids]
+                          + [worker_key(i) for i in worker_ids], raw=True)
+        offices = {i: office_from_item(OfficeItem.from_raw_data(items[office_key(i)]))
+                   for i in office_ids if office_key(i) in items}
+        workers = {i: worker_from_item(WorkerItem.from_raw_data(items[worker_key(i)]))
+                   for i in worker_ids if worker_key(i) in items}
+        return offices, workers
+
     def put_worker(self, worker: Worker) -> None:
         WorkerItem(*worker_key(worker.id), name=worker.name, email=worker.email,
-                   phone=worker.phone, office=worker.office, roles=list(worker.roles)).save()
+                   phone=worker.phone, office=worker.office, roles=list(worker.roles),
+                   language=worker.language).save()
 
     def get_workers(self, ids) -> dict[str, Worker]:
         keys = [worker_key(i) for i in set(ids)]
@@ -271,6 +296,10 @@ class InMemoryDirectory:
 
     def get_offices(self, ids) -> dict[str, Office]:
         return {i: self.offices[i] for i in set(ids) if i in self.offices}
+
+    def get_offices_and_workers(self, office_ids, worker_ids
+                                ) -> tuple[dict[str, Office], dict[str, Worker]]:
+        return self.get_offices(office_ids), self.get_workers(worker_ids)
 
     def put_worker(self, worker: Worker) -> None:
         self.workers[worker.id] = worker

@@ -63,6 +63,7 @@ def response_from_item(item: dict) -> StoredResponse:
 
 def link_item(token_hash: str, case_id: str, epoch: int, expires_at: datetime,
               now: datetime) -> dict:
+    """The link item of a token (its hash); ``expires`` keeps it 90 days past expiry."""
     pk, sk = link_key(token_hash)
     return {"pk": pk, "sk": sk, "case_id": case_id, "token_hash": token_hash, "epoch": epoch,
             "expires_at": utc_iso(expires_at), "created_at": utc_iso(now),
@@ -74,6 +75,13 @@ def save_link(token_hash: str, case_id: str, epoch: int, expires_at: datetime,
     item = link_item(token_hash, case_id, epoch, expires_at, now)
     client().put_item(TableName=table_name(), Item={k: to_dynamo(v) for k, v in item.items()},
                       ConditionExpression="attribute_not_exists(pk)")
+
+
+def add_link(tx: Transaction, token_hash: str, case_id: str, epoch: int,
+             expires_at: datetime, now: datetime) -> None:
+    """Add a new link to ``tx`` (with the message that carries it)."""
+    tx.put(link_item(token_hash, case_id, epoch, expires_at, now), "link",
+           "attribute_not_exists(pk)")
 
 
 def revoke_links(case_id: str) -> None:

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
 from chalicelib.domain.notification import Notification
+from chalicelib.notify.templates import check_params
 from chalicelib.store.table import TableModel
 from chalicelib.store.tx import Transaction, utc_iso
 
@@ -71,7 +72,11 @@ def enqueue(tx: Transaction, note: Notification, now: datetime) -> None:
     """Add ``note`` to ``tx``; the transaction fails if the same event was queued before.
 
     A note due at once is also named in the wake-up sent after the commit (``tx.notes``).
+
+    Raises:
+        MissingParams: the note lacks a param its text needs (a bug in the caller).
     """
+    check_params(note.kind, note.params)
     tx.put(outbox_item(note, now), label=f"outbox:{note.kind}",
            condition="attribute_not_exists(pk)")
     if note.not_before is None or note.not_before <= now:

@@ -27,10 +27,15 @@ QVALUE = re.compile(r"0(\.\d{0,3})?|1(\.0{0,3})?")
 
 @functools.cache
 def catalogue(language: str) -> dict[str, str]:
-    """The messages of ``language`` (one of ``LANGUAGES``), keyed by dotted names."""
+    """The messages of ``language`` (one of ``LANGUAGES``), keyed by dotted names.
+
+    The staff console's words (``staff.*``) are in ``messages/staff/`` beside the family's.
+    """
     if language not in LANGUAGES:
         raise ValueError(f"no catalogue for {language!r}")
-    return json.loads((MESSAGES_DIR / f"{language}.json").read_text(encoding="utf-8"))
+    return {key: text for folder in (MESSAGES_DIR, MESSAGES_DIR / "staff")
+            for key, text in json.loads((folder / f"{language}.json")
+                                        .read_text(encoding="utf-8")).items()}
 
 
 def choose_language(asked: str | None, remembered: str | None, contact: str | None) -> str:
@@ -107,6 +112,10 @@ class Words:
 
     def short_date(self, day: date) -> str:
         return self._babel(day, "format.short_date")
+
+    def weekday(self, day: date) -> str:
+        """``ti`` — a day's short name, for the day strip."""
+        return self._babel(day, "format.weekday")
 
     def _babel(self, value, key: str) -> str:
         from babel.dates import format_date, format_datetime

@@ -1,4 +1,4 @@
-"""The OpenAPI 3.1 document of the whole HTTP API (DESIGN.md §4), built from a compact table.
+"""The OpenAPI 3.1 document of the whole HTTP API, built from a compact table.
 
 Request bodies validated with pydantic take their JSON Schema from the models, so the
 document cannot drift from them; the rest are small hand-written schemas. It is built on
@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from chalicelib.domain.appointment import KINDS, OUTCOMES
-from chalicelib.domain.directory import SERVICES
+from chalicelib.domain.directory import CHANNELS, LANGUAGES, SERVICES
 from chalicelib.domain.review_rules import (
     ANCHORS,
     MAX_REMINDER_DAYS,
@@ -18,6 +18,7 @@ from chalicelib.domain.review_rules import (
     REVIEW_KINDS,
     RULE_TYPES,
 )
+from chalicelib.web import openapi_console as console
 
 STR, INT, NUM, BOOL = {"type": "string"}, {"type": "integer"}, {"type": "number"}, {"type": "boolean"}
 INSTANT = {"type": "string", "format": "date-time"}
@@ -76,32 +77,40 @@ ESCALATION_STATE = obj({"id": STR, "status": STR}, {"acknowledged_by": nullable(
 SPAN = obj({"start": INSTANT, "end": INSTANT}, {"reason": STR})
 BOOKING = obj({"start": INSTANT, "location": {"type": "string", "minLength": 1,
                                               "maxLength": 40}})
+# name_sv: the Swedish name families reading Swedish see (Kallio is Berghäll); null: name.
+OFFICE = obj({"id": STR, "name": STR, "address": STR, "rooms": INT},
+             {"name_sv": {**nullable(STR), "description": "the office's name in Swedish "
+                                                            "(families reading Swedish see it)"}})
 CASE_FIELDS = {"service": {"enum": list(SERVICES)}, "workers": {"type": "array", "items": STR},
                "start_date": DAY, "meeting_minutes": INT, "meetings_per_week": INT,
-               "locations": {"type": "array", "items": STR}, "contact": obj(),
+               "locations": {"type": "array", "items": STR},
+               "contact": obj({"phone": nullable(STR), "email": nullable(STR),
+                               "language": {"enum": list(LANGUAGES)},
+                               "channels": nullable({"type": "array",
+                                                     "items": {"enum": list(CHANNELS)}})}),
                "reminders": {"type": "array", "items": NUM},
                "worker_reminders": {"type": "array", "items": NUM}}
+WORKER = obj({"id": STR, "name": STR, "roles": {"type": "array"}},
+             {"language": {"enum": list(LANGUAGES)}})
 CASE = obj({"id": STR, **CASE_FIELDS}, {"social_worker": nullable(STR),
                                         "created_at": INSTANT, "updated_at": INSTANT})
 FORM = {"application/x-www-form-urlencoded": {"schema": obj(
-    {"csrf": STR}, {"start": STR, "location": STR, "week": STR})}}
+    {"csrf": STR}, {"start": STR, "location": STR, "idempotency": STR})}}
 HELP_FORM = {"application/x-www-form-urlencoded": {"schema": obj(
     {"csrf": STR}, {"message": STR, "callback_phone": STR})}}
 
 # (method, path, summary, who, request body (schema, a pydantic model name or None),
 #  (status, kind, schema)). who: "staff" (bearer), "link" (the token in the path is the
-#  credential), "public", "signed" (HMAC of the body). kind: json, html, ics, css, none.
+#  credential), "public", "signed" (HMAC of the body). kind: json, html, ics, static, none.
 OPERATIONS = [
     ("GET", "/health", "Liveness", "public", None, (200, "json", obj({"status": STR}))),
     ("GET", "/openapi.json", "This document", "public", None, (200, "json", obj())),
-    ("GET", "/offices", "List offices", "staff", None,
-     (200, "json", listing("offices", obj({"id": STR, "name": STR, "rooms": INT})))),
+    ("GET", "/offices", "List offices", "staff", None, (200, "json", listing("offices", OFFICE))),
     ("PUT", "/offices/{office_id}", "Create or replace an office", "staff", "OfficeIn",
-     (200, "json", obj({"id": STR, "name": STR, "address": STR, "rooms": INT}))),
+     (200, "json", OFFICE)),
     ("PUT", "/workers/{worker_id}", "Create or replace a worker", "staff", "WorkerIn",
-     (200, "json", obj({"id": STR, "name": STR, "roles": {"type": "array"}}))),
-    ("GET", "/workers/{worker_id}", "A worker", "staff", None,
-     (200, "json", obj({"id": STR, "name": STR, "roles": {"type": "array"}}))),
+     (200, "json", WORKER)),
+    ("GET", "/workers/{worker_id}", "A worker", "staff", None, (200, "json", WORKER)),
     ("POST", "/workers/{worker_id}/absences", "Mark an absence", "staff", SPAN,
      (201, "json", obj({"id": STR}))),
     ("POST", "/workers/{worker_id}/extra-hours", "Open extra hours", "staff", SPAN,
@@ -116,8 +125,14 @@ OPERATIONS = [
      obj(optional={**CASE_FIELDS, "social_worker": nullable(STR)}), (200, "json", CASE)),
     ("GET", "/cases/{case_id}/audit", "Who read or changed the case", "staff", None,
      (200, "json", listing("entries", obj({"at": INSTANT, "actor": STR, "action": STR})))),
-    ("POST", "/cases/{case_id}/booking-links", "Issue a booking link", "staff",
-     obj(optional={"valid_days": INT}), (201, "json", obj({"url": STR, "expires_at": INSTANT}))),
+    ("POST", "/cases/{case_id}/booking-links",
+     "Issue a booking link; with send, also send it to the family (422 no_contact when the "
+     "case has no phone/e-mail for that channel)", "staff",
+     obj(optional={"valid_days": {"type": "integer", "minimum": 1, "maximum": 365,
+                                  "default": 30},
+                   "send": nullable({"enum": list(CHANNELS)})}),
+     (201, "json", obj({"url": STR, "expires_at": INSTANT,
+                        "sent": nullable({"enum": list(CHANNELS)})}))),
     ("DELETE", "/cases/{case_id}/booking-links", "Revoke every link", "staff", None,
      (204, "none", None)),
     ("GET", "/cases/{case_id}/reviews", "Plan and review deadlines", "staff", None,
@@ -227,20 +242,23 @@ OPERATIONS = [
      (303, "redirect", None)),
     ("GET", "/book/{token}/page/help-sent", "Help is coming (page)", "link", None,
      (200, "html", None)),
-    ("GET", "/static/{name}", "The page's stylesheet", "public", None, (200, "css", None)),
+    ("GET", "/static/{name}", "The page's stylesheet and script (content-hashed names)", "public",
+     None, (200, "static", None)),
+    *console.OPERATIONS,
 ]
 QUERIES = {
+    **console.QUERIES,
     "/book/{token}/slots": {"from": DAY, "days": {"type": "integer", "minimum": 1, "maximum": 28}},
     "/workers/{worker_id}/appointments": {"from": DAY, "to": DAY},
     "/notifications": {"case": STR, "escalation": STR},
     "/oncall/now": {"at": INSTANT},
     "/oncall/gaps": {"from": INSTANT, "to": INSTANT},
-    "/book/{token}": {"week": DAY, "place": STR, "lang": {"enum": ["fi", "sv", "en"]}},
-    "/book/{token}/page/confirm": {"start": INSTANT, "place": STR, "move": STR, "week": DAY},
+    "/book/{token}": {"week": DAY, "day": DAY, "place": STR, "move": STR, "notice": STR,
+                      "lang": {"enum": ["fi", "sv", "en"]}},
+    "/book/{token}/page/confirm": {"start": INSTANT, "place": STR, "move": STR},
 }
 REQUIRED_QUERIES = {("/oncall/gaps", "from"), ("/oncall/gaps", "to")}
-MEDIA = {"json": "application/json", "html": "text/html", "ics": "text/calendar",
-         "css": "text/css"}
+MEDIA = {"json": "application/json", "html": "text/html", "ics": "text/calendar"}
 MODELS = ("OfficeIn", "WorkerIn", "CaseIn", "EscalationIn", "HelpIn", "MissedCallIn", "GroupIn",
           "GroupPatch")
 # Refusals come in the contract's shape; the gateway's own (a missing bearer header, a
@@ -277,6 +295,8 @@ def _operation(method, path, summary, who, body, success) -> dict:
                  "responses": {str(status): _content(kind, schema), **_refusals(kind, who)}}
     if who == "staff":
         operation["security"] = [{"bearer": []}]
+    if who == "console":
+        operation["responses"].update(console.SIGN_IN)
     if body is not None:
         operation["requestBody"] = _body(body)
     return operation
@@ -299,12 +319,15 @@ def _parameters(path: str) -> list[dict]:
 def _content(kind: str, schema: dict | None) -> dict:
     if kind in ("none", "redirect"):
         return {"description": "no body"}
+    if kind == "static":
+        return {"description": "OK", "content": {"text/css": {"schema": STR},
+                                                 "text/javascript": {"schema": STR}}}
     media = MEDIA[kind]
     return {"description": "OK", "content": {media: {"schema": schema or STR}}}
 
 
 def _refusals(kind: str, who: str) -> dict:
-    if kind == "css":  # a stylesheet that is not there
+    if kind == "static":  # a stylesheet or script that is not there
         refusal = {"description": "refused", "content": {"text/plain": {"schema": STR}}}
     elif kind in ("json", "ics", "none"):
         error = {"anyOf": [{"$ref": REF.format(model="Error")},
@@ -318,6 +341,10 @@ def _refusals(kind: str, who: str) -> dict:
                                        **refusal}}
     if kind == "ics":
         answers["304"] = {"description": "not modified (If-None-Match)"}
+        # A worker feed's replaced address says so in words a calendar app can show.
+        answers["410"] = {"description": "a replaced feed address, or a gone booking link",
+                          "content": {"text/plain": {"schema": STR},
+                                      **refusal["content"]}}
     return answers
 
 

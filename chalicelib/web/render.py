@@ -1,7 +1,8 @@
-"""HTML for the family: the Jinja2 environment, the stylesheet and the one HTML response helper.
+"""HTML for the family: the Jinja2 environment, the static files and the one HTML response helper.
 
 Every HTML response goes through :func:`html_response`, which sets the security headers:
-the token is in the URL (no referrer, no caching), the page has no script at all (CSP),
+the token is in the URL (no referrer, no caching), the only script is the page's own
+small enhancement from ``static/`` (CSP: no inline script, fetches only to this origin),
 and it may not be framed.
 """
 
@@ -14,9 +15,11 @@ from pathlib import Path
 from chalice import Response
 
 WEB_DIR = Path(__file__).parent
-STYLESHEET = WEB_DIR / "static" / "page.css"
-CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-       "base-uri 'none'; frame-ancestors 'none'")
+STATIC_DIR = WEB_DIR / "static"
+# Each static file under its content-hashed name (page-<hash>.css), with its media type.
+STATIC_FILES = {"page.css": "text/css", "page.js": "text/javascript"}
+CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; "
+       "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
     "Referrer-Policy": "no-referrer",
@@ -38,8 +41,9 @@ def _environment():
 
 def render(template: str, **context) -> str:
     """Render ``templates/<template>`` with ``context`` (autoescaped)."""
-    return _environment().get_template(template).render(stylesheet=stylesheet_name(),
-                                                        **context)
+    names = {name: hashed for hashed, (name, _) in _static_files().items()}
+    return _environment().get_template(template).render(stylesheet=names["page.css"],
+                                                        script=names["page.js"], **context)
 
 
 def html_response(body: str, status: int = 200, headers: dict | None = None) -> Response:
@@ -55,21 +59,21 @@ def redirect(location: str, headers: dict | None = None) -> Response:
 
 
 @functools.cache
-def _stylesheet() -> tuple[str, bytes]:
-    content = STYLESHEET.read_bytes()
-    return f"page-{hashlib.sha256(content).hexdigest()[:12]}.css", content
+def _static_files() -> dict[str, tuple[str, bytes]]:
+    """``{hashed name: (file name, content)}``: a new content is a new name, cached a year."""
+    found = {}
+    for name in STATIC_FILES:
+        content = (STATIC_DIR / name).read_bytes()
+        stem, _, suffix = name.rpartition(".")
+        found[f"{stem}-{hashlib.sha256(content).hexdigest()[:12]}.{suffix}"] = (name, content)
+    return found
 
 
-def stylesheet_name() -> str:
-    """The content-hashed name the pages link to, so it can be cached for a year."""
-    return _stylesheet()[0]
-
-
-def stylesheet_response(name: str) -> Response | None:
-    """The stylesheet under its current hashed name; ``None`` for any other name."""
-    current, content = _stylesheet()
-    if name != current:
+def static_response(hashed: str) -> Response | None:
+    """A static file under its current hashed name; ``None`` for any other name."""
+    if hashed not in _static_files():
         return None
+    name, content = _static_files()[hashed]
     return Response(content.decode(), status_code=200, headers={
-        "Content-Type": "text/css; charset=utf-8", "Cache-Control": STATIC_CACHE,
+        "Content-Type": f"{STATIC_FILES[name]}; charset=utf-8", "Cache-Control": STATIC_CACHE,
         "X-Content-Type-Options": "nosniff"})

@@ -7,8 +7,7 @@ Handlers load the case, offices, appointments and slots, then call these functio
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from itertools import groupby
+from datetime import datetime
 from urllib.parse import urlencode
 
 from chalicelib.domain.directory import LANGUAGES, PLACE_KINDS, Office
@@ -53,26 +52,15 @@ def _with_query(path: str, query: dict) -> str:
     return f"{path}?{urlencode(kept)}" if kept else path
 
 
-def week_start(asked: str | None, now: datetime) -> date:
-    """The Monday of the asked week (``YYYY-MM-DD``), never before this week."""
-    this_monday = _monday(local(now).date())
-    try:
-        wanted = _monday(date.fromisoformat(asked)) if asked else this_monday
-    except ValueError:
-        wanted = this_monday
-    return max(wanted, this_monday)
-
-
-def _monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
 def place_label(words: Words, location: str, offices: dict[str, Office]) -> tuple[str, str]:
-    """(name, address) of a place: "Kotona" for home, the office's name and street address."""
+    """(name, address) of a place: "Kotona" for home, the office's name (in Swedish for a
+    Swedish reader, when it has one) and street address."""
     if location in PLACE_KINDS:
         return words(f"place.{location}"), ""
     office = offices.get(location)
-    return (office.name, office.address) if office else (words("place.unknown"), "")
+    if office is None:
+        return words("place.unknown"), ""
+    return office.name_in(words.language), office.address
 
 
 def language_links(urls: Urls, query: dict) -> list[tuple[str, str]]:
@@ -84,7 +72,15 @@ def language_names() -> dict[str, str]:
     return {code: catalogue(code)["language.name"] for code in LANGUAGES}
 
 
-def appointment_card(words: Words, urls: Urls, appointment, offices, week: date | None = None):
+def intro(words: Words, workers) -> str:
+    """The page's first line, naming the family's workers by first name (this page only)."""
+    names = [w.first_name for w in workers if w.first_name]
+    if len(names) == 2:
+        return words("site.intro_two", first=names[0], second=names[1])
+    return words("site.intro_one", first=names[0]) if names else words("site.intro")
+
+
+def appointment_card(words: Words, urls: Urls, appointment, offices):
     """One appointment as the page shows it (time span, place, its links)."""
     name, address = place_label(words, appointment.location, offices)
     return {
@@ -94,7 +90,7 @@ def appointment_card(words: Words, urls: Urls, appointment, offices, week: date 
         "place_address": address,
         "ics_url": urls.ics(appointment.id),
         "move_url": urls.page(move=appointment.id, place=appointment.location,
-                              week=week.isoformat() if week else None) + "#slots-title",
+                              day=local(appointment.start).date().isoformat()) + "#slots-title",
         "cancel_url": urls.action("cancel", appointment.id),
     }
 
@@ -115,36 +111,3 @@ def chosen_place(asked: str | None, locations) -> str | None:
     if asked in locations:
         return asked
     return locations[0] if locations else None
-
-
-def week_view(words: Words, urls: Urls, monday: date, now: datetime, query: dict) -> dict:
-    """The week heading ("Viikko 49: 30.11.–6.12.") and its previous/next links."""
-    sunday = monday + timedelta(days=6)
-    this_monday = _monday(local(now).date())
-    previous = monday - timedelta(days=7)
-    return {
-        "start": monday.isoformat(),
-        "label": words("slots.week", week=monday.isocalendar()[1],
-                       first=words.short_date(monday), last=words.short_date(sunday)),
-        "previous_url": (urls.page(**{**query, "week": previous.isoformat()}) + "#slots-title"
-                         if previous >= this_monday else None),
-        "next_url": urls.page(**{**query, "week": (monday + timedelta(days=7)).isoformat()})
-        + "#slots-title",
-    }
-
-
-def slot_days(words: Words, urls: Urls, slots, place: str | None, monday: date,
-              move_id: str | None) -> list[dict]:
-    """The week's free slots at ``place`` grouped by Helsinki day, each linking to confirm."""
-    sunday = monday + timedelta(days=6)
-    usable = [s for s in slots if place in s.locations and monday <= local(s.start).date() <= sunday]
-    days = []
-    for day, group in groupby(sorted(usable, key=lambda s: s.start),
-                              key=lambda s: local(s.start).date()):
-        days.append({"heading": words.day(day), "slots": [{
-            "time": words.time(s.start),
-            "label": words.span(s.start, s.end),
-            "url": urls.confirm(start=local(s.start).isoformat(), place=place,
-                                move=move_id, week=monday.isoformat()),
-        } for s in group]})
-    return days

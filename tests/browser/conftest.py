@@ -20,6 +20,7 @@ PROJECT = Path(__file__).resolve().parents[2]
 ARTIFACTS = PROJECT / "test-artifacts"
 AXE = PROJECT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = "/usr/bin/chromium"
+PHONE = {"width": 360, "height": 740}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -43,16 +44,22 @@ class Stack:
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"null")
 
-    def family(self, language: str = "fi") -> str:
-        """A new case (two workers, home or an office) and its booking page URL."""
+    def family(self, language: str = "fi", office: str | None = None, rooms: int = 2) -> str:
+        """A new case (two workers, home or an office) and its booking page URL.
+
+        ``office``: an existing office to share (e.g. with a rival family), else a new one.
+        """
         suffix = uuid.uuid4().hex[:6]
-        office = f"o-{suffix}"
-        assert self.call("PUT", f"/offices/{office}", {
-            "name": "Kallion toimipiste", "address": "Toinen linja 4, Helsinki", "rooms": 2})[0] == 200
+        if office is None:
+            office = f"o-{suffix}"
+            assert self.call("PUT", f"/offices/{office}", {
+                "name": "Kallion toimipiste", "name_sv": "Berghälls verksamhetsställe",
+                "address": "Toinen linja 4, Helsinki", "rooms": rooms})[0] == 200
         workers = [f"w-{suffix}-{n}" for n in (1, 2)]
-        for worker in workers:
+        for worker, name in zip(workers, ("Aino Testinen", "Eero Testinen")):
             assert self.call("PUT", f"/workers/{worker}", {
-                "name": "Worker", "email": f"{worker}@example.org", "phone": "040 100 0001"})[0] == 200
+                "name": name, "email": f"{worker}@example.org",
+                "phone": "040 100 0001"})[0] in (200, 201)
         status, case = self.call("POST", "/cases", {
             "service": "tehostettu-perhetyo", "workers": workers, "start_date": "2026-01-05",
             "meeting_minutes": 90, "meetings_per_week": 3, "locations": ["home", office],
@@ -83,17 +90,22 @@ def browser():
 
 @pytest.fixture
 def phone(browser):
-    """A 360 px wide phone with JavaScript on (the page itself has none)."""
-    context = browser.new_context(viewport={"width": 360, "height": 780}, device_scale_factor=1)
+    """A 360 × 740 px phone with JavaScript on (the page works without it too)."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=1)
     yield context.new_page()
     context.close()
 
 
 @pytest.fixture
 def no_js_phone(browser):
-    context = browser.new_context(viewport={"width": 360, "height": 780}, java_script_enabled=False)
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
     yield context.new_page()
     context.close()
+
+
+def settled(page) -> None:
+    """Wait until the page's script has swapped in the times it fetched (if it fetched)."""
+    page.wait_for_selector("#times:not([aria-busy])", state="attached")
 
 
 def check_state(page, name: str, browser=None) -> None:

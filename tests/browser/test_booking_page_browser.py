@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from chalicelib.domain.workdays import local
-from tests.browser.conftest import check_state
+from tests.browser.conftest import check_state, settled
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +24,7 @@ def next_week(url: str) -> str:
 
 def book_first_slot(page, url: str) -> None:
     page.goto(next_week(url))
-    page.locator("ul.slots a").first.click()
+    page.locator("ul.slots button").first.click()
     page.get_by_role("button", name="Vahvista varaus").click()
 
 
@@ -32,7 +32,7 @@ def test_a_family_books_a_time_and_sees_the_confirmation(page_stack, phone):
     url = page_stack.family()
     phone.goto(next_week(url))
     check_state(phone, "01-page-fi")
-    phone.locator("ul.slots a").first.click()
+    phone.locator("ul.slots button").first.click()
     check_state(phone, "02-confirm")
     phone.get_by_role("button", name="Vahvista varaus").click()
     expect(phone.get_by_role("heading", name="Tapaaminen on varattu")).to_be_visible()
@@ -61,9 +61,10 @@ def test_a_family_moves_an_appointment_to_another_slot(page_stack, phone):
     old = phone.locator("p.when").inner_text()
     phone.goto(url)
     phone.get_by_role("link", name="Siirrä").click()
-    phone.get_by_role("link", name="Seuraava viikko").click()
+    phone.get_by_role("button", name="Seuraava viikko").click()
+    settled(phone)
     check_state(phone, "07-move-choose")
-    phone.locator("ul.slots a").nth(1).click()
+    phone.locator("ul.slots button").nth(1).click()
     check_state(phone, "08-move-confirm")
     phone.get_by_role("button", name="Vahvista siirto").click()
     expect(phone.get_by_role("heading", name="Tapaaminen on siirretty")).to_be_visible()

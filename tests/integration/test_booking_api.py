@@ -420,11 +420,10 @@ def test_a_booking_and_a_cancel_queue_messages_without_names(client, family):
                         ExpressionAttributeValues={":p": {"S": f"CASE#{family.case}#NOTES"}})
     notes = sorted((n["kind"], n["channel"], n["recipient"], tuple(sorted(n["params"])))
                    for n in map(from_dynamo, items["Items"]))
+    # One channel by default (the phone); the link is to the family's page.
     assert notes == [
-        ("cancellation", "email", "family@example.org", ("location", "start")),
-        ("cancellation", "sms", "+358401234567", ("location", "start")),
-        ("confirmation", "email", "family@example.org", ("location", "manage_url", "start")),
-        ("confirmation", "sms", "+358401234567", ("location", "manage_url", "start")),
+        ("cancellation", "sms", "+358401234567", ("link", "location", "start")),
+        ("confirmation", "sms", "+358401234567", ("link", "location", "start")),
     ]
 
 

@@ -32,7 +32,8 @@ def case(aws):
 
 def queue(case, key="confirmation:a1", now=T0) -> Notification:
     note = Notification("confirmation", "sms", case.contact.phone, key, case_id=case.id,
-                        params={"start": "2026-12-02T07:00:00+00:00", "location": "home"})
+                        params={"start": "2026-12-02T07:00:00+00:00", "location": "home",
+                                "link": "https://t.example/book/x"})
     tx = Transaction()
     outbox.enqueue(tx, note, now)
     tx.commit()
@@ -134,7 +135,8 @@ def test_after_the_last_attempt_the_message_is_failed_visible_and_counted(case, 
 def test_a_bad_number_fails_at_once_without_retries(case, capsys):
     provider = FakeProvider()
     note = Notification("reminder", "sms", "040 123", "reminder:x", case_id=case.id,
-                        params={"start": "2026-12-02T07:00:00+00:00", "location": "home"})
+                        params={"start": "2026-12-02T07:00:00+00:00", "location": "home",
+                                "link": "https://t.example/book/x"})
     tx = Transaction()
     outbox.enqueue(tx, note, T0)
     tx.commit()
@@ -191,7 +193,8 @@ def test_sns_and_ses_receive_transactional_sms_and_email(aws):
 def queue_reminder(case, meeting, due):
     note = Notification("reminder", "sms", case.contact.phone, f"reminder:a1:0:{due}",
                         case_id=case.id, not_before=due,
-                        params={"start": meeting.isoformat(), "location": "home"})
+                        params={"start": meeting.isoformat(), "location": "home",
+                                "link": "https://t.example/book/x"})
     tx = Transaction()
     outbox.enqueue(tx, note, due - timedelta(days=2))
     tx.commit()
@@ -217,7 +220,8 @@ def test_a_failing_2045_reminder_is_not_retried_at_night_but_at_0800_on_the_dst_
     assert provider.sent == []
     run(provider, hki(2026, 10, 25, 8, 0))
     assert [m.body for _, _, m in provider.sent] == [
-        "Muistutus: tapaaminen su 25.10. klo 10.00, kotona."]
+        "Muistutus: tapaaminen su 25.10. klo 10.00, kotona. Muuta tai peru: "
+        "https://t.example/book/x"]
 
 
 def test_a_reminder_that_could_only_go_out_at_night_fails_visibly(case, capsys, client, token):

@@ -22,7 +22,8 @@ def store(request):
 def note(key="confirmation:a1", case_id="k1", not_before=None, **fields) -> Notification:
     return Notification(fields.pop("kind", "confirmation"), "sms", "+358401234567", key,
                         case_id=case_id, not_before=not_before,
-                        params={"start": "2026-12-02T07:00:00+00:00", "location": "home"},
+                        params={"start": "2026-12-02T07:00:00+00:00", "location": "home",
+                                "link": "https://t.example/book/x"},
                         **fields)
 
 
@@ -38,7 +39,8 @@ def test_an_added_message_is_queued_due_and_read_back_whole(store):
     assert (seen.id, seen.kind, seen.channel, seen.recipient, seen.language, seen.status,
             seen.attempts, seen.due_at, seen.created_at, seen.case_id, seen.params) == (
         message.id, "confirmation", "sms", "+358401234567", "sv", "queued", 0, T0, T0, "k1",
-        {"start": "2026-12-02T07:00:00+00:00", "location": "home"})
+        {"start": "2026-12-02T07:00:00+00:00", "location": "home",
+         "link": "https://t.example/book/x"})
 
 
 def test_the_same_event_is_queued_only_once(store):

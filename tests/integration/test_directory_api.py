@@ -95,7 +95,7 @@ def test_a_case_is_created_read_and_patched(client, coord):
     assert status == 200
     assert patched["meetings_per_week"] == 3
     assert patched["contact"] == {"phone": "+358401234567", "email": "family@example.org",
-                                  "language": "sv"}
+                                  "language": "sv", "channels": None}
 
 
 @pytest.mark.parametrize("overrides, field", [

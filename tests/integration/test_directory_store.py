@@ -31,6 +31,21 @@ def test_offices_are_listed_by_id_and_fetched_by_ids(repo):
         "kallio": Office("kallio", "Kallio", "Toinen linja 4 A", 2)}
 
 
+def test_an_offices_swedish_name_round_trips(repo):
+    repo.put_office(Office("kallio", "Kallio", "Toinen linja 4 A", 2, "Berghäll"))
+    assert repo.list_offices()[0].name_sv == "Berghäll"
+    assert repo.get_offices(["kallio"])["kallio"].name_in("sv") == "Berghäll"
+
+
+def test_offices_and_workers_are_read_together_and_unknown_ids_are_left_out(repo):
+    kallio = Office("kallio", "Kallio", "Toinen linja 4 A", 2, "Berghäll")
+    anna = Worker("anna", "Anna Virtanen", None, None, "kallio", ("instructor",))
+    repo.put_office(kallio)
+    repo.put_worker(anna)
+    assert repo.get_offices_and_workers({"kallio", "malmi"}, ("anna", "ghost")) == (
+        {"kallio": kallio}, {"anna": anna})
+
+
 def test_workers_round_trip_and_unknown_ids_are_left_out(repo):
     anna = Worker("anna", "Anna", "anna@example.org", "+358401110001", "kallio",
                   ("instructor", "on-call"))

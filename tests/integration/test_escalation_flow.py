@@ -117,7 +117,7 @@ def test_a_page_carries_a_short_code_and_an_ack_link_but_not_the_message(world):
     assert {n.channel for n in notes} == {"sms", "email"}
     for note in notes:
         assert note.params.as_dict() == {"code": opened.escalation_id[:6].upper(),
-                                         "ack_url": "http://tapaamo.test/ack/tok-123"}
+                                         "link": "http://tapaamo.test/ack/tok-123"}
     received = sent(world, opened.escalation_id, "escalation-received")
     assert received == [("escalation-received", "sms", "+358501110009")]
 

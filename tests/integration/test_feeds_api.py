@@ -100,7 +100,8 @@ def test_a_worker_feed_reads_the_same_in_three_parsers_across_dst(client, team):
                          f"Tapaamo {team['case']} · tapaaminen · Itäkeskus"}
     assert "Itäkeskus".encode() in response.body  # UTF-8, not escaped or mangled
     vevent = next(e for e in calendar.walk("VEVENT") if str(e["UID"]).startswith("appt-"))
-    assert str(vevent["DESCRIPTION"]).endswith(f"http://tapaamo.test/appointments/{ids[0]}")
+    # No link: the staff API's JSON pages need a bearer token a calendar cannot send.
+    assert "URL" not in vevent and "DESCRIPTION" not in vevent
     assert vevent.decoded("DTSTAMP") == NOW and str(vevent["CLASS"]) == "PRIVATE"
 
 
@@ -171,11 +172,16 @@ def test_the_feed_spans_30_days_back_to_365_ahead(client, team, clock, token):
     assert uids == {f"appt-{i}@tapaamo" for i, shown in ids.items() if shown}
 
 
-def test_a_new_token_revokes_the_old_url(client, team, coord):
+def test_a_new_token_revokes_the_old_url_which_says_it_was_replaced(client, team, coord):
     old = feed_path(client, team["auth"], team["worker"])
     new = feed_path(client, coord, team["worker"])
-    assert get(client, old).status_code == 404
+    replaced = get(client, old)
+    assert replaced.status_code == 410
+    assert replaced.headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert b"replaced by a new one" in replaced.body and len(replaced.body) < 200
     assert get(client, new).status_code == 200
+    newer = feed_path(client, coord, team["worker"])
+    assert [get(client, p).status_code for p in (old, new, newer)] == [410, 410, 200]
 
 
 @pytest.mark.parametrize("path", [

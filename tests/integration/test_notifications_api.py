@@ -26,8 +26,9 @@ def get(client, path, headers):
 def test_a_case_lists_its_notifications_oldest_first(client, token, case):
     for n, kind in enumerate(("confirmation", "cancellation")):
         tx = Transaction()
+        meeting = {"start": "2026-12-02T07:00:00+00:00", "location": "home", "link": "x"}
         outbox.enqueue(tx, Notification(kind, "sms", "+358401234567", f"{kind}:a1",
-                                        case_id=case.id), hki(2026, 12, 1, 10, n))
+                                        case_id=case.id, params=meeting), hki(2026, 12, 1, 10, n))
         tx.commit()
     status, body = get(client, f"/notifications?case={case.id}", token())
     assert status == 200
@@ -42,7 +43,8 @@ def test_a_case_lists_its_notifications_oldest_first(client, token, case):
 def test_an_escalation_lists_its_notifications(client, token, case):
     tx = Transaction()
     outbox.enqueue(tx, Notification("escalation", "sms", "+358401000001", "esc:e1:step0",
-                                    escalation_id="e1"), hki(2026, 12, 1, 3, 0))
+                                    escalation_id="e1", params={"code": "e1", "link": "x"}),
+                   hki(2026, 12, 1, 3, 0))
     tx.commit()
     status, body = get(client, "/notifications?escalation=e1", token())
     assert status == 200 and [n["kind"] for n in body["notifications"]] == ["escalation"]

@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 
 from chalicelib.notify.providers import FakeProvider
-from tests.support.notify import TIMER_ATTRIBUTES, appointment, book, cancel, hki, make_case, \
-    move, run
+from tests.support.notify import PUBLIC_URL, TIMER_ATTRIBUTES, appointment, book, cancel, hki, \
+    make_case, move, run
 
 
 @pytest.fixture
@@ -17,8 +17,15 @@ def provider(aws):
     return FakeProvider()
 
 
+CHANGE = "Muuta tai peru:"
+
+
 def bodies(provider):
-    return [message.body for _, _, message in provider.sent]
+    """The texts sent, each without its link: everything the link is followed to is
+    tests/integration/test_family_messages.py's."""
+    texts = [message.body.rsplit(" ", 1) for _, _, message in provider.sent]
+    assert all(link.startswith(f"{PUBLIC_URL}/book/") for _, link in texts)
+    return [text for text, _ in texts]
 
 
 def test_a_reminder_is_sent_once_at_the_right_time(provider):
@@ -29,7 +36,7 @@ def test_a_reminder_is_sent_once_at_the_right_time(provider):
     for minute in (0, 1, 2, 30):
         run(provider, hki(2026, 12, 1, 9, minute))
     assert provider.sent[0][:2] == ("sms", "+358401234567")
-    assert bodies(provider) == ["Muistutus: tapaaminen ke 2.12. klo 9.00, kotona."]
+    assert bodies(provider) == ["Muistutus: tapaaminen ke 2.12. klo 9.00, kotona. " + CHANGE]
     assert not set(TIMER_ATTRIBUTES) & set(appointment(appointment_id))
 
 
@@ -39,7 +46,7 @@ def test_two_reminders_each_go_out_once(provider):
     for at in (hki(2026, 11, 30, 12, 0), hki(2026, 11, 30, 12, 1), hki(2026, 12, 2, 10, 0),
                hki(2026, 12, 2, 10, 1)):
         run(provider, at)
-    assert bodies(provider) == ["Muistutus: tapaaminen ke 2.12. klo 12.00, Kallio."] * 2
+    assert bodies(provider) == ["Muistutus: tapaaminen ke 2.12. klo 12.00, Kallio. " + CHANGE] * 2
 
 
 def test_a_24_hour_reminder_for_a_0730_meeting_waits_for_0800(provider):
@@ -57,7 +64,7 @@ def test_a_reminder_on_the_spring_dst_night_comes_at_0800_summer_time(provider):
     run(provider, hki(2026, 3, 29, 7, 59))
     assert provider.sent == []
     run(provider, hki(2026, 3, 29, 8, 0))
-    assert bodies(provider) == ["Muistutus: tapaaminen su 29.3. klo 9.00, kotona."]
+    assert bodies(provider) == ["Muistutus: tapaaminen su 29.3. klo 9.00, kotona. " + CHANGE]
 
 
 def test_a_cancelled_appointment_gets_no_reminder_and_its_timer_is_dropped(provider):
@@ -76,12 +83,12 @@ def test_a_moved_appointment_gets_only_the_new_reminder(provider):
     move(appointment_id, case, hki(2026, 12, 4, 14, 0), now=hki(2026, 11, 25, 10, 0))
     for at in (hki(2026, 12, 1, 9, 0), hki(2026, 12, 1, 9, 1), hki(2026, 12, 3, 14, 0)):
         run(provider, at)
-    assert bodies(provider) == ["Muistutus: tapaaminen pe 4.12. klo 14.00, kotona."]
+    assert bodies(provider) == ["Muistutus: tapaaminen pe 4.12. klo 14.00, kotona. " + CHANGE]
 
 
 @pytest.mark.parametrize(("language", "text"), [
-    ("sv", "Påminnelse: möte ons 2.12. kl. 9.00, hemma."),
-    ("en", "Reminder: meeting Wed 2 Dec at 09:00, at home."),
+    ("sv", "Påminnelse: möte ons 2.12. kl. 9.00, hemma. Ändra eller avboka:"),
+    ("en", "Reminder: meeting Wed 2 Dec at 09:00, at home. Change or cancel:"),
 ])
 def test_the_reminder_speaks_the_familys_language(provider, language, text):
     book(make_case(language=language), hki(2026, 12, 2, 9, 0))

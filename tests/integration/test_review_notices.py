@@ -170,3 +170,28 @@ def test_the_local_pump_runs_the_recompute_a_rule_edit_queued(client, case, toke
     plan = store.records(case["id"])["plan.1"]
     assert (plan.review.reminder_days, plan.notice_on.isoformat()) == ((10,), "2026-11-06")
     assert store.due_jobs(now) == []
+
+
+def test_a_review_notice_is_written_in_each_recipients_language(client, case, token, aws):
+    from tests.support.notify import sink_messages
+
+    boss = token("coordinator")
+    status, _ = call(client, "PUT", f"/workers/{case['instructor']}", boss,
+                     {"name": "Test Worker", "email": f"{case['instructor']}@example.org",
+                      "language": "sv"})
+    assert status == 200
+    for when in ("2026-11-02T10:01", "2026-11-13T08:00", "2026-11-17T08:01"):
+        sweep(client, when)
+        with time_machine.travel(local_time(when), tick=False):
+            run_job(client, "sweep_notifications")
+    got = sorted({(m["to"], m["subject"], m["body"]) for m in sink_messages(
+        aws["TAPAAMO_LOCAL_DIR"])})  # the 14-day and the 3-day reminders read the same
+    code = case["id"]
+    assert got == [
+        ("+358405550101", "Määräpäivä lähestyy: suunnitelma",
+         f"Asiakkuus {code}: suunnitelma, määräpäivä 16.11.2026."),
+        (COORDINATOR, "Myöhässä: suunnitelma",
+         f"Asiakkuus {code}: suunnitelma on myöhässä (määräpäivä 16.11.2026)."),
+        (f"{case['instructor']}@example.org", "Förfaller snart: plan",
+         f"Klient {code}: plan, förfaller 16.11.2026."),
+    ]

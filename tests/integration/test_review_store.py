@@ -75,7 +75,7 @@ def open_case(repo, case_id="k1", rules=(PLAN, REVIEW), owners=("w1", "sw"), now
 
 
 def note(kind="review-due", recipient="w1@example.org", key="review-due:k1:plan.1:2026-11-02"):
-    return Notification(kind, "email", recipient, key, params={"code": "k1"}, case_id="k1")
+    return Notification(kind, "email", recipient, key, params={"code": "k1", "review": "plan", "due": "2026-11-16"}, case_id="k1")
 
 
 def test_a_service_without_stored_rules_has_none_and_stored_ones_read_back(repo):

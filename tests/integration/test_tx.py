@@ -38,7 +38,8 @@ def test_a_transaction_writes_everything_or_nothing(store):
 
 def test_the_same_notification_is_queued_once(store):
     now = datetime(2026, 12, 1, 9, tzinfo=UTC)
-    note = Notification("confirmation", "sms", "+358401234567", "confirmation:a1", case_id="k1")
+    note = Notification("confirmation", "sms", "+358401234567", "confirmation:a1", case_id="k1",
+                        params={"start": now.isoformat(), "location": "home", "link": "x"})
     tx = Transaction()
     outbox.enqueue(tx, note, now)
     tx.commit()

@@ -43,7 +43,8 @@ def memory_waker(aws):
 
 def queue_confirmation(case, key="confirmation:a1", not_before=None) -> Notification:
     note = Notification("confirmation", "sms", case.contact.phone, key, case_id=case.id,
-                        params={"start": "2026-12-02T07:00:00+00:00", "location": "home"},
+                        params={"start": "2026-12-02T07:00:00+00:00", "location": "home",
+                                "link": "https://t.example/book/x"},
                         not_before=not_before)
     change = tx.Transaction()
     outbox.enqueue(change, note, T0)
@@ -71,14 +72,16 @@ def test_booking_a_slot_wakes_the_local_queue_with_the_confirmation_ids(client, 
     (message,) = spool.receive(wake.QUEUE, 10, now=NOW.timestamp() + 1)
     named = wake.note_ids_of(message.body)
     queued = [n for n in deliveries.list_for(f"CASE#{family.case}") if n.kind == "confirmation"]
-    assert sorted(named) == sorted(n.id for n in queued) and len(named) == 2  # SMS and e-mail
+    assert sorted(named) == sorted(n.id for n in queued) and len(named) == 1  # SMS by default
 
 
 def test_a_commit_wakes_once_with_every_note_due_now_and_not_the_later_ones(memory_waker):
     case = make_case()
-    now_note = Notification("confirmation", "sms", "+358401234567", "k1", case_id=case.id)
+    meeting = {"start": T0.isoformat(), "location": "home", "link": "https://t.example/book/x"}
+    now_note = Notification("confirmation", "sms", "+358401234567", "k1", case_id=case.id,
+                            params=meeting)
     later = Notification("reminder", "sms", "+358401234567", "k2", case_id=case.id,
-                         not_before=T0 + timedelta(hours=3))
+                         not_before=T0 + timedelta(hours=3), params=meeting)
     change = tx.Transaction()
     outbox.enqueue(change, now_note, T0)
     outbox.enqueue(change, later, T0)

@@ -6,10 +6,8 @@ sent is read from the local stage's sink (``<local dir>/notifications.log``).
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -18,6 +16,7 @@ from chalicelib.domain.workdays import at_local
 from tests.integration.test_reviews_api import run_job
 from tests.support.api import call, case_payload, make_worker
 from tests.support.booking import NOW, TUESDAY, at, book, make_family
+from tests.support.notify import sink_messages
 from tests.support.round_trips import dynamodb_requests
 
 JSON = {"Content-Type": "application/json"}
@@ -45,10 +44,7 @@ def sweep(client, when):
 
 
 def sent(aws) -> list[dict]:
-    log = Path(aws["TAPAAMO_LOCAL_DIR"]) / "notifications.log"
-    if not log.exists():
-        return []
-    return [json.loads(line) for line in log.read_text().splitlines()]
+    return sink_messages(aws["TAPAAMO_LOCAL_DIR"])
 
 
 def to_workers(aws, family) -> list[tuple[str, str]]:

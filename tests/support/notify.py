@@ -1,9 +1,14 @@
-"""Helpers for notification tests: a case, appointment items with a reminder timer, sweeps."""
+"""Helpers for notification tests: a case, appointment items with a reminder timer, sweeps,
+and what the local stage's sink (``<local dir>/notifications.log``) received."""
 
 from __future__ import annotations
 
+import json
+import re
 import uuid
 from datetime import UTC, date, datetime
+from pathlib import Path
+from urllib.parse import urlparse
 
 from chalicelib.domain.directory import Case, Contact, Office
 from chalicelib.domain.workdays import HELSINKI
@@ -15,6 +20,7 @@ from chalicelib.store.reminders import TIMER_ATTRIBUTES, reminder_timer_fields
 from chalicelib.store.tx import Transaction, batch_get
 
 BOOKED_AT = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+PUBLIC_URL = "http://127.0.0.1:8000"
 
 
 def hki(*args) -> datetime:
@@ -71,8 +77,22 @@ def appointment(appointment_id: str) -> dict:
 
 
 def run(provider: FakeProvider, now: datetime):
-    return sweep(DynamoDirectory(), DynamoDeliveries(), provider, now)
+    return sweep(DynamoDirectory(), DynamoDeliveries(), provider, now, PUBLIC_URL)
 
 
-__all__ = ["TIMER_ATTRIBUTES", "appointment", "book", "cancel", "hki", "make_case", "move",
-           "run"]
+def sink_messages(local_dir) -> list[dict]:
+    """Every message the local sink got, oldest first: ``{channel, to, subject, body}``."""
+    log = Path(local_dir) / "notifications.log"
+    if not log.exists():
+        return []
+    return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+
+
+def link_path(text: str) -> str:
+    """The path of the one link in a message text (what a tap on it opens)."""
+    [url] = re.findall(r"https?://\S+", text)
+    return urlparse(url).path
+
+
+__all__ = ["TIMER_ATTRIBUTES", "appointment", "book", "cancel", "hki", "link_path", "make_case",
+           "move", "run", "sink_messages"]

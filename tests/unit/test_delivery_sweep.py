@@ -38,7 +38,8 @@ def provider():
 def reminder(store, meeting: datetime, due: datetime, kind="reminder") -> Notification:
     note = Notification(kind, "sms", PHONE, f"{kind}:a1:0:{due.isoformat()}", case_id="k1",
                         params={"start": meeting.isoformat(), "location": "home",
-                                "code": "k1"}, not_before=due)
+                                "code": "k1", "link": "https://t.example/book/x"},
+                        not_before=due)
     store.add(note, due - timedelta(days=3))
     return note
 

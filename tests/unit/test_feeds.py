@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from chalicelib.domain.access import Actor
 from chalicelib.domain.directory import Office, Worker
-from chalicelib.domain.errors import Forbidden, NotFound
+from chalicelib.domain.errors import Forbidden, Gone
 from chalicelib.domain.feeds import AgendaEntry, shown, staff_summary
 from chalicelib.ical import FeedEvent, render_calendar
 from chalicelib.services import feeds
@@ -75,9 +75,9 @@ def test_only_the_hash_of_a_feed_token_is_stored_and_a_new_one_replaces_it(repos
     assert token.startswith("w1.") and len(token.split(".")[1]) >= 32  # 192 bits
     assert agenda.tokens["w1"] == feeds.token_hash(token) != token
     feeds.issue_feed_token(agenda, directory, COORDINATOR, "w1", "https://t", NOW)
-    with pytest.raises(NotFound):
-        feeds.worker_feed(agenda, shared_of(directory), OfficeNames(directory), (), token,
-                          "https://t", NOW)
+    with pytest.raises(Gone):  # replaced: 410, not an unknown address
+        feeds.worker_feed(agenda, shared_of(directory), OfficeNames(directory), (), token, NOW)
+    assert agenda.replaced["w1"] == [feeds.token_hash(token)]
 
 
 def test_a_worker_mints_only_their_own_feed_token(repos):
@@ -99,7 +99,7 @@ def test_event_sources_plug_into_the_worker_feed(repos):
     token = url.removeprefix("h/feeds/").removesuffix(".ics")
     fetches = []
     ics = feeds.worker_feed(agenda, shared_of(directory, fetches, **{"R/1": {"n": 1}}),
-                            OfficeNames(directory), [source], token, "h", NOW)
+                            OfficeNames(directory), [source], token, NOW)
     assert b"UID:review-1@tapaamo" in ics and b"Kallio" in ics
     assert b"Anna" not in ics and b"Toinen linja" not in ics
     assert fetches == [[OFFICE_NAMES_KEY, ("R", "1")]]  # one round trip for both
@@ -114,7 +114,7 @@ def test_office_names_are_read_once_until_stale_or_a_new_office_appears(repos):
     shared, names = shared_of(directory, fetches), OfficeNames(directory, timedelta(minutes=10))
 
     def feed(at):
-        return feeds.worker_feed(agenda, shared, names, (), token, "h", at).decode()
+        return feeds.worker_feed(agenda, shared, names, (), token, at).decode()
 
     feed(NOW)
     directory.put_office(Office("kallio", "Kallion toimisto", "Toinen linja 4", 2))
@@ -132,7 +132,7 @@ def test_a_table_without_the_names_item_lists_the_offices(repos):
     url = feeds.issue_feed_token(agenda, directory, COORDINATOR, "w1", "h", NOW)
     agenda.add("w1", entry(location="kallio"))
     ics = feeds.worker_feed(agenda, SharedItems(lambda keys: {}), OfficeNames(directory), (),
-                            url.removeprefix("h/feeds/").removesuffix(".ics"), "h", NOW)
+                            url.removeprefix("h/feeds/").removesuffix(".ics"), NOW)
     assert "· Kallio".encode() in ics
 
 
@@ -153,5 +153,5 @@ def test_an_unknown_office_is_not_read_twice_in_one_request(repos):
     agenda.add("w1", entry(location="suljettu"))
     fetches = []
     ics = feeds.worker_feed(agenda, shared_of(directory, fetches), OfficeNames(directory), (),
-                            url.removeprefix("h/feeds/").removesuffix(".ics"), "h", NOW)
+                            url.removeprefix("h/feeds/").removesuffix(".ics"), NOW)
     assert "· suljettu".encode() in ics and len(fetches) == 1

@@ -1,0 +1,164 @@
+"""The message catalogue: every notification kind in Finnish, Swedish and English.
+
+Each text names its params as ``{field}``; the field names *are* the params the sending
+service must give (``notify.templates`` checks it when a message is queued), so a service
+and its text cannot drift apart silently. How each param is written (a time, a place, a
+date, a review or service name) is ``notify.templates.FORMATTERS``' job.
+
+Texts carry a time, a place, a short code and a link, never names, case details or the
+family's own words. Family texts (``FAMILY_KINDS``) fit one SMS segment with a real
+booking link (``tests/unit/test_templates.py`` renders the longest of each).
+"""
+
+from __future__ import annotations
+
+# kind -> language -> (e-mail subject, text: the whole SMS and the e-mail body)
+TEXTS = {
+    "confirmation": {
+        "fi": ("Tapaaminen varattu", "Tapaaminen varattu: {start}, {location}. "
+               "Muuta tai peru: {link}"),
+        "sv": ("Mötet är bokat", "Mötet är bokat: {start}, {location}. "
+               "Ändra eller avboka: {link}"),
+        "en": ("Meeting booked", "Meeting booked: {start}, {location}. "
+               "Change or cancel: {link}"),
+    },
+    "rescheduled": {
+        "fi": ("Tapaaminen siirretty", "Uusi aika: {start}, {location} (oli {old_start}). "
+               "Muuta: {link}"),
+        "sv": ("Mötet är flyttat", "Ny tid: {start}, {location} (var {old_start}). "
+               "Ändra: {link}"),
+        "en": ("Meeting moved", "New time: {start}, {location} (was {old_start}). "
+               "Change: {link}"),
+    },
+    "cancellation": {
+        "fi": ("Tapaaminen peruttu", "Tapaaminen {start}, {location}, on peruttu. "
+               "Varaa uusi: {link}"),
+        "sv": ("Mötet är avbokat", "Mötet {start}, {location}, är avbokat. "
+               "Boka en ny tid: {link}"),
+        "en": ("Meeting cancelled", "The meeting {start}, {location}, is cancelled. "
+               "Book a new one: {link}"),
+    },
+    "reminder": {
+        "fi": ("Muistutus tapaamisesta", "Muistutus: tapaaminen {start}, {location}. "
+               "Muuta tai peru: {link}"),
+        "sv": ("Påminnelse om mötet", "Påminnelse: möte {start}, {location}. "
+               "Ändra eller avboka: {link}"),
+        "en": ("Meeting reminder", "Reminder: meeting {start}, {location}. "
+               "Change or cancel: {link}"),
+    },
+    "booking-link": {
+        "fi": ("Varaa tapaamisaika", "{service}: varaa tapaamisaika, linkki on voimassa "
+               "{expires_at} asti: {link}"),
+        "sv": ("Boka en mötestid", "{service}: boka en mötestid, länken gäller till "
+               "{expires_at}: {link}"),
+        "en": ("Book a meeting time", "{service}: book a meeting time, the link works until "
+               "{expires_at}: {link}"),
+    },
+    "worker-reminder": {
+        "fi": ("Muistutus tapaamisesta",
+               "Muistutus: asiakkuus {code}, tapaaminen {start}, {location}."),
+        "sv": ("Påminnelse om mötet", "Påminnelse: klient {code}, möte {start}, {location}."),
+        "en": ("Meeting reminder", "Reminder: case {code}, meeting {start}, {location}."),
+    },
+    "escalation": {
+        "fi": ("Tukipyyntö", "Päivystys: uusi tukipyyntö {code}. Kuittaa: {link}"),
+        "sv": ("Begäran om stöd", "Jour: ny begäran om stöd {code}. Kvittera: {link}"),
+        "en": ("Request for help", "On call: new request for help {code}. Acknowledge: {link}"),
+    },
+    "escalation-received": {
+        "fi": ("Pyyntösi on vastaanotettu",
+               "Pyyntösi on vastaanotettu. Päivystäjä ottaa sinuun yhteyttä pian."),
+        "sv": ("Din begäran har tagits emot",
+               "Din begäran har tagits emot. Jouren kontaktar dig snart."),
+        "en": ("Your request was received",
+               "Your request was received. The on-call worker will contact you soon."),
+    },
+    "escalation-fallback": {
+        "fi": ("Soita päivystykseen",
+               "Päivystäjä ei ole vielä vastannut. Soita sosiaali- ja kriisipäivystykseen "
+               "{crisis_phone}. Hätätilanteessa soita 112."),
+        "sv": ("Ring jouren",
+               "Jouren har inte svarat ännu. Ring social- och krisjouren {crisis_phone}. "
+               "I nödsituationer ring 112."),
+        "en": ("Call the emergency service",
+               "The on-call worker has not answered yet. Call the social and crisis "
+               "emergency service {crisis_phone}. In an emergency call 112."),
+    },
+    "review-due": {
+        "fi": ("Määräpäivä lähestyy: {review}",
+               "Asiakkuus {code}: {review}, määräpäivä {due}."),
+        "sv": ("Förfaller snart: {review}", "Klient {code}: {review}, förfaller {due}."),
+        "en": ("Due soon: {review}", "Case {code}: {review}, due {due}."),
+    },
+    "review-overdue": {
+        "fi": ("Myöhässä: {review}",
+               "Asiakkuus {code}: {review} on myöhässä (määräpäivä {due})."),
+        "sv": ("Försenad: {review}", "Klient {code}: {review} är försenad (förföll {due})."),
+        "en": ("Overdue: {review}", "Case {code}: {review} is overdue (due {due})."),
+    },
+    "oncall-gap": {
+        "fi": ("Päivystyksessä aukko", "Päivystysvuorossa ({level}) on aukko {start} - {end}."),
+        "sv": ("Lucka i jouren", "Jourlistan ({level}) har en lucka {start} - {end}."),
+        "en": ("On-call gap", "Nobody is on call ({level}) {start} - {end}."),
+    },
+    "feedback": {
+        "fi": ("Palautekysely", "Kiitos yhteistyöstä! Kerro kokemuksestasi: {link}"),
+        "sv": ("Responsenkät", "Tack för samarbetet! Berätta om din erfarenhet: {link}"),
+        "en": ("Feedback survey", "Thank you for working with us! Tell us how it went: {link}"),
+    },
+    "group-seat": {
+        "fi": ("Paikka ryhmässä", "Sait paikan vertaistukiryhmästä: {start}, {location}. "
+               "Katso: {link}"),
+        "sv": ("Plats i gruppen", "Du fick en plats i kamratstödsgruppen: {start}, {location}. "
+               "Se: {link}"),
+        "en": ("A seat in the group", "You have a seat in the peer-support group: {start}, "
+               "{location}. See: {link}"),
+    },
+}
+
+FAMILY_KINDS = ("confirmation", "rescheduled", "cancellation", "reminder", "booking-link",
+                "group-seat", "feedback")
+# The feedback e-mail's QR code image, as a screen reader says it.
+QR_ALT = {"fi": "QR-koodi kyselyn linkkiin", "sv": "QR-kod till enkätens länk",
+          "en": "QR code of the survey link"}
+
+PLACES = {
+    "home": {"fi": "kotona", "sv": "hemma", "en": "at home"},
+    "daycare": {"fi": "päiväkodissa", "sv": "på daghemmet", "en": "at the daycare"},
+    "school": {"fi": "koulussa", "sv": "i skolan", "en": "at school"},
+    "placement": {"fi": "sijaishuoltopaikassa", "sv": "på placeringen",
+                  "en": "at the placement"},
+}
+
+# The review kinds of the review rules, as a sentence names them.
+REVIEWS = {
+    "plan": {"fi": "suunnitelma", "sv": "plan", "en": "plan"},
+    "review": {"fi": "arviointi", "sv": "uppföljning", "en": "review"},
+    "summary": {"fi": "kausiyhteenveto", "sv": "periodsammanfattning", "en": "period summary"},
+    "network-meeting": {"fi": "verkostotapaaminen", "sv": "nätverksmöte",
+                        "en": "network meeting"},
+    "final": {"fi": "loppuarviointi", "sv": "slututvärdering", "en": "final evaluation"},
+    "assessment-start": {"fi": "palvelutarpeen arvioinnin aloitus",
+                         "sv": "start av servicebehovsbedömningen",
+                         "en": "start of the service need assessment"},
+    "assessment-complete": {"fi": "palvelutarpeen arvioinnin valmistuminen",
+                            "sv": "slutförd servicebehovsbedömning",
+                            "en": "completed service need assessment"},
+    "client-plan-review": {"fi": "asiakassuunnitelman tarkistus",
+                           "sv": "översyn av klientplanen", "en": "client plan review"},
+    "phase-review": {"fi": "vaiheen arviointi", "sv": "fasutvärdering", "en": "phase review"},
+}
+
+# The services, as the family knows them (a booking link names the service, not the family).
+SERVICES = {
+    "tehostettu-perhetyo": {"fi": "Tehostettu perhetyö", "sv": "Intensifierat familjearbete",
+                            "en": "Intensive family work"},
+    "perhetyo": {"fi": "Perhetyö", "sv": "Familjearbete", "en": "Family work"},
+    "korjaava-perhetyo": {"fi": "Korjaava perhetyö", "sv": "Korrigerande familjearbete",
+                          "en": "Corrective family work"},
+    "tukihenkilotoiminta": {"fi": "Tukihenkilötoiminta", "sv": "Stödpersonsverksamhet",
+                            "en": "Support person service"},
+    "palvelutarpeen-arviointi": {"fi": "Palvelutarpeen arviointi",
+                                 "sv": "Bedömning av servicebehov",
+                                 "en": "Service need assessment"},
+}

@@ -1,0 +1,72 @@
+"""The staff console's routes for the OpenAPI document (``openapi.py`` adds them).
+
+They are HTML for people, not JSON: a signed-in member of staff carries the console's
+session cookie (``tapaamo_staff``), and without one every page answers 303 to
+``/staff/login``. Every form posts ``application/x-www-form-urlencoded`` with the session's
+``csrf`` token; success is a 303 to the next page (POST-redirect-GET), a refusal is the
+form again with the message beside its field (422) or a page in the user's language.
+"""
+
+from __future__ import annotations
+
+STR = {"type": "string"}
+
+
+def _form(*fields: str) -> dict:
+    properties = {"csrf": STR, **{name: STR for name in fields}}
+    return {"application/x-www-form-urlencoded": {"schema": {
+        "type": "object", "properties": properties, "required": ["csrf"]}}}
+
+
+PAGE, REDIRECT = (200, "html", None), (303, "redirect", None)
+CASE_FORM = _form("service", "worker1", "worker2", "social_worker", "start_date",
+                  "meeting_minutes", "meetings_per_week", "locations", "phone", "email",
+                  "language", "reminders")
+WORKER_FORM = _form("id", "name", "email", "phone", "office", "roles", "editing")
+OFFICE_FORM = _form("id", "name", "name_sv", "address", "rooms", "editing")
+
+# The same rows as ``openapi.OPERATIONS``; who "console" is the session cookie.
+OPERATIONS = [
+    ("GET", "/staff/login", "Console: to the identity provider (code flow + PKCE); "
+     "with signed_out, the signed-out page", "console", None, PAGE),
+    ("GET", "/staff/callback", "Console: the identity provider's answer", "public", None,
+     REDIRECT),
+    ("GET", "/staff/logout", "Console: sign out? (page)", "console", None, PAGE),
+    ("POST", "/staff/logout", "Console: sign out here and at the provider", "console",
+     _form(), REDIRECT),
+    ("GET", "/staff", "Console: home (next meetings, deadlines)", "console", None, PAGE),
+    ("GET", "/staff/cases", "Console: the case list", "console", None, PAGE),
+    ("GET", "/staff/cases/new", "Console: new case (form)", "console", None, PAGE),
+    ("POST", "/staff/cases", "Console: create a case", "console", CASE_FORM, REDIRECT),
+    ("GET", "/staff/cases/{case_id}", "Console: a case", "console", None, PAGE),
+    ("POST", "/staff/cases/{case_id}", "Console: change a case", "console", CASE_FORM,
+     REDIRECT),
+    ("GET", "/staff/cases/{case_id}/edit", "Console: edit a case (form)", "console", None,
+     PAGE),
+    ("GET", "/staff/cases/{case_id}/audit", "Console: a case's access log", "console", None,
+     PAGE),
+    ("POST", "/staff/cases/{case_id}/links", "Console: issue (and send) a booking link",
+     "console", _form("send"), PAGE),
+    ("POST", "/staff/cases/{case_id}/links/revoke", "Console: revoke the booking links",
+     "console", _form(), REDIRECT),
+    ("POST", "/staff/cases/{case_id}/reviews/{review_id}/complete",
+     "Console: mark a review done", "console", _form(), REDIRECT),
+    ("GET", "/staff/workers", "Console: workers", "console", None, PAGE),
+    ("GET", "/staff/workers/new", "Console: new worker (form)", "console", None, PAGE),
+    ("GET", "/staff/workers/{worker_id}/edit", "Console: edit a worker (form)", "console",
+     None, PAGE),
+    ("POST", "/staff/workers", "Console: save a worker", "console", WORKER_FORM, REDIRECT),
+    ("GET", "/staff/offices", "Console: offices", "console", None, PAGE),
+    ("GET", "/staff/offices/new", "Console: new office (form)", "console", None, PAGE),
+    ("GET", "/staff/offices/{office_id}/edit", "Console: edit an office (form)", "console",
+     None, PAGE),
+    ("POST", "/staff/offices", "Console: save an office", "console", OFFICE_FORM, REDIRECT),
+]
+QUERIES = {
+    "/staff/login": {"next": STR, "signed_out": STR},
+    "/staff/callback": {"code": STR, "state": STR, "error": STR},
+    "/staff/cases": {"worker": STR, "service": STR, "office": STR},
+    "/staff/cases/{case_id}": {"notice": STR},
+}
+SIGN_IN = {"303": {"description": "a redirect: to /staff/login when not signed in, to the "
+                              "provider from /staff/login, or the page after a form"}}
