@@ -77,8 +77,9 @@ def take_seat(case: Case, group_id: str, now: datetime, wait: bool = True) -> st
             return place
         if not wait:
             raise Conflict("every seat is taken", code="group_full")
-        place = _attempt(lambda tx: store.join_line(tx, group_id, case.id, now), "waiting",
-                         attempt)
+        ticket = store.next_ticket(group_id)
+        place = _attempt(lambda tx: store.join_line(tx, group_id, case.id, ticket, now),
+                         "waiting", attempt)
         if place not in (None, BUSY):
             return place
         # None: a seat came free between the two tries; try for it again.

@@ -3,12 +3,14 @@
 Item layout (one partition per group, so one Query reads a group with its roster):
 
 * group ``pk=GROUP#<id>`` ``sk=GROUP``: service, office, workers, minutes, every_days,
-  seats, ``taken`` (seated families), ``waiting`` (families in line), sessions (a list of
-  ``{id, start, end}``, UTC ISO), cases (only for a group by invitation), created_at,
-  updated_at, version. A group open to a whole service is listed in ``by_parent`` under
+  seats, ``taken`` (seated families), ``waiting`` (families in line), ``tickets`` (numbers
+  drawn for the line), sessions (a list of ``{id, start, end}``, UTC ISO), cases (only for
+  a group by invitation), created_at, updated_at, version. A group open to a whole service is listed in ``by_parent`` under
   ``gsi1pk=GROUPS#<service>``, ``gsi1sk=<last session start UTC ISO>#<id>``.
 * seat ``pk=GROUP#<id>`` ``sk=SEAT#<case>``: at.
-* place in line ``pk=GROUP#<id>`` ``sk=WAIT#<case>``: at (first come, first served).
+* place in line ``pk=GROUP#<id>`` ``sk=WAIT#<case>``: at, ticket (first come, first
+  served: tickets are drawn from the group item's ``tickets`` counter, so two families in
+  the same millisecond still have an order).
 * invitation ``pk=INVITE#<case>`` ``sk=GROUP#<id>``: last_start (UTC ISO).
 
 Each session is an appointment of kind ``group`` (``appointments.py``) whose case id is
@@ -27,7 +29,8 @@ from chalicelib.domain.booking_rules import BookingRules
 from chalicelib.domain.groups import Group, Roster, Session
 from chalicelib.store.appointments import hold_workers, put_appointment, take_rooms
 from chalicelib.store.calendar import Plan
-from chalicelib.store.tx import Transaction, batch_get, query, to_dynamo, utc_iso
+from chalicelib.store.tx import (Transaction, batch_get, client, key, query, table_name,
+                                 to_dynamo, utc_iso)
 
 COUNTERS = {"#taken": "taken", "#seats": "seats", "#waiting": "waiting"}
 
@@ -107,10 +110,10 @@ def read_group(group_id: str) -> tuple[Group, int, Roster] | None:
         return None
     seated = sorted((i["at"], i["sk"].removeprefix("SEAT#")) for i in items
                     if i["sk"].startswith("SEAT#"))
-    waiting = sorted((i["at"], i["sk"].removeprefix("WAIT#")) for i in items
-                     if i["sk"].startswith("WAIT#"))
+    waiting = sorted((int(i.get("ticket", 0)), i["at"], i["sk"].removeprefix("WAIT#"))
+                     for i in items if i["sk"].startswith("WAIT#"))
     return (group_from_item(head), int(head.get("version", 0)),
-            Roster(tuple(c for _, c in seated), tuple(c for _, c in waiting)))
+            Roster(tuple(c for _, c in seated), tuple(c for *_, c in waiting)))
 
 
 def groups_for(case_id: str, service: str, now: datetime) -> list[Group]:
@@ -140,13 +143,24 @@ def take_seat(tx: Transaction, group_id: str, case_id: str, now: datetime) -> No
     tx.check(*wait_key(group_id, case_id), "attribute_not_exists(pk)", "in-line")
 
 
-def join_line(tx: Transaction, group_id: str, case_id: str, now: datetime) -> None:
-    """A place in line: fails ``group`` unless every seat is taken, ``in-line`` when
-    already waiting, ``seat`` when seated."""
+def next_ticket(group_id: str) -> int:
+    """Draw the next number for the group's line (one atomic counter; gaps are harmless)."""
+    answer = client().update_item(
+        TableName=table_name(), Key=key(*group_key(group_id)),
+        UpdateExpression="ADD tickets :one", ConditionExpression="attribute_exists(pk)",
+        ExpressionAttributeValues={":one": to_dynamo(1)}, ReturnValues="UPDATED_NEW")
+    return int(answer["Attributes"]["tickets"]["N"])
+
+
+def join_line(tx: Transaction, group_id: str, case_id: str, ticket: int,
+              now: datetime) -> None:
+    """A place in line with ``ticket``: fails ``group`` unless every seat is taken,
+    ``in-line`` when already waiting, ``seat`` when seated."""
     tx.update(*group_key(group_id), "SET #waiting = #waiting + :one", "group",
               "#taken >= #seats", _names("#taken", "#seats", "#waiting"), {":one": 1})
     pk, sk = wait_key(group_id, case_id)
-    tx.put({"pk": pk, "sk": sk, "at": utc_iso(now)}, "in-line", "attribute_not_exists(pk)")
+    tx.put({"pk": pk, "sk": sk, "at": utc_iso(now), "ticket": ticket}, "in-line",
+           "attribute_not_exists(pk)")
     tx.check(*seat_key(group_id, case_id), "attribute_not_exists(pk)", "seat")
 
 

@@ -244,7 +244,10 @@ def test_seated_families_are_reminded_of_a_session_a_day_before_and_others_are_n
         run_job(client, "sweep_notifications")
         run_job(client, "sweep_notifications")  # a second sweep sends nothing again
     reminders = [(m["to"], m["body"]) for m in sent(aws) if m["body"].startswith("Muistutus")]
-    assert reminders == [("+358407000000", "Muistutus: tapaaminen ti 1.12. klo 17.00, Kallio.")]
+    [(to, body)] = reminders
+    text, _, link = body.partition(" Muuta tai peru: ")
+    assert (to, text) == ("+358407000000", "Muistutus: tapaaminen ti 1.12. klo 17.00, Kallio.")
+    assert link.startswith(f"http://tapaamo.test/book/{seated.case}.")
     status, listed = call(client, "GET", f"/notifications?case={seated.case}", coord)
     assert [n["kind"] for n in listed["notifications"]] == ["reminder"]
 
