@@ -4,9 +4,10 @@ import logging
 
 from chalice import Chalice
 
-from chalicelib.api import (appointments, auth, booking, directory, escalations, feedback, feeds,
-                            groups, health, notifications, oncall, oncall_events, page_forms,
-                            page_groups, page_views, review_jobs, reviews, staff_case_forms,
+from chalicelib.api import (ack_pages, appointments, auth, booking, directory, escalations,
+                            feedback, feeds, groups, health, help, hooks, notifications, oncall,
+                            oncall_events, page_forms, page_groups, page_views, review_jobs,
+                            reviews, staff_case_forms,
                             staff_directory, staff_pages, staff_signin)
 
 app = Chalice(app_name="tapaamo")
@@ -22,6 +23,9 @@ app.register_blueprint(review_jobs.bp)
 app.register_blueprint(feeds.bp)
 app.register_blueprint(oncall.bp)
 app.register_blueprint(escalations.bp)
+app.register_blueprint(ack_pages.bp)
+app.register_blueprint(help.bp)
+app.register_blueprint(hooks.bp)
 app.register_blueprint(oncall_events.bp)
 app.register_blueprint(booking.bp)
 app.register_blueprint(appointments.bp)

@@ -23,6 +23,7 @@ from chalicelib.store.deliveries import DynamoDeliveries
 from chalicelib.store.directory import DynamoDirectory
 from chalicelib.store.escalations import DynamoEscalations
 from chalicelib.store.oncall import DynamoRotaStore
+from chalicelib.store.rate_limits import DynamoRateLimits
 from chalicelib.store.reviews import DynamoReviews
 from chalicelib.store.shared import SharedItems
 from chalicelib.store.staff_sessions import DynamoSessions
@@ -55,6 +56,7 @@ class Wiring:
     reviews: DynamoReviews
     agenda: DynamoAgenda = field(default_factory=DynamoAgenda)
     deliveries: DynamoDeliveries = field(default_factory=DynamoDeliveries)
+    rate_limits: DynamoRateLimits = field(default_factory=DynamoRateLimits)
     office_names: OfficeNames | None = None
     # What a worker's feed shows besides appointments; one line per source, e.g.
     # ``oncall.shift_events()`` (review deadlines come with the agenda Query).
@@ -104,6 +106,20 @@ def escalator():
 
     current = wiring()
     return Escalator(current.escalations, current.rota, current.settings)
+
+
+def escalation_desk():
+    """The staff side of escalations (scoped reads and acts) over the current wiring."""
+    from chalicelib.services.escalation_views import EscalationDesk
+
+    return EscalationDesk(escalator(), wiring().directory)
+
+
+def dispatch():
+    """What the delivery sweep does around a send (on-call pages: link, drop, timer)."""
+    from chalicelib.services.escalation_pages import PageDispatch
+
+    return PageDispatch(escalator(), wiring().settings.public_url)
 
 
 def now() -> datetime:

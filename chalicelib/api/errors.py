@@ -22,6 +22,7 @@ STATUS = {
     errors.Conflict: 409,
     errors.Gone: 410,
     errors.Rejected: 422,
+    errors.TooMany: 429,
     errors.Unavailable: 503,
 }
 # DynamoDB answers that mean "busy, try again", never "your input is wrong".
@@ -48,6 +49,8 @@ def error_response(error: errors.DomainError) -> Response:
     headers = {"Content-Type": "application/json"}
     if status == 503:
         headers["Retry-After"] = "1"
+    if isinstance(error, errors.TooMany):
+        headers["Retry-After"] = str(error.retry_after)
     return Response(error_body(error.code, error.message, error.field), status_code=status,
                     headers=headers)
 

@@ -35,7 +35,7 @@ def sweep_notifications(event):
     """Every minute: queue due reminders, deliver due messages (the only timer needed)."""
     wiring = bootstrap.wiring()
     outcomes = use.sweep(wiring.directory, wiring.deliveries, wiring.notifier, bootstrap.now(),
-                         wiring.settings.public_url)
+                         wiring.settings.public_url, bootstrap.dispatch())
     return dict(outcomes)
 
 
@@ -49,5 +49,5 @@ def deliver_notifications(event):
     wiring = bootstrap.wiring()
     wake_ups = [(record.to_dict()["messageId"], record.body) for record in event]
     again = use.deliver_woken(wiring.directory, wiring.deliveries, wiring.notifier, wake_ups,
-                              bootstrap.now())
+                              bootstrap.now(), bootstrap.dispatch())
     return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in again]}

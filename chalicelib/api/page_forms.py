@@ -13,10 +13,10 @@ from urllib.parse import parse_qs
 from chalice import Blueprint, Response
 
 from chalicelib import bootstrap
-from chalicelib.api.escalations import ask_for_help
+from chalicelib.api.help import ask_for_help
 from chalicelib.api.page import (FormRejected, link_urls, open_appointment,
                                  open_case, page_route, page_start)
-from chalicelib.domain.errors import Conflict, Invalid, NotFound, Rejected
+from chalicelib.domain.errors import Conflict, Invalid, NotFound, Rejected, TooMany
 from chalicelib.domain.workdays import local
 from chalicelib.services import booking
 from chalicelib.store.appointments import appointment_key
@@ -82,6 +82,8 @@ def help_from_form(token):
         ask_for_help(token, fields)
     except (Invalid, Rejected):
         return redirect(link_urls(token).page(notice="help_invalid") + "#help-title")
+    except TooMany:
+        return redirect(link_urls(token).page(notice="help_limit") + "#help-title")
     return redirect(link_urls(token).action("help-sent"))
 
 

@@ -29,8 +29,8 @@ from chalicelib.web.render import html_response, redirect, render, static_respon
 
 bp = Blueprint(__name__)
 SLOT_DAYS = 7
-NOTICES = ("cancelled", "slot_taken", "rejected", "help_invalid", "past", "not_free",
-           "group_seated", "group_waiting", "group_left", "group_closed")
+NOTICES = ("cancelled", "slot_taken", "rejected", "help_invalid", "help_limit", "past",
+           "not_free", "group_seated", "group_waiting", "group_left", "group_closed")
 CALM_NOTICES = ("cancelled", "group_seated", "group_waiting", "group_left")
 
 

@@ -47,3 +47,33 @@ def require_case_access(actor: Actor, case: Case) -> None:
         return
     if actor.worker_id not in case.workers and actor.worker_id != case.social_worker:
         raise NotFound("no such case")
+
+
+def may_handle_escalation(actor: Actor, paged: tuple[str, ...], on_call: str | None,
+                          case: Case | None) -> bool:
+    """Whether ``actor`` may read and act on an escalation (päivystyspyyntö).
+
+    Coordinators: every one. A worker: while they have been paged for it, are on call
+    now for its current level (``on_call`` is that worker's id), or work on its case.
+
+    >>> worker = Actor("s", "worker", "anna")
+    >>> may_handle_escalation(worker, ("anna",), None, None)
+    True
+    >>> may_handle_escalation(worker, ("ben",), "ben", None)
+    False
+    """
+    if actor.is_coordinator:
+        return True
+    me = actor.worker_id
+    if me is None:
+        return False
+    on_case = case is not None and (me in case.workers or me == case.social_worker)
+    return me in paged or me == on_call or on_case
+
+
+def require_escalation_access(actor: Actor, paged: tuple[str, ...], on_call: str | None,
+                              case: Case | None) -> None:
+    """NotFound (404) unless :func:`may_handle_escalation`: ids are not confirmed to
+    workers who have no business with them."""
+    if not may_handle_escalation(actor, paged, on_call, case):
+        raise NotFound("no such escalation")

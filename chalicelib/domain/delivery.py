@@ -24,7 +24,20 @@ from chalicelib.domain.reminders import in_quiet_hours, morning_after
 MAX_ATTEMPTS = 6
 BACKOFF_MINUTES = (1, 2, 4, 8, 16)
 LEASE = timedelta(minutes=5)  # longer than the sweep Lambda's timeout (60 s)
-STATUSES = ("queued", "sending", "sent", "failed")
+# An on-call page claimed by a sender that then died must go out again within seconds,
+# not after the escalation's next step (a claim is taken just before the one provider
+# call, whose timeouts are well under this).
+PAGE_LEASE = timedelta(seconds=20)
+STATUSES = ("queued", "sending", "sent", "failed", "dropped")
+
+
+def lease_of(kind: str) -> timedelta:
+    """How long a claim of a message of ``kind`` holds before another sender may take it.
+
+    >>> lease_of("escalation").seconds, lease_of("reminder").seconds
+    (20, 300)
+    """
+    return PAGE_LEASE if kind == "escalation" else LEASE
 
 
 @dataclass(frozen=True)

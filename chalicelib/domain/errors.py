@@ -62,3 +62,13 @@ class Unavailable(DomainError):
     """A dependency is overloaded; the client should retry (503 with Retry-After)."""
 
     default_code = "unavailable"
+
+
+class TooMany(DomainError):
+    """Too many requests for now (429); ``retry_after`` is in whole seconds."""
+
+    default_code = "too_many_requests"
+
+    def __init__(self, message: str, retry_after: int, code: str | None = None):
+        super().__init__(message, code=code)
+        self.retry_after = max(1, int(retry_after))

@@ -6,6 +6,11 @@ service layer turns into outbox notifications. The timer is ``next_action_at`` a
 wake-up loses nothing, a duplicate one does nothing). A step whose target has nobody on
 call is skipped at once rather than waited out (GoAlert #4548). Instants are kept in UTC
 so that waits are real seconds, also across a DST change.
+
+A step's wait counts from when its page actually went out (:func:`page_went_out`): a page
+delivered late, e.g. after an outage, still gives its worker the whole wait before the
+next one is paged. A page not delivered before the escalation moved on is no longer
+wanted (:func:`page_wanted`): it is dropped, never sent late.
 """
 
 from __future__ import annotations
@@ -20,6 +25,9 @@ from chalicelib.domain.oncall import utc
 
 LEVEL_TARGETS = ("primary", "secondary")
 OUTCOMES = ("called-back", "no-answer", "referred")
+# ``unanswered``: the last step passed with nobody acknowledging; the family has the
+# fallback numbers, and the request stays listed until someone resolves it.
+STATUSES = ("open", "unanswered", "acknowledged", "resolved")
 MAX_WAIT_SECONDS = 24 * 3600
 MAX_REPEAT = 10
 MAX_STEPS = 20
@@ -125,8 +133,9 @@ Action = Page | Skipped | FamilyReceived | FamilyFallback
 class Escalation:
     """One request for help travelling along its frozen policy.
 
-    ``status`` is ``open``, ``acknowledged`` or ``resolved``; ``next_action_at`` is None
-    once nothing more is scheduled; ``version`` grows by one on every transition.
+    ``status`` is one of :data:`STATUSES`; ``next_action_at`` is None once nothing more
+    is scheduled; ``version`` grows by one on every transition; ``paged`` names every
+    worker paged so far (they may see and act on it).
     """
 
     id: str
@@ -143,6 +152,7 @@ class Escalation:
     resolved_at: datetime | None = None
     outcome: str | None = None
     fallback_sent: bool = False
+    paged: tuple[str, ...] = ()
 
     @property
     def target(self) -> str:
@@ -159,15 +169,16 @@ def _page_from(escalation: Escalation, step_index: int, pass_number: int, now: d
         worker = who_is_on_call(step.notify, now)
         if worker is not None:
             actions.append(Page(worker, step_index, pass_number))
+            paged = escalation.paged + ((worker,) if worker not in escalation.paged else ())
             return replace(escalation, step_index=step_index, pass_number=pass_number,
                            next_action_at=now + timedelta(seconds=step.wait_seconds),
-                           version=escalation.version + 1), actions
+                           paged=paged, version=escalation.version + 1), actions
         actions.append(Skipped(step.notify, step_index, pass_number))
         step_index, pass_number = _following(step_index, pass_number, len(steps))
     actions.append(FamilyFallback())
-    return replace(escalation, step_index=len(steps) - 1, pass_number=escalation.policy.repeat,
-                   next_action_at=None, fallback_sent=True,
-                   version=escalation.version + 1), actions
+    return replace(escalation, status="unanswered", step_index=len(steps) - 1,
+                   pass_number=escalation.policy.repeat, next_action_at=None,
+                   fallback_sent=True, version=escalation.version + 1), actions
 
 
 def _following(step_index: int, pass_number: int, step_count: int) -> tuple[int, int]:
@@ -215,11 +226,13 @@ def advance(escalation: Escalation, now: datetime,
 def acknowledge(escalation: Escalation, worker: str, now: datetime) -> Escalation:
     """The worker takes the request: the chain stops (no page is sent after this).
 
+    An ``unanswered`` request may still be taken: the family waits for a call either way.
+
     Raises:
         Conflict: ``already_acknowledged`` or ``already_resolved``.
     """
     now = utc(now, "now")
-    if escalation.status != "open":
+    if escalation.status not in ("open", "unanswered"):
         raise Conflict(f"the escalation is already {escalation.status}",
                        code=f"already_{escalation.status}")
     return replace(escalation, status="acknowledged", acknowledged_by=worker,
@@ -241,3 +254,30 @@ def resolve(escalation: Escalation, outcome: str, worker: str, now: datetime) ->
     return replace(escalation, status="resolved", outcome=outcome, resolved_by=worker,
                    resolved_at=now, next_action_at=None, version=escalation.version + 1)
 
+
+
+def page_wanted(escalation: Escalation, step_index: int, pass_number: int) -> bool:
+    """Whether the page of that step and pass may still go out: the chain is still there.
+
+    >>> from datetime import UTC
+    >>> e, _ = open_escalation("e1", Policy((Step("primary", 60),), 0),
+    ...                        datetime(2026, 12, 1, tzinfo=UTC), lambda target, at: "anna")
+    >>> page_wanted(e, 0, 0), page_wanted(acknowledge(e, "anna", e.opened_at), 0, 0)
+    (True, False)
+    """
+    return (escalation.status == "open" and escalation.step_index == step_index
+            and escalation.pass_number == pass_number)
+
+
+def page_went_out(escalation: Escalation, step_index: int, pass_number: int,
+                  sent_at: datetime) -> Escalation | None:
+    """The escalation with its step's wait counted from ``sent_at``, when the page of that
+    step went out later than it was queued; None when nothing changes (the chain moved
+    on, or the timer already runs at least that long, e.g. a second channel's copy)."""
+    if not page_wanted(escalation, step_index, pass_number):
+        return None
+    wait = timedelta(seconds=escalation.policy.steps[step_index].wait_seconds)
+    due = utc(sent_at, "sent_at") + wait
+    if escalation.next_action_at is not None and due <= escalation.next_action_at:
+        return None
+    return replace(escalation, next_action_at=due, version=escalation.version + 1)

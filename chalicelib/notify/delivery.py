@@ -3,6 +3,10 @@
 Runs every minute (and may be woken early); safe to run twice or in parallel because
 every step is a conditional write on the message (``store/deliveries.py``). ``store`` is
 the deliveries repository (``DynamoDeliveries`` or its in-memory twin).
+
+A :class:`Dispatch` lets a kind finish its message at send time and hear that it went
+out: an on-call page gets its one-time link only here (the outbox never holds it), is
+dropped when its escalation moved on, and restarts its step's wait once it is out.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
+from typing import Protocol
 
 from chalicelib.domain.delivery import Delivery, after_failure, before_send
 from chalicelib.notify import metrics
@@ -20,21 +25,46 @@ from chalicelib.notify.templates import render
 log = logging.getLogger("tapaamo.notify")
 
 
+class Dispatch(Protocol):
+    """What a kind of message needs around its send."""
+
+    def prepare(self, note: Delivery, now: datetime) -> Delivery | None:
+        """The message as it is to be rendered, or None: drop it unsent."""
+
+    def sent(self, note: Delivery, now: datetime) -> None:
+        """``note`` went out at ``now``."""
+
+
+class AsStored:
+    """The dispatch of messages sent exactly as queued."""
+
+    def prepare(self, note: Delivery, now: datetime) -> Delivery | None:
+        return note
+
+    def sent(self, note: Delivery, now: datetime) -> None:
+        return None
+
+
+AS_STORED = AsStored()
+
+
 def deliver_due(store, provider: Provider, now: datetime, office_names: dict[str, str],
-                limit: int = 100, emit: Callable = metrics.emit) -> Counter:
+                limit: int = 100, emit: Callable = metrics.emit,
+                dispatch: Dispatch = AS_STORED) -> Counter:
     """Deliver every message due at ``now``; returns counts by outcome.
 
-    Outcomes: ``sent``, ``retry``, ``held`` (quiet hours), ``failed``, ``skipped``
-    (another worker has it).
+    Outcomes: ``sent``, ``retry``, ``held`` (quiet hours), ``failed``, ``dropped`` (no
+    longer wanted, see :class:`Dispatch`), ``skipped`` (another worker has it).
     """
     outcomes: Counter = Counter()
     for seen in store.find_due(now, limit):
-        outcomes[deliver(store, seen, provider, now, office_names, emit)] += 1
+        outcomes[deliver(store, seen, provider, now, office_names, emit, dispatch)] += 1
     return outcomes
 
 
 def deliver_now(store, provider: Provider, note_ids: list[str], now: datetime,
-                office_names: dict[str, str], emit: Callable = metrics.emit) -> Counter:
+                office_names: dict[str, str], emit: Callable = metrics.emit,
+                dispatch: Dispatch = AS_STORED) -> Counter:
     """Deliver the named messages (a wake-up) as the sweep would; counts by outcome.
 
     Only what the sweep would pick up is touched: a message sent, failed, not yet due or
@@ -44,13 +74,14 @@ def deliver_now(store, provider: Provider, note_ids: list[str], now: datetime,
     outcomes: Counter = Counter()
     for seen in store.get_many(note_ids):
         due = seen.due_at is not None and seen.due_at <= now
-        outcomes[deliver(store, seen, provider, now, office_names, emit) if due
+        outcomes[deliver(store, seen, provider, now, office_names, emit, dispatch) if due
                  else "skipped"] += 1
     return outcomes
 
 
 def deliver(store, seen: Delivery, provider: Provider, now: datetime,
-            office_names: dict[str, str], emit: Callable = metrics.emit) -> str:
+            office_names: dict[str, str], emit: Callable = metrics.emit,
+            dispatch: Dispatch = AS_STORED) -> str:
     """Claim and send one message; the outcome name."""
     if seen.status == "sending" and seen.recovered:
         # Its sender died twice: stop here rather than send it a third time.
@@ -65,8 +96,13 @@ def deliver(store, seen: Delivery, provider: Provider, now: datetime,
         return "held"
     if hold is not None:
         return _give_up(store, claimed, hold.reason, now, emit)
+    ready = dispatch.prepare(claimed, now)
+    if ready is None:
+        log.info("notification %s dropped: no longer wanted", claimed.id)
+        return "dropped" if store.mark_failed(claimed, "not sent: no longer wanted",
+                                              status="dropped") else "skipped"
     try:
-        message = render(claimed.kind, claimed.language, claimed.params, office_names)
+        message = render(ready.kind, ready.language, ready.params, office_names)
         provider_id = provider.send(claimed.channel, claimed.recipient, message)
     except DeliveryError as error:
         return _after_failure(store, claimed, str(error), error.permanent, now, emit)
@@ -74,7 +110,16 @@ def deliver(store, seen: Delivery, provider: Provider, now: datetime,
         return _after_failure(store, claimed, f"render: {error!r}", True, now, emit)
     if not store.mark_sent(claimed, provider_id, now):
         log.warning("notification %s sent but its claim was taken over", claimed.id)
+    _tell_sent(dispatch, claimed, now)
     return "sent"
+
+
+def _tell_sent(dispatch: Dispatch, note: Delivery, now: datetime) -> None:
+    try:
+        dispatch.sent(note, now)
+    except Exception as error:  # noqa: BLE001 - it is sent; the sweep's timer still holds
+        log.warning("notification %s sent; after-send step failed (%s)", note.id,
+                    type(error).__name__)
 
 
 def _claim(store, seen: Delivery, now: datetime, emit: Callable) -> Delivery | None:

@@ -47,9 +47,14 @@ class AwsProvider:
 
     def __init__(self, region: str, sms_sender_id: str, email_sender: str):
         import boto3
+        from botocore.config import Config
 
-        self.sns = boto3.client("sns", region_name=region)
-        self.ses = boto3.client("ses", region_name=region)
+        # A send must end well inside an on-call page's claim (domain.delivery.PAGE_LEASE,
+        # 20 s): 3 s to connect, 5 s to answer, two attempts at most.
+        bounded = Config(connect_timeout=3, read_timeout=5,
+                         retries={"max_attempts": 2, "mode": "standard"})
+        self.sns = boto3.client("sns", region_name=region, config=bounded)
+        self.ses = boto3.client("ses", region_name=region, config=bounded)
         self.sms_sender_id = sms_sender_id
         self.email_sender = email_sender
 

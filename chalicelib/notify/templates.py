@@ -8,8 +8,14 @@ refuses a message that lacks one, so a service passing ``manage_url`` to a text 
 How params are written (Europe/Helsinki, Babel), e.g. ``start``: fi ``ti 1.12. klo 9.00``,
 sv ``tis 1.12. kl. 9.00``, en ``Tue 1 Dec at 09:00``; ``location``: ``kotona`` or the
 office's name; ``due``/``expires_at``: a date; ``review``/``service``: the kind's name in the
-language. Every other param is written as given. A ``feedback`` message also has an HTML
-part showing its ``link`` as a QR code image (``Message.images``, content id ``qr``).
+language; ``case``/``callback`` (escalations): ", asiakkuus k1" / "Soita +358…." or what
+says there is none. Every other param is written as given. A ``feedback`` message also has
+an HTML part showing its ``link`` as a QR code image (``Message.images``, content id ``qr``).
+
+A message with ``audience`` (e.g. ``escalation-fallback`` with ``audience: staff``) uses
+the text ``<kind>:<audience>``. A param in :data:`ADDED_AT_SEND` is checked when the
+message is rendered, not when it is queued: the sender adds it (an on-call page's
+one-time link, which the outbox must never hold).
 """
 
 from __future__ import annotations
@@ -21,9 +27,10 @@ from functools import cache
 from html import escape
 
 from chalicelib.domain.workdays import HELSINKI
-from chalicelib.notify.texts import PLACES, QR_ALT, REVIEWS, SERVICES, TEXTS
+from chalicelib.notify.texts import ESCALATION_PARTS, PLACES, QR_ALT, REVIEWS, SERVICES, TEXTS
 
 LANGUAGES = ("fi", "sv", "en")
+ADDED_AT_SEND = {"escalation": frozenset({"link"})}
 
 # (Babel locale, date pattern, word before the time, time pattern, date-only pattern)
 FORMATS = {
@@ -88,6 +95,16 @@ def _named(names: dict[str, dict[str, str]]):
     return lambda value, language, _offices: names.get(value, {}).get(language, value)
 
 
+def _escalation_part(index: int, name: str):
+    def write(value, language, _offices):
+        parts = ESCALATION_PARTS[language]
+        if value:
+            return parts[index].format(**{name: value})
+        return parts[2] if name == "callback" else ""
+
+    return write
+
+
 FORMATTERS = {
     "start": lambda value, language, _offices: format_when(value, language),
     "old_start": lambda value, language, _offices: format_when(value, language),
@@ -97,7 +114,15 @@ FORMATTERS = {
     "expires_at": lambda value, language, _offices: format_day(value, language),
     "review": _named(REVIEWS),
     "service": _named(SERVICES),
+    "case": _escalation_part(0, "case"),
+    "callback": _escalation_part(1, "callback"),
 }
+
+
+def text_key(kind: str, params: dict) -> str:
+    """Which text of the catalogue a message uses: ``<kind>:<audience>`` if it has one."""
+    audience = params.get("audience")
+    return f"{kind}:{audience}" if audience else kind
 
 
 @cache
@@ -114,15 +139,19 @@ def required_params(kind: str) -> frozenset[str]:
     return frozenset(fields)
 
 
-def check_params(kind: str, params: dict) -> None:
-    """Raise :class:`MissingParams` unless ``params`` has every param ``kind`` needs.
+def check_params(kind: str, params: dict, queued: bool = False) -> None:
+    """Raise :class:`MissingParams` unless ``params`` has every param ``kind`` needs
+    (``queued``: those the outbox must hold, i.e. without :data:`ADDED_AT_SEND`).
 
     Raises:
         MissingParams: a needed param is missing or None (also: an unknown kind).
     """
-    if kind not in TEXTS:
-        raise MissingParams(f"no texts for notification kind {kind!r}")
-    missing = sorted(name for name in required_params(kind) if params.get(name) is None)
+    key = text_key(kind, params)
+    if key not in TEXTS:
+        raise MissingParams(f"no texts for notification kind {key!r}")
+    later = ADDED_AT_SEND.get(kind, frozenset()) if queued else frozenset()
+    missing = sorted(name for name in required_params(key) - later
+                     if params.get(name) is None)
     if missing:
         raise MissingParams(f"{kind} needs {', '.join(missing)}")
 
@@ -139,11 +168,12 @@ def render(kind: str, language: str, params: dict,
     'Muistutus: tapaaminen ti 1.12. klo 9.00, kotona. Muuta tai peru: https://t.fi/b/x'
     """
     check_params(kind, params)
+    key = text_key(kind, params)
     language = language if language in LANGUAGES else "fi"
-    subject, body = TEXTS[kind][language]
+    subject, body = TEXTS[key][language]
     offices = office_names or {}
     values = {name: FORMATTERS[name](params[name], language, offices) if name in FORMATTERS
-              else params[name] for name in required_params(kind)}
+              else params[name] for name in required_params(key)}
     if kind == "feedback":
         return _with_qr(subject, body.format(**values), values["link"], language)
     return Message(subject=subject.format(**values), body=body.format(**values))

@@ -60,10 +60,27 @@ TEXTS = {
         "sv": ("Påminnelse om mötet", "Påminnelse: klient {code}, möte {start}, {location}."),
         "en": ("Meeting reminder", "Reminder: case {code}, meeting {start}, {location}."),
     },
+    # The on-call page: ``case`` and ``callback`` may be empty (the formatters say so);
+    # ``link`` is added by the sender when it renders the page (never stored).
     "escalation": {
-        "fi": ("Tukipyyntö", "Päivystys: uusi tukipyyntö {code}. Kuittaa: {link}"),
-        "sv": ("Begäran om stöd", "Jour: ny begäran om stöd {code}. Kvittera: {link}"),
-        "en": ("Request for help", "On call: new request for help {code}. Acknowledge: {link}"),
+        "fi": ("Tukipyyntö", "Päivystys: tukipyyntö {code}{case}. {callback} Kuittaa: {link}"),
+        "sv": ("Begäran om stöd", "Jour: begäran om stöd {code}{case}. {callback} "
+               "Kvittera: {link}"),
+        "en": ("Request for help", "On call: request for help {code}{case}. {callback} "
+               "Acknowledge: {link}"),
+    },
+    # ``escalation-fallback`` to the coordinators (``audience: staff``): a request went
+    # unanswered. An e-mail; it names no family detail.
+    "escalation-fallback:staff": {
+        "fi": ("Tukipyyntöön ei vastattu",
+               "Tukipyyntöön {code}{case} ei vastattu. Perhe sai kriisipäivystyksen "
+               "numeron ja 112:n. Pyyntö näkyy vastaamattomana, kunnes se ratkaistaan."),
+        "sv": ("Begäran om stöd obesvarad",
+               "Begäran om stöd {code}{case} besvarades inte. Familjen fick krisjourens "
+               "nummer och 112. Den visas som obesvarad tills den avslutas."),
+        "en": ("Request for help unanswered",
+               "Nobody answered request for help {code}{case}. The family got the "
+               "crisis service's number and 112. It stays unanswered until resolved."),
     },
     "escalation-received": {
         "fi": ("Pyyntösi on vastaanotettu",
@@ -161,4 +178,11 @@ SERVICES = {
     "palvelutarpeen-arviointi": {"fi": "Palvelutarpeen arviointi",
                                  "sv": "Bedömning av servicebehov",
                                  "en": "Service need assessment"},
+}
+
+# How an escalation names its case and the number to call back, or says there is none.
+ESCALATION_PARTS = {
+    "fi": (", asiakkuus {case}", "Soita {callback}.", "Ei soittopyyntönumeroa."),
+    "sv": (", klient {case}", "Ring {callback}.", "Inget nummer att ringa."),
+    "en": (", case {case}", "Call {callback}.", "No callback number."),
 }

@@ -8,7 +8,6 @@ sweep racing an acknowledgement either pages before the ack or not at all.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from datetime import datetime, timedelta
 from chalicelib.domain import escalation as machine
 from chalicelib.domain.errors import Conflict, Gone, NotFound, Unavailable
 from chalicelib.domain.notification import Notification
+from chalicelib.services import ack_links
 from chalicelib.store import escalations as esc_store
 from chalicelib.store.escalations import EscalationRecord
 from chalicelib.store.outbox import enqueue
@@ -30,7 +30,12 @@ ATTEMPTS = 3
 
 @dataclass(frozen=True)
 class HelpRequest:
-    """Someone asks for help now. ``family_*`` is whom to tell (None: nobody)."""
+    """Someone asks for help now.
+
+    ``family_*`` is whom to tell that help is coming (None: nobody): the case's own
+    contact, never a number typed into a form. ``callback_phone`` is the number to call
+    back, shown to the on-call worker.
+    """
 
     source: str
     case_id: str | None = None
@@ -39,6 +44,7 @@ class HelpRequest:
     family_email: str | None = None
     language: str = "fi"
     requested_by: str | None = None
+    callback_phone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -53,22 +59,14 @@ def _tag(escalation: machine.Escalation, seq: int) -> str:
     return f"v{escalation.version:04d}.{seq:02d}"
 
 
-def new_ack_token() -> str:
-    """A random ack link token (192 bits); only its hash is stored."""
-    return secrets.token_urlsafe(24)
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 class Escalator:
     """The escalation use cases over the stores, the rota and the settings."""
 
     def __init__(self, store, rota_store, settings, new_id=lambda: secrets.token_hex(8),
-                 new_token=lambda: new_ack_token()):
+                 ack_key: bytes | None = None):
         self.store, self.rota_store, self.settings = store, rota_store, settings
-        self.new_id, self.new_token = new_id, new_token
+        self.new_id = new_id
+        self.ack_key = ack_key if ack_key is not None else ack_links.link_key(settings)
 
     # --- opening -------------------------------------------------------------------
     def raise_alarm(self, request: HelpRequest, now: datetime) -> Opened:
@@ -91,7 +89,7 @@ class Escalator:
                                                       rota.resolver())
         record = EscalationRecord(escalation, request.source, escalation_id[:6].upper(),
                                   request.case_id, request.family_phone, request.family_email,
-                                  request.language)
+                                  request.language, request.callback_phone)
         tx = Transaction()
         # With nobody on call at any step it ends at once (fallback): nothing to join, and
         # claiming and releasing the case's pointer in one transaction is not allowed.
@@ -99,8 +97,9 @@ class Escalator:
         if request.case_id and stays_open:
             esc_store.claim_case(tx, request.case_id, escalation_id)
         esc_store.add_new(tx, record)
-        esc_store.add_event(tx, escalation_id, now, _tag(escalation, 0), "opened", source=request.source,
-                            by=request.requested_by, message=request.message)
+        esc_store.add_event(tx, escalation_id, now, _tag(escalation, 0), "opened",
+                            source=request.source, by=request.requested_by,
+                            message=request.message, callback_phone=request.callback_phone)
         self._effects(tx, record, escalation, actions, rota, now, case_claimed=stays_open)
         tx.commit()
         log.info("escalation %s opened (source %s)", escalation_id, request.source)
@@ -114,7 +113,7 @@ class Escalator:
         request_tag = f"r{secrets.token_hex(3)}"
         esc_store.add_event(tx, escalation_id, now, request_tag, "request-added",
                             source=request.source, by=request.requested_by,
-                            message=request.message)
+                            message=request.message, callback_phone=request.callback_phone)
         self._tell_family(tx, record, "escalation-received", now, f"received:{request_tag}")
         tx.commit()
         log.info("request added to escalation %s", escalation_id)
@@ -154,12 +153,37 @@ class Escalator:
 
     def acknowledge_link(self, token: str, now: datetime) -> machine.Escalation:
         """Acknowledge with the one-time link from a page (410 once used or expired)."""
-        link = self.store.ack_link(token_hash(token))
+        link_hash = ack_links.token_hash(token)
+        link = self.store.ack_link(link_hash)
         if link is None:
             raise NotFound("no such acknowledgement link")
         if link.used_at is not None or link.expires_at <= now:
             raise Gone("this acknowledgement link has been used or has expired")
-        return self.acknowledge(link.escalation_id, link.worker_id, now, token_hash(token))
+        return self.acknowledge(link.escalation_id, link.worker_id, now, link_hash)
+
+    def page_went_out(self, escalation_id: str, ref: str, sent_at: datetime) -> bool:
+        """Count the paged step's wait from ``sent_at`` (the sender calls this once the
+        page is out); False when the chain has moved on or the timer already runs long
+        enough. A sweep that read the old timer is fenced off by the version."""
+        parsed = ack_links.parse_ref(ref)
+        record = self.store.get(escalation_id)
+        if parsed is None or record is None:
+            return False
+        pass_number, step_index = parsed
+        after = machine.page_went_out(record.escalation, step_index, pass_number, sent_at)
+        if after is None:
+            return False
+        tx = Transaction()
+        esc_store.add_transition(tx, record.escalation, after)
+        esc_store.add_event(tx, escalation_id, sent_at, _tag(after, 0), "page-sent",
+                            step=step_index + 1, round=pass_number + 1)
+        try:
+            tx.commit()
+        except (TransactionCancelled, Unavailable):
+            # Acknowledged or advanced meanwhile: that write decides; nothing to wait for.
+            log.info("escalation %s changed before its page's timer moved", escalation_id)
+            return False
+        return True
 
     def resolve(self, escalation_id: str, outcome: str, worker: str,
                 now: datetime) -> machine.Escalation:
@@ -204,6 +228,7 @@ class Escalator:
                 self._tell_family(tx, record, "escalation-received", now, "received:opened")
             elif isinstance(action, machine.FamilyFallback):
                 self._tell_family(tx, record, "escalation-fallback", now, "fallback")
+                self._tell_coordinators(tx, record, now)
                 esc_store.add_event(tx, escalation_id, now, tag, "fallback-sent")
                 if record.case_id and case_claimed:
                     esc_store.release_case(tx, record.case_id, escalation_id)
@@ -215,10 +240,14 @@ class Escalator:
 
     def _page(self, tx, record, page: machine.Page, rota, now, tag) -> None:
         escalation_id = record.escalation.id
-        token = self.new_token()
-        esc_store.add_ack_link(tx, token_hash(token), escalation_id, page.worker_id,
+        ref = ack_links.page_ref(page.pass_number, page.step_index)
+        token = ack_links.ack_token(self.ack_key, escalation_id, ref)
+        esc_store.add_ack_link(tx, ack_links.token_hash(token), escalation_id, page.worker_id,
                                now + ACK_LINK_LIFETIME)
-        params = {"code": record.short_code, "link": f"{self.settings.public_url}/ack/{token}"}
+        # No token and no link here: the sender derives the link from ``page`` when it
+        # renders the SMS (services/escalation_pages.py).
+        params = {"code": record.short_code, "case": record.case_id or "",
+                  "callback": record.callback_phone or "", "page": ref}
         reach = rota.reach(page.worker_id)
         key = f"escalation:{escalation_id}:page:{page.pass_number}:{page.step_index}"
         for channel, recipient in (("sms", reach.phone), ("email", reach.email)):
@@ -240,3 +269,11 @@ class Escalator:
             if recipient:
                 enqueue(tx, Notification(kind, channel, recipient, key, record.language, params,
                                          escalation_id=record.escalation.id), now)
+
+    def _tell_coordinators(self, tx, record, now) -> None:
+        """E-mail the coordinators that a request went unanswered (no family details)."""
+        params = {"audience": "staff", "code": record.short_code, "case": record.case_id or ""}
+        key = f"escalation:{record.escalation.id}:fallback:coordinators"
+        for address in self.settings.coordinator_emails:
+            enqueue(tx, Notification("escalation-fallback", "email", address, key, "fi", params,
+                                     escalation_id=record.escalation.id), now)

@@ -14,7 +14,7 @@ from datetime import datetime
 from chalicelib.domain.access import Actor, require_coordinator
 from chalicelib.domain.delivery import Delivery
 from chalicelib.domain.errors import Invalid, NotFound
-from chalicelib.notify.delivery import deliver_due, deliver_now
+from chalicelib.notify.delivery import AS_STORED, Dispatch, deliver_due, deliver_now
 from chalicelib.notify.providers import Provider
 from chalicelib.notify.wake import note_ids_of
 from chalicelib.services.reminders import run_reminders
@@ -22,27 +22,30 @@ from chalicelib.services.reminders import run_reminders
 log = logging.getLogger("tapaamo.notify")
 
 
-def sweep(directory, deliveries, provider: Provider, now: datetime, public_url: str
-          ) -> Counter:
+def sweep(directory, deliveries, provider: Provider, now: datetime, public_url: str,
+          dispatch: Dispatch = AS_STORED) -> Counter:
     """Queue due reminders, then deliver every due message; counts by outcome.
 
-    ``public_url`` starts the links in the family's reminders.
+    ``public_url`` starts the links in the family's reminders; ``dispatch`` finishes the
+    kinds that need it at send time (on-call pages).
     """
     reminders = run_reminders(directory, now, public_url)
-    outcomes = deliver_due(deliveries, provider, now, _office_names(directory))
+    outcomes = deliver_due(deliveries, provider, now, _office_names(directory),
+                           dispatch=dispatch)
     outcomes["reminders_queued"] = reminders
     return outcomes
 
 
 def deliver_woken(directory, deliveries, provider: Provider,
-                  wake_ups: Iterable[tuple[str, str]], now: datetime) -> list[str]:
+                  wake_ups: Iterable[tuple[str, str]], now: datetime,
+                  dispatch: Dispatch = AS_STORED) -> list[str]:
     """Deliver what each wake-up ``(message id, body)`` names; the ids of the wake-ups to
     hand back to the queue (a send to retry). The sweep remains the timer for those."""
     office_names, again = _office_names(directory), []
     for message_id, body in wake_ups:
         try:
             outcomes = deliver_now(deliveries, provider, note_ids_of(body), now,
-                                   office_names)
+                                   office_names, dispatch=dispatch)
         except Exception as error:  # noqa: BLE001 - e.g. DynamoDB busy: this one again, go on
             log.warning("wake-up %s not handled (%s)", message_id, type(error).__name__)
             outcomes = Counter(error=1)

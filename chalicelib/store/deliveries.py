@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 from pynamodb.attributes import UTCDateTimeAttribute
 
-from chalicelib.domain.delivery import LEASE, Delivery
+from chalicelib.domain.delivery import Delivery, lease_of
 from chalicelib.domain.notification import Notification
 from chalicelib.notify.templates import check_params
 from chalicelib.store.outbox import DUE_KIND, OutboxItem, due_fields, enqueue, parent_of
@@ -57,8 +57,8 @@ def _iso(instant: datetime) -> str:
     return due_fields(DUE_KIND, instant)["due_at"]
 
 
-def _lease(now: datetime) -> dict:
-    due = due_fields(DUE_KIND, now + LEASE)
+def _lease(now: datetime, kind: str) -> dict:
+    due = due_fields(DUE_KIND, now + lease_of(kind))
     return {":shard": due["due_shard"], ":lease": due["due_at"]}
 
 
@@ -92,7 +92,7 @@ class DynamoDeliveries:
             "SET #st = :sending, attempts = attempts + :one, due_shard = :shard, "
             "due_at = :lease", "#st = :queued AND due_at <= :now",
             {":sending": "sending", ":queued": "queued", ":one": 1, ":now": _iso(now),
-             **_lease(now)},
+             **_lease(now, seen.kind)},
         )
 
     def reclaim(self, seen: Delivery, now: datetime) -> Delivery | None:
@@ -103,7 +103,7 @@ class DynamoDeliveries:
             "recovered = :now",
             "#st = :sending AND due_at = :seen AND attribute_not_exists(recovered)",
             {":sending": "sending", ":one": 1, ":now": _iso(now), ":seen": _iso(seen.due_at),
-             **_lease(now)},
+             **_lease(now, seen.kind)},
         )
 
     def mark_sent(self, claimed: Delivery, provider_id: str, now: datetime) -> bool:
@@ -124,12 +124,13 @@ class DynamoDeliveries:
         is given back (quiet hours are not a failure)."""
         return self._requeue(claimed, reason, at, ", attempts = attempts - :one")
 
-    def mark_failed(self, claimed: Delivery, error: str) -> bool:
-        """Give up for good: ``failed``, out of the due index, still listed for the case."""
+    def mark_failed(self, claimed: Delivery, error: str, status: str = "failed") -> bool:
+        """Give up for good: ``failed`` (or ``dropped``: no longer wanted), out of the due
+        index, still listed for the case."""
         return self._update(
             claimed.id, "SET #st = :failed, last_error = :err REMOVE due_shard, due_at",
             "#st = :sending AND attempts = :n AND due_at = :seen",
-            {":failed": "failed", ":sending": "sending", ":err": error[:500],
+            {":failed": status, ":sending": "sending", ":err": error[:500],
              ":n": claimed.attempts, ":seen": _iso(claimed.due_at)},
         ) is not None
 
@@ -183,7 +184,7 @@ class InMemoryDeliveries:
         self.parents: dict[str, str] = {}
 
     def add(self, note: Notification, now: datetime) -> bool:
-        check_params(note.kind, note.params)  # as enqueue does
+        check_params(note.kind, note.params, queued=True)  # as enqueue does
         if note.id in self.notes:
             return False
         self.notes[note.id] = Delivery(
@@ -206,7 +207,7 @@ class InMemoryDeliveries:
         if stored is None or stored.status != "queued" or stored.due_at > now:
             return None
         return self._set(stored, status="sending", attempts=stored.attempts + 1,
-                         due_at=(now + LEASE).astimezone(UTC))
+                         due_at=(now + lease_of(stored.kind)).astimezone(UTC))
 
     def reclaim(self, seen: Delivery, now: datetime) -> Delivery | None:
         stored = self.notes.get(seen.id)
@@ -214,7 +215,7 @@ class InMemoryDeliveries:
                 or stored.recovered):
             return None
         return self._set(stored, attempts=stored.attempts + 1,
-                         due_at=(now + LEASE).astimezone(UTC), recovered=True)
+                         due_at=(now + lease_of(stored.kind)).astimezone(UTC), recovered=True)
 
     def mark_sent(self, claimed: Delivery, provider_id: str, now: datetime) -> bool:
         stored = self._held_by(claimed)
@@ -233,11 +234,11 @@ class InMemoryDeliveries:
             stored, status="queued", attempts=stored.attempts - 1, last_error=reason[:500],
             due_at=at.astimezone(UTC)))
 
-    def mark_failed(self, claimed: Delivery, error: str) -> bool:
+    def mark_failed(self, claimed: Delivery, error: str, status: str = "failed") -> bool:
         stored = self._held_by(claimed)
         if stored is None or stored.due_at != claimed.due_at:
             return False
-        return bool(self._set(stored, status="failed", last_error=error[:500], due_at=None))
+        return bool(self._set(stored, status=status, last_error=error[:500], due_at=None))
 
     def list_for(self, parent: str) -> list[Delivery]:
         mine = [n for n in self.notes.values() if self.parents[n.id] == parent]

@@ -3,7 +3,10 @@
 Item layout (one table, see ``table.py``); instants are ISO 8601 UTC strings:
 
 * escalation ``pk=ESC#<id>``   ``sk=ESC``; ``due_shard=escalation#<UTC date>``/``due_at``
-  while a step is pending (the sweeper's ``due`` index), ``version`` the fencing token
+  while a step is pending (the sweeper's ``due`` index), ``version`` the fencing token;
+  ``gsi1pk=ESCALATIONS#<status>``/``gsi1sk=<opened, compact UTC>#<id>`` (the lists by
+  status on the ``by_parent`` index; the status write moves it between lists)
+* short code ``pk=ESCCODE#<short code>`` ``sk=ESC#<id>`` (``?code=``: one Query)
 * timeline   ``pk=ESC#<id>``   ``sk=EVENT#<UTC instant>#<seq>`` (one Query with the above)
 * ack link   ``pk=ACK#<sha256(token)>`` ``sk=ACK`` (one-time; ``expires`` is the TTL)
 * pointer    ``pk=CASE#<id>``  ``sk=OPEN_ESCALATION`` (conditional put: one open per case)
@@ -27,12 +30,19 @@ DUE_KIND = "escalation"
 # timers filed under earlier dates: it looks back this many daily shards.
 LOOKBACK_DAYS = 7
 STATE_FIELDS = ("status", "step_index", "pass_number", "version", "acknowledged_by",
-                "acknowledged_at", "resolved_by", "resolved_at", "outcome", "fallback_sent")
+                "acknowledged_at", "resolved_by", "resolved_at", "outcome", "fallback_sent",
+                "paged", "gsi1pk")
+STATUS_LIST = "ESCALATIONS#"
 
 
 @dataclass(frozen=True)
 class EscalationRecord:
-    """An escalation with what the service needs around it (who asked, whom to tell)."""
+    """An escalation with what the service needs around it.
+
+    ``family_phone``/``family_email`` are whom to tell that help is coming (the case's own
+    contact, or a caller the phone system reported); ``callback_phone`` is the number the
+    family asked to be called on: shown to the on-call worker, never texted.
+    """
 
     escalation: Escalation
     source: str
@@ -41,6 +51,7 @@ class EscalationRecord:
     family_phone: str | None = None
     family_email: str | None = None
     language: str = "fi"
+    callback_phone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -75,7 +86,13 @@ def _state(e: Escalation) -> dict:
             "version": e.version, "acknowledged_by": e.acknowledged_by,
             "acknowledged_at": _iso(e.acknowledged_at), "resolved_by": e.resolved_by,
             "resolved_at": _iso(e.resolved_at), "outcome": e.outcome,
-            "fallback_sent": e.fallback_sent}
+            "fallback_sent": e.fallback_sent, "paged": list(e.paged),
+            "gsi1pk": STATUS_LIST + e.status}
+
+
+def list_key(e: Escalation) -> str:
+    """Where ``e`` sorts in its status list: oldest first, e.g. ``20260329T003000.000000Z#id``."""
+    return f"{e.opened_at.astimezone(UTC):%Y%m%dT%H%M%S.%fZ}#{e.id}"
 
 
 def record_from_item(item: dict) -> EscalationRecord:
@@ -87,10 +104,11 @@ def record_from_item(item: dict) -> EscalationRecord:
         acknowledged_by=item.get("acknowledged_by"),
         acknowledged_at=_instant(item.get("acknowledged_at")),
         resolved_by=item.get("resolved_by"), resolved_at=_instant(item.get("resolved_at")),
-        outcome=item.get("outcome"), fallback_sent=bool(item.get("fallback_sent")))
+        outcome=item.get("outcome"), fallback_sent=bool(item.get("fallback_sent")),
+        paged=tuple(item.get("paged") or ()))
     return EscalationRecord(escalation, item["source"], item["short_code"], item.get("case_id"),
                             item.get("family_phone"), item.get("family_email"),
-                            item.get("language", "fi"))
+                            item.get("language", "fi"), item.get("callback_phone"))
 
 
 def _timer(e: Escalation) -> dict:
@@ -104,8 +122,10 @@ def add_new(tx: Transaction, record: EscalationRecord) -> None:
             "next_action_at": _iso(e.next_action_at), "opened_at": _iso(e.opened_at),
             "source": record.source, "short_code": record.short_code, "case_id": record.case_id,
             "family_phone": record.family_phone, "family_email": record.family_email,
-            "language": record.language, **_timer(e)}
+            "callback_phone": record.callback_phone, "language": record.language,
+            "gsi1sk": list_key(e), **_timer(e)}
     tx.put(item, label="escalation", condition="attribute_not_exists(pk)")
+    tx.put({"pk": f"ESCCODE#{record.short_code}", "sk": esc_key(e.id)[0]}, label="code")
 
 
 def add_transition(tx: Transaction, before: Escalation, after: Escalation) -> None:

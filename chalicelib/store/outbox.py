@@ -76,7 +76,7 @@ def enqueue(tx: Transaction, note: Notification, now: datetime) -> None:
     Raises:
         MissingParams: the note lacks a param its text needs (a bug in the caller).
     """
-    check_params(note.kind, note.params)
+    check_params(note.kind, note.params, queued=True)
     tx.put(outbox_item(note, now), label=f"outbox:{note.kind}",
            condition="attribute_not_exists(pk)")
     if note.not_before is None or note.not_before <= now:

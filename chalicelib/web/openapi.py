@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from chalicelib.domain.appointment import KINDS, OUTCOMES
 from chalicelib.domain.directory import CHANNELS, LANGUAGES, SERVICES
+from chalicelib.domain.escalation import STATUSES as ESCALATION_STATUSES
 from chalicelib.domain.review_rules import (
     ANCHORS,
     MAX_REMINDER_DAYS,
@@ -74,6 +75,11 @@ REVIEW_RULE = obj(
 REVIEW_RULES = {"type": "array", "items": REVIEW_RULE}
 ESCALATION_STATE = obj({"id": STR, "status": STR}, {"acknowledged_by": nullable(STR),
                                                      "outcome": nullable(STR)})
+ESCALATION = obj({"id": STR, "code": STR, "status": {"enum": list(ESCALATION_STATUSES)},
+                  "level": STR, "source": STR, "opened_at": INSTANT},
+                 {"case": nullable(STR), "next_action_at": nullable(INSTANT),
+                  "acknowledged_by": nullable(STR), "acknowledged_at": nullable(INSTANT),
+                  "outcome": nullable(STR), "fallback_sent": {"type": "boolean"}})
 SPAN = obj({"start": INSTANT, "end": INSTANT}, {"reason": STR})
 BOOKING = obj({"start": INSTANT, "location": {"type": "string", "minLength": 1,
                                               "maxLength": 40}})
@@ -181,6 +187,9 @@ OPERATIONS = [
      (200, "json", listing("gaps", obj({"level": STR, "start": INSTANT, "end": INSTANT})))),
     ("POST", "/escalations", "Ask the on-call worker for help", "staff", "EscalationIn",
      (201, "json", obj({"id": STR, "status": STR}))),
+    ("GET", "/escalations", "Escalations by status or short code (a worker: their own)",
+     "staff", None, (200, "json", obj({"escalations": {"type": "array", "items": ESCALATION},
+                                       "cursor": nullable(STR)}))),
     ("GET", "/escalations/{escalation_id}", "An escalation and its messages", "staff", None,
      (200, "json", obj({"id": STR, "status": STR, "notifications": {"type": "array"}}))),
     ("POST", "/escalations/{escalation_id}/ack", "Acknowledge", "staff", None,
@@ -251,6 +260,9 @@ QUERIES = {
     "/book/{token}/slots": {"from": DAY, "days": {"type": "integer", "minimum": 1, "maximum": 28}},
     "/workers/{worker_id}/appointments": {"from": DAY, "to": DAY},
     "/notifications": {"case": STR, "escalation": STR},
+    "/escalations": {"status": {"enum": list(ESCALATION_STATUSES)}, "code": STR,
+                     "cursor": STR, "limit": {"type": "integer", "minimum": 1, "maximum": 100}},
+    "/ack/{token}": {"lang": {"enum": ["fi", "sv", "en"]}},
     "/oncall/now": {"at": INSTANT},
     "/oncall/gaps": {"from": INSTANT, "to": INSTANT},
     "/book/{token}": {"week": DAY, "day": DAY, "place": STR, "move": STR, "notice": STR,

@@ -205,19 +205,22 @@ def test_staff_open_acknowledge_and_resolve_an_escalation(client, boss, pair, to
     assert (status, resolved["outcome"]) == (200, "called-back")
 
 
-def test_the_one_time_ack_link_confirms_then_acknowledges_once(client, boss, pair, monkeypatch):
+def test_the_one_time_ack_link_confirms_then_acknowledges_once(client, boss, pair, aws):
     from chalicelib import bootstrap
-    from chalicelib.services import escalations
+    from tests.integration.test_reviews_api import run_job
+    from tests.support.notify import link_path, sink_messages
 
     rotation(client, boss, pair[:1], start="2020-01-06T08:00:00+02:00")
-    monkeypatch.setattr(escalations, "new_ack_token", lambda: "the-ack-token-0123456789")
     status, opened = call(client, "POST", "/escalations", boss, {"source": "staff"})
     assert status == 201
-    page = client.http.get("/ack/the-ack-token-0123456789")
+    run_job(client, "sweep_notifications")
+    (page_sms,) = [m for m in sink_messages(aws["TAPAAMO_LOCAL_DIR"]) if m["channel"] == "sms"]
+    ack = link_path(page_sms["body"])
+    page = client.http.get(ack)
     assert page.status_code == 200 and b"<form method=\"post\"" in page.body
     form = {"Content-Type": "application/x-www-form-urlencoded"}
-    assert client.http.post("/ack/the-ack-token-0123456789", headers=form).status_code == 200
-    assert client.http.post("/ack/the-ack-token-0123456789", headers=form).status_code == 410
+    assert client.http.post(ack, headers=form).status_code == 200
+    assert client.http.post(ack, headers=form).status_code == 410
     assert client.http.get("/ack/not-a-token").status_code == 404
     record = bootstrap.wiring().escalations.get(opened["id"])
     assert (record.escalation.status, record.escalation.acknowledged_by) == ("acknowledged",

@@ -41,7 +41,10 @@ MATRIX = {
     ("PUT", "/oncall/policy"): "coordinator",
     ("GET", "/oncall/now"): "staff",
     ("GET", "/oncall/gaps"): "staff",
+    # Escalations: any signed-in member of staff, then scoped to the paged, the on-call and
+    # the case's workers (404 for the rest): test_escalation_scope.py holds that matrix.
     ("POST", "/escalations"): "staff",
+    ("GET", "/escalations"): "staff",
     ("GET", "/escalations/{escalation_id}"): "staff",
     ("POST", "/escalations/{escalation_id}/ack"): "staff",
     ("POST", "/escalations/{escalation_id}/resolve"): "staff",

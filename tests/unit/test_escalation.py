@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from chalicelib.domain.errors import Conflict, Invalid, Rejected
 from chalicelib.domain.escalation import (
     FamilyFallback, FamilyReceived, Page, Policy, Skipped, Step, acknowledge, advance,
-    open_escalation, policy_from_dict, policy_to_dict, resolve,
+    open_escalation, page_wanted, page_went_out, policy_from_dict, policy_to_dict, resolve,
 )
 
 T0 = datetime(2026, 10, 25, 0, 55, tzinfo=UTC)  # 03:55 summer time, minutes before the fold
@@ -51,7 +51,7 @@ def test_an_unacknowledged_escalation_walks_every_step_repeats_then_falls_back_o
     escalation, actions = run_to_the_end(escalation)
     assert pages(actions) == [("ben", 1, 0), ("anna", 0, 1), ("ben", 1, 1)]
     assert actions[-1] == FamilyFallback() and actions.count(FamilyFallback()) == 1
-    assert escalation.fallback_sent and escalation.status == "open"
+    assert escalation.fallback_sent and escalation.status == "unanswered"
     assert advance(escalation, T0 + timedelta(days=1), everyone) == (escalation, [])
 
 
@@ -204,3 +204,73 @@ def test_any_sequence_of_sweeps_and_acks_keeps_the_invariants(policy, events, ab
         fallbacks += actions.count(FamilyFallback())
         assert fallbacks <= 1
         assert escalation.fallback_sent == (fallbacks == 1)
+
+
+def test_the_paged_workers_are_remembered_once_each():
+    escalation, _ = open_escalation("e1", POLICY, T0, everyone)
+    escalation, _ = run_to_the_end(escalation)
+    assert escalation.paged == ("anna", "ben")
+
+
+def test_an_unanswered_request_can_still_be_acknowledged_then_resolved():
+    escalation, _ = run_to_the_end(open_escalation("e1", POLICY, T0, everyone)[0])
+    later = T0 + timedelta(hours=1)
+    taken = acknowledge(escalation, "anna", later)
+    assert (taken.status, taken.next_action_at) == ("acknowledged", None)
+    assert resolve(taken, "called-back", "anna", later).status == "resolved"
+
+
+def test_a_late_page_restarts_its_steps_wait_from_the_send():
+    escalation, _ = open_escalation("e1", POLICY, T0, everyone)
+    sent = T0 + timedelta(seconds=120)
+    later = page_went_out(escalation, 0, 0, sent)
+    assert later.next_action_at == sent + timedelta(seconds=300)
+    assert later.version == escalation.version + 1
+    # The e-mail copy going out after the SMS changes nothing more.
+    assert page_went_out(later, 0, 0, sent - timedelta(seconds=1)) is None
+
+
+def test_a_page_of_a_step_the_chain_has_left_is_not_wanted_and_moves_no_timer():
+    escalation, _ = open_escalation("e1", POLICY, T0, everyone)
+    moved, _ = advance(escalation, escalation.next_action_at, everyone)
+    acked = acknowledge(escalation, "anna", T0)
+    assert not page_wanted(moved, 0, 0) and page_wanted(moved, 1, 0)
+    assert not page_wanted(acked, 0, 0)
+    assert page_went_out(moved, 0, 0, T0 + timedelta(seconds=400)) is None
+    assert page_went_out(acked, 0, 0, T0 + timedelta(seconds=1)) is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(delays=st.lists(st.integers(0, 3600), min_size=1, max_size=6))
+def test_every_step_waits_its_whole_wait_after_its_page_went_out(delays):
+    """However late each page goes out, the next step is never due before send + wait."""
+    escalation, _ = open_escalation("e1", POLICY, T0, everyone)
+    for delay in delays:
+        if escalation.next_action_at is None:
+            break
+        queued_due = escalation.next_action_at
+        step = escalation.policy.steps[escalation.step_index]
+        sent = queued_due - timedelta(seconds=step.wait_seconds) + timedelta(seconds=delay)
+        escalation = page_went_out(escalation, escalation.step_index, escalation.pass_number,
+                                   sent) or escalation
+        assert escalation.next_action_at >= sent + timedelta(seconds=step.wait_seconds)
+        escalation, _ = advance(escalation, escalation.next_action_at, everyone)
+
+
+@pytest.mark.parametrize(("worker", "paged", "on_call", "on_case", "may"), [
+    ("anna", ("anna",), None, (), True),
+    ("cia", (), "cia", (), True),
+    ("dan", (), None, ("dan",), True),
+    ("eve", ("anna",), "cia", ("dan",), False),
+])
+def test_a_worker_handles_an_escalation_only_paged_on_call_or_on_its_case(worker, paged,
+                                                                         on_call, on_case, may):
+    from datetime import date
+
+    from chalicelib.domain.access import Actor, may_handle_escalation
+    from chalicelib.domain.directory import Case, Contact
+
+    case = Case("k1", "perhetyo", on_case or ("zed",), date(2026, 1, 5), 90, 1, ("home",),
+                Contact(None, None, "fi"))
+    assert may_handle_escalation(Actor("s", "worker", worker), paged, on_call, case) is may
+    assert may_handle_escalation(Actor("s", "coordinator"), (), None, None)

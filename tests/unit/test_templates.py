@@ -142,7 +142,9 @@ def test_the_longest_family_text_fits_one_sms_segment_with_a_real_link(kind, lan
 def test_staff_texts_fit_one_gsm7_segment_too(kind):
     params = {"start": START, "end": START, "location": "placement", "link": REAL_LINK,
               "code": "k7f3a9b2", "crisis_phone": "+358 9 310 44222",
-              "review": "assessment-complete", "due": "2026-12-01", "level": "secondary"}
+              "review": "assessment-complete", "due": "2026-12-01", "level": "secondary",
+              # escalations: a case code as the API makes them, the longest E.164 number
+              "case": new_case_id(), "callback": "+358401234567890"}
     for language in ("fi", "sv", "en"):
         body = render(kind, language, params).body
         assert is_gsm7(body) and sms_segments(body) == 1, (len(body), body)
