@@ -3,6 +3,7 @@
     python -m chalicelib.cli create-tables
     python -m chalicelib.cli seed
     python -m chalicelib.cli sync-office-names
+    python -m chalicelib.cli reshard-timers
     python -m chalicelib.cli token --role coordinator [--worker ID]
 """
 
@@ -38,6 +39,16 @@ def seed() -> None:
         print(line)
 
 
+def reshard_timers() -> None:
+    from chalicelib.store import (busy, escalations, outbox, reminders, review_rules, reviews,
+                                  timers)
+
+    bootstrap.wiring()  # points the store at the configured table
+    kinds = (outbox.DUE_KIND, reminders.DUE_KIND, reminders.WORKER_DUE_KIND, reviews.DUE_KIND,
+             review_rules.JOB_KIND, escalations.DUE_KIND, busy.KIND)
+    print(f"timers moved: {timers.reshard(kinds, bootstrap.now())}")
+
+
 def token(role: str, worker: str | None) -> None:
     settings = load_settings()
     print(mint_local_token(settings.local_dir, role, worker, bootstrap.now()))
@@ -51,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("seed", help="add the demo offices, workers and cases (idempotent)")
     commands.add_parser("sync-office-names", help="write the office names item feeds read "
                         "(once, for a table with offices from before it)")
+    commands.add_parser("reshard-timers", help="move pending timers from the old per-day "
+                        "index partitions to one per kind (once, after upgrading)")
     tok = commands.add_parser("token", help="print a local staff token")
     tok.add_argument("--role", choices=("coordinator", "worker"), required=True)
     tok.add_argument("--worker")
@@ -61,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         seed()
     elif args.command == "sync-office-names":
         bootstrap.wiring().directory.sync_office_names()
+    elif args.command == "reshard-timers":
+        reshard_timers()
     else:
         token(args.role, args.worker)
     return 0

@@ -47,13 +47,13 @@ def change_group(group_id):
     request = bp.current_request
     actor = actor_of(request)
     now = bootstrap.now()
-    wiring = bootstrap.wiring()
+    bootstrap.wiring()
     body = parse(GroupPatch, json_object(request))
     changes = {name: getattr(body, name) for name in body.model_fields_set}
     if changes.get("seats", 0) is None:
         raise Rejected("seats: a whole number", code="invalid_value", field="seats")
     changed = groups.change_group(actor, group_id, changes, now)
-    seats.fill_from_line(group_id, now, wiring.settings.public_url)
+    seats.fill_from_line(group_id, now)
     return json_response(groups.group_view(groups.read_group(actor, changed.id)))
 
 
@@ -82,7 +82,7 @@ def take_seat(token, group_id):
 @endpoint(bp, "/book/{token}/groups/{group_id}/seats/cancel", methods=["POST"])
 def give_up_seat(token, group_id):
     now = bootstrap.now()
-    wiring = bootstrap.wiring()
+    bootstrap.wiring()
     case, _ = open_link(token, now)
-    seats.give_up_seat(case, group_id, now, wiring.settings.public_url)
+    seats.give_up_seat(case, group_id, now)
     return json_response({"status": "cancelled"})

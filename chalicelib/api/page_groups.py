@@ -33,7 +33,7 @@ def leave_from_form(token, group_id):
     checked_form(token, now)
     case, _ = open_case(token, now)
     try:
-        seats.give_up_seat(case, group_id, now, bootstrap.wiring().settings.public_url)
+        seats.give_up_seat(case, group_id, now)
     except Rejected:
         return _back(token, "group_closed")
     return _back(token, "group_left")

@@ -57,8 +57,17 @@ def deliver_due(store, provider: Provider, now: datetime, office_names: dict[str
     longer wanted, see :class:`Dispatch`), ``skipped`` (another worker has it).
     """
     outcomes: Counter = Counter()
-    for seen in store.find_due(now, limit):
-        outcomes[deliver(store, seen, provider, now, office_names, emit, dispatch)] += 1
+    due = store.find_due(now, limit)
+    # Queued messages are claimed together (one transaction); a message whose sender
+    # died mid-delivery goes through ``deliver``, which reclaims it at most once.
+    claimed = {c.id: c for c in store.claim_many(due, now)}
+    for seen in due:
+        if seen.status == "queued":
+            outcome = (_send(store, claimed[seen.id], provider, now, office_names, emit,
+                             dispatch) if seen.id in claimed else "skipped")
+        else:
+            outcome = deliver(store, seen, provider, now, office_names, emit, dispatch)
+        outcomes[outcome] += 1
     return outcomes
 
 
@@ -89,6 +98,12 @@ def deliver(store, seen: Delivery, provider: Provider, now: datetime,
     claimed = _claim(store, seen, now, emit)
     if claimed is None:
         return "skipped"
+    return _send(store, claimed, provider, now, office_names, emit, dispatch)
+
+
+def _send(store, claimed: Delivery, provider: Provider, now: datetime,
+          office_names: dict[str, str], emit: Callable, dispatch: Dispatch) -> str:
+    """Send a message we hold the claim of, and record the outcome."""
     hold = before_send(claimed, now)
     if hold is not None and hold.at is not None:
         store.hold(claimed, hold.reason, hold.at)

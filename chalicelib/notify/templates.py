@@ -31,6 +31,9 @@ from chalicelib.notify.texts import ESCALATION_PARTS, PLACES, QR_ALT, REVIEWS, S
 
 LANGUAGES = ("fi", "sv", "en")
 ADDED_AT_SEND = {"escalation": frozenset({"link"})}
+# A family message keeps the reference its link is derived from, never the link
+# (``services/message_links.py``); the sender turns it into ``link``.
+LINK_REF = "link_ref"
 
 # (Babel locale, date pattern, word before the time, time pattern, date-only pattern)
 FORMATS = {
@@ -150,6 +153,8 @@ def check_params(kind: str, params: dict, queued: bool = False) -> None:
     if key not in TEXTS:
         raise MissingParams(f"no texts for notification kind {key!r}")
     later = ADDED_AT_SEND.get(kind, frozenset()) if queued else frozenset()
+    if queued and params.get(LINK_REF) is not None:
+        later |= {"link"}  # the sender makes the family's link from its reference
     missing = sorted(name for name in required_params(key) - later
                      if params.get(name) is None)
     if missing:

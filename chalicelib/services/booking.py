@@ -239,12 +239,12 @@ def _new_appointment(request: BookingRequest, office: Office | None, now: dateti
         buckets=tuple(lock_buckets(meeting, rules)), rooms=office is not None)
 
 
-def family_notes(kind: str, case: Case, appointment: Appointment, link: str,
+def family_notes(kind: str, case: Case, appointment: Appointment, link_ref: str,
                  old: Appointment | None = None) -> list[Notification]:
     """The family's message of ``kind`` about ``appointment``, one per channel it asked
     for (by default one: SMS, or e-mail without a phone). ``old``: the time it moved from."""
     params = {"start": local(appointment.start).isoformat(), "location": appointment.location,
-              "link": link}
+              "link_ref": link_ref}
     if old is not None:
         params["old_start"] = local(old.start).isoformat()
     return [Notification(kind, channel, recipient, f"{kind}:{appointment.id}",
@@ -257,8 +257,8 @@ def _tell_family(tx, kind: str, case: Case, appointment: Appointment, now: datet
     """Queue the family's message with a fresh link to its page (none if unreachable)."""
     if not case.contact.destinations():
         return
-    link = family_link(tx, case, now, public_url, until=appointment.end)
-    for note in family_notes(kind, case, appointment, link, old):
+    ref = family_link(tx, case, now, until=appointment.end)
+    for note in family_notes(kind, case, appointment, ref, old):
         enqueue(tx, note, now)
 
 

@@ -104,12 +104,12 @@ def family_reminders(tx: Transaction, timer: ReminderTimer, case: Case | None, a
     destinations = case.contact.destinations() if case else []
     if not destinations:
         return []
-    link = family_link(tx, case, now, public_url, until=timer.start)
+    ref = family_link(tx, case, now, until=timer.start)
     return [Notification(
         kind="reminder", channel=channel, recipient=recipient,
         dedupe_key=f"reminder:{timer.appointment_id}:{timer.sequence}:{at.isoformat()}",
         language=case.contact.language,
-        params={"start": timer.start.isoformat(), "location": timer.location, "link": link},
+        params={"start": timer.start.isoformat(), "location": timer.location, "link_ref": ref},
         case_id=case.id,
     ) for channel, recipient in destinations]
 

@@ -104,7 +104,7 @@ def _attempt(build, done: str, attempt: int) -> str | None:
         return "waiting" if "in-line" in cancelled.failed else None
 
 
-def give_up_seat(case: Case, group_id: str, now: datetime, public_url: str) -> None:
+def give_up_seat(case: Case, group_id: str, now: datetime) -> None:
     """Leave the group (seat or line); a freed seat goes to the first in line. Leaving
     twice is a no-op."""
     for attempt in range(ATTEMPTS):
@@ -121,7 +121,7 @@ def give_up_seat(case: Case, group_id: str, now: datetime, public_url: str) -> N
             first = roster.waiting[0] if roster.waiting else None
             store.leave_seat(tx, group_id, case.id, first, now)
             if first:
-                _tell_seated(tx, group, first, now, public_url)
+                _tell_seated(tx, group, first, now)
         try:
             tx.commit()
             return
@@ -132,7 +132,7 @@ def give_up_seat(case: Case, group_id: str, now: datetime, public_url: str) -> N
     raise Unavailable("the group is busy, try again")
 
 
-def fill_from_line(group_id: str, now: datetime, public_url: str) -> int:
+def fill_from_line(group_id: str, now: datetime) -> int:
     """Give free seats to the families in line, first come first served; how many moved."""
     moved = 0
     for attempt in range(ATTEMPTS * 4):
@@ -144,7 +144,7 @@ def fill_from_line(group_id: str, now: datetime, public_url: str) -> int:
             return moved
         tx = Transaction()
         store.seat_from_line(tx, group_id, roster.waiting[0], now)
-        _tell_seated(tx, group, roster.waiting[0], now, public_url)
+        _tell_seated(tx, group, roster.waiting[0], now)
         try:
             tx.commit()
             moved += 1
@@ -185,8 +185,7 @@ def _roster(case: Case, group_id: str) -> tuple[Group, Roster]:
     return group, roster
 
 
-def _tell_seated(tx: Transaction, group: Group, case_id: str, now: datetime,
-                 public_url: str) -> None:
+def _tell_seated(tx: Transaction, group: Group, case_id: str, now: datetime) -> None:
     """Queue the ``group-seat`` message, with a fresh link to the family's page (the one it
     joined the line with is known only as a hash)."""
     item = batch_get([case_key(case_id)]).get(case_key(case_id))
@@ -194,12 +193,12 @@ def _tell_seated(tx: Transaction, group: Group, case_id: str, now: datetime,
     destinations = case.contact.destinations() if case else []
     if not destinations:
         return
-    link = family_link(tx, case, now, public_url, until=group.end)
+    ref = family_link(tx, case, now, until=group.end)
     upcoming = next((s for s in group.sessions if s.start > now), group.sessions[-1])
     for channel, recipient in destinations:
         enqueue(tx, Notification(
             "group-seat", channel, recipient,
             dedupe_key=f"group-seat:{group.id}:{case.id}:{utc_iso(now)}",
             language=case.contact.language, case_id=case.id,
-            params={"start": utc_iso(upcoming.start), "location": group.office, "link": link}),
+            params={"start": utc_iso(upcoming.start), "location": group.office, "link_ref": ref}),
             now)

@@ -23,6 +23,7 @@ from chalicelib.domain.booking_rules import (
     iso_week_key,
     off_hours_buckets,
 )
+from chalicelib.domain.busy_times import meeting_part
 from chalicelib.domain.intervals import Interval
 from chalicelib.store.reminders import TIMER_ATTRIBUTES, worker_timer_key
 from chalicelib.store.calendar import Plan, cal_key, day_attr, load_key, rooms_key, week_of
@@ -113,6 +114,7 @@ def hold_workers(plan: Plan, new: Appointment, rules: BookingRules,
     old_value = f"{releasing.place}|{releasing.id}" if releasing else None
     off_hours = set(off_hours_buckets(meeting, rules))
     for worker in new.workers:
+        _require_calendar_free(plan, worker, meeting, new.buckets, rules)
         held = old if releasing and worker in releasing.workers else set()
         for bucket in new.buckets:
             cal = plan.item(cal_key(worker, week_of(bucket, rules)), f"cal:{worker}")
@@ -131,6 +133,22 @@ def hold_workers(plan: Plan, new: Appointment, rules: BookingRules,
                 cal = plan.item(cal_key(worker, week_of(bucket, rules)), f"cal:{worker}")
                 cal.require("attribute_not_exists({b}) OR begins_with({b}, {place})",
                             {"b": f"b{bucket}"}, {"place": f"{new.place}|"})
+
+
+def _require_calendar_free(plan: Plan, worker: str, meeting: Interval, buckets, rules) -> None:
+    """No busy time synced from the worker's own calendar overlaps the meeting: whole
+    buckets must hold none, a partly covered bucket none that overlaps the covered part."""
+    size = int(rules.grid.total_seconds())
+    for bucket in buckets:
+        cal = plan.item(cal_key(worker, week_of(bucket, rules)), f"cal:{worker}")
+        day = day_attr("X", bucket_start(bucket, rules))
+        cal.require("attribute_not_exists({day})", {"day": day})
+        first, last = meeting_part(bucket, meeting, rules)
+        if (first, last) == (0, size):
+            cal.require("attribute_not_exists({x})", {"x": f"x{bucket}"})
+        else:
+            cal.require("attribute_not_exists({x}) OR {x}[0] >= {last} OR {x}[1] <= {first}",
+                        {"x": f"x{bucket}"}, {"first": first, "last": last})
 
 
 def _shared_rooms(new: Appointment, old: Appointment | None) -> set[int]:

@@ -157,6 +157,15 @@ class Transaction:
             _outbox_listener(list(self.notes))
 
 
+def committed(tx: Transaction) -> bool:
+    """Commit ``tx``; False when a condition failed (nothing was written then)."""
+    try:
+        tx.commit()
+    except TransactionCancelled:
+        return False
+    return True
+
+
 def batch_get(keys: list[tuple[str, str]], consistent: bool = False,
               raw: bool = False) -> dict[tuple[str, str], dict]:
     """Fetch up to 100 items in one round trip (more only for unprocessed keys).

@@ -58,6 +58,10 @@ FAMILY_GROUP = obj({"id": STR, "sessions": {"type": "array", "items": SESSION},
                     "seats_left": INT, "status": nullable({"enum": ["seated", "waiting"]})},
                    {"service": STR, "office": STR, "minutes": INT})
 GROUP_FORM = {"application/x-www-form-urlencoded": {"schema": obj({"csrf": STR})}}
+# Never the URL (a published link's token), the username or the secret's reference.
+BUSY_SOURCE = obj({"kind": {"enum": ["graph", "caldav", "ics"]}, "host": STR,
+                   "last_sync_at": nullable(INSTANT), "busy_count": INT,
+                   "last_error": nullable(STR)})
 HOLDER = nullable(obj({"worker": STR, "phone": nullable(STR)}))
 NOTIFICATION = obj({"id": STR, "kind": STR, "channel": STR, "status": STR},
                    {"recipient": nullable(STR), "created_at": nullable(INSTANT),
@@ -125,6 +129,15 @@ OPERATIONS = [
      (200, "json", listing("appointments", obj()))),
     ("POST", "/workers/{worker_id}/feed-tokens", "A new calendar feed URL", "staff", None,
      (201, "json", obj({"url": STR}))),
+    ("PUT", "/workers/{worker_id}/busy-source",
+     "Read busy times from the worker's own calendar (coordinator or the worker)", "staff",
+     "BusySourceIn", (200, "json", BUSY_SOURCE)),
+    ("GET", "/workers/{worker_id}/busy-source", "The busy source and its last sync", "staff",
+     None, (200, "json", BUSY_SOURCE)),
+    ("DELETE", "/workers/{worker_id}/busy-source", "Stop reading it; its busy times go",
+     "staff", None, (204, "none", None)),
+    ("POST", "/workers/{worker_id}/busy-source/sync", "Sync it now (queued)", "staff", None,
+     (202, "json", obj({"status": STR}))),
     ("POST", "/cases", "Open a case", "staff", "CaseIn", (201, "json", CASE)),
     ("GET", "/cases/{case_id}", "A case (audited)", "staff", None, (200, "json", CASE)),
     ("PATCH", "/cases/{case_id}", "Change a case (partial)", "staff",
@@ -271,8 +284,8 @@ QUERIES = {
 }
 REQUIRED_QUERIES = {("/oncall/gaps", "from"), ("/oncall/gaps", "to")}
 MEDIA = {"json": "application/json", "html": "text/html", "ics": "text/calendar"}
-MODELS = ("OfficeIn", "WorkerIn", "CaseIn", "EscalationIn", "HelpIn", "MissedCallIn", "GroupIn",
-          "GroupPatch")
+MODELS = ("OfficeIn", "WorkerIn", "CaseIn", "EscalationIn", "HelpIn", "MissedCallIn",
+          "BusySourceIn", "GroupIn", "GroupPatch")
 # Refusals come in the contract's shape; the gateway's own (a missing bearer header, a
 # content type no route takes) in Chalice's.
 ERROR = obj({"error": obj({"code": {"type": "string", "pattern": "^[a-z0-9_]+$"},
@@ -372,9 +385,9 @@ def _body(body) -> dict:
 def _model_schemas() -> dict:
     from pydantic.json_schema import models_json_schema
 
-    from chalicelib.api import group_schemas, oncall_schemas, schemas
+    from chalicelib.api import busy_schemas, group_schemas, oncall_schemas, schemas
 
-    modules = (schemas, oncall_schemas, group_schemas)
+    modules = (schemas, oncall_schemas, busy_schemas, group_schemas)
     models = [next(getattr(m, n) for m in modules if hasattr(m, n)) for n in MODELS]
     _, top = models_json_schema([(m, "validation") for m in models], ref_template=REF)
     return top.get("$defs", {})

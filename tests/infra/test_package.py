@@ -79,7 +79,8 @@ def test_deployment_package_is_small_and_leaves_botocore_to_the_runtime(packaged
     names = zipfile.ZipFile(archive).namelist()
     assert "app.py" in names and "pynamodb/models.py" in names
     assert "tzdata/zoneinfo/Europe/Helsinki" in names  # the runtime has no zone database
-    assert not [n for n in names if n.startswith("icalendar/")]  # a test-only reference now
+    assert [n for n in names if n.startswith("icalendar/")]
+    assert [n for n in names if n.startswith("msal/")]  # busy sources: imported by the sync only
     assert not [n for n in names if n.startswith("botocore/")]
     assert archive.stat().st_size < LAMBDA_ZIP_LIMIT / 2
 
@@ -96,11 +97,24 @@ def test_deployment_package_ships_bytecode_for_the_runtime(packaged):
 
 
 def test_the_wake_up_consumer_reports_partial_batch_failures_on_the_notification_queue(template):
-    (consumer,) = checks.events(template, "SQS")
-    function, _, props = consumer
-    assert function == "DeliverNotifications"
-    assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
-    assert props["Queue"] == {"Fn::Sub": "${NotificationQueue.Arn}"}
+    consumers = {function: props for function, _, props in checks.events(template, "SQS")}
+    assert set(consumers) == {"DeliverNotifications", "BusySync"}
+    for props in consumers.values():
+        assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert consumers["DeliverNotifications"]["Queue"] == {"Fn::Sub": "${NotificationQueue.Arn}"}
+    assert consumers["BusySync"]["Queue"] == {"Fn::Sub": "${BusySyncQueue.Arn}"}
+
+
+def test_the_api_cold_start_imports_no_calendar_reader():
+    """icalendar, recurring-ical-events and msal ship for the sync; the API never loads them."""
+    import subprocess
+    import sys
+
+    probe = ("import sys, app; heavy = [m for m in ('icalendar', 'recurring_ical_events', "
+             "'msal') if m in sys.modules]; print(heavy)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parents[2], check=True).stdout
+    assert out.strip() == "[]"
 
 
 def test_every_setting_the_code_reads_comes_from_the_template_or_ssm(template):
