@@ -5,10 +5,11 @@ import logging
 from chalice import Chalice
 
 from chalicelib.api import (ack_pages, appointments, auth, booking, busy, directory,
-                            escalations, feeds, health, help, hooks, notifications, oncall,
-                            oncall_events, page_forms, page_views, phone_replies, review_jobs,
-                            reviews, staff_case_forms, staff_directory, staff_escalations,
-                            staff_oncall, staff_pages, staff_signin)
+                            escalations, feedback, feeds, groups, health, help, hooks,
+                            notifications, oncall, oncall_events, page_forms, page_groups,
+                            page_views, phone_replies, review_jobs, reviews, staff_case_forms,
+                            staff_directory, staff_escalations, staff_oncall, staff_pages,
+                            staff_signin)
 
 app = Chalice(app_name="tapaamo")
 # Chalice keeps its app logger ("tapaamo", parent of every chalicelib logger) at ERROR
@@ -30,9 +31,12 @@ app.register_blueprint(oncall_events.bp)
 app.register_blueprint(phone_replies.bp)
 app.register_blueprint(booking.bp)
 app.register_blueprint(appointments.bp)
+app.register_blueprint(groups.bp)
+app.register_blueprint(feedback.bp)
 app.register_blueprint(busy.bp)
 app.register_blueprint(page_views.bp)
 app.register_blueprint(page_forms.bp)
+app.register_blueprint(page_groups.bp)
 app.register_blueprint(staff_signin.bp)
 app.register_blueprint(staff_pages.bp)
 app.register_blueprint(staff_case_forms.bp)

@@ -95,13 +95,33 @@ def verify(token: str, settings: Settings) -> Actor:
     role = role_of(claims)
     if role is None:
         raise Unauthorized("the token carries no Tapaamo role")
-    return Actor(subject=str(claims["sub"]), role=role, worker_id=claims.get("worker_id"))
+    subject, worker = claims["sub"], claims.get("worker_id")
+    if not _text(subject) or not (worker is None or _text(worker)):
+        raise Unauthorized("invalid token: sub and worker_id must be text")
+    return Actor(subject=subject, role=role, worker_id=worker)
+
+
+def _text(value) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= 200
 
 
 def role_of(claims: dict) -> str | None:
-    """The Tapaamo role among a token's claims (``role``, ``roles`` or ``cognito:groups``)."""
+    """The Tapaamo role among a token's claims (``role``, ``roles`` or ``cognito:groups``).
+
+    Raises:
+        Unauthorized: a role claim of the wrong type (a signed token is still outside
+            input: ``"roles": 5`` must not crash the authorizer).
+    """
     # Entra ID puts app roles in "roles"; Cognito groups in "cognito:groups".
-    offered = [claims.get("role"), *claims.get("roles", []), *claims.get("cognito:groups", [])]
+    single = claims.get("role")
+    if single is not None and not isinstance(single, str):
+        raise Unauthorized("invalid token: role must be text")
+    offered = [single]
+    for name in ("roles", "cognito:groups"):
+        listed = claims.get(name, [])
+        if not isinstance(listed, list) or not all(isinstance(r, str) for r in listed):
+            raise Unauthorized(f"invalid token: {name} must be a list of text")
+        offered += listed
     for role in ROLES:
         if role in offered:
             return role

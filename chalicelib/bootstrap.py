@@ -78,7 +78,8 @@ def wiring() -> Wiring:
     global _current
     settings = load_settings()
     if _current is None or _current.settings != settings:
-        table.configure(settings.table, settings.region, settings.ddb_endpoint)
+        table.configure(settings.table, settings.region, settings.ddb_endpoint,
+                        settings.ddb_read_timeout, settings.ddb_attempts)
         tx.on_outbox_commit(partial(wake.best_effort, waker(settings)))
         directory, rota = DynamoDirectory(), DynamoRotaStore()
         _current = Wiring(settings=settings, directory=directory, notifier=notifier(settings),

@@ -29,8 +29,11 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 def dynamodb_client(settings):
     import boto3
 
+    from chalicelib.store.table import client_config
+
     return boto3.client("dynamodb", region_name=settings.region,
-                        endpoint_url=settings.ddb_endpoint)
+                        endpoint_url=settings.ddb_endpoint,
+                        config=client_config(settings.ddb_read_timeout, settings.ddb_attempts))
 
 
 def create_tables() -> None:

@@ -39,6 +39,10 @@ class Settings:
     graph_url: str = "https://graph.microsoft.com"
     graph_login_url: str = "https://login.microsoftonline.com"
     source_ca_file: str | None = None
+    # Seconds a DynamoDB call may wait for an answer, and how many times it is tried: a
+    # paused database answers 503 well inside API Gateway's 29 s (docs/DEPLOY.md).
+    ddb_read_timeout: float = 4.0
+    ddb_attempts: int = 3
     # The staff console's OpenID client at ``oidc_issuer`` (code flow + PKCE).
     oidc_client_id: str | None = None
     oidc_client_secret: str | None = field(default=None, repr=False)  # never in logs
@@ -106,6 +110,8 @@ def load_settings() -> Settings:
         graph_login_url=_local_only(env, "TAPAAMO_GRAPH_LOGIN_URL",
                                     "https://login.microsoftonline.com"),
         source_ca_file=_local_only(env, "TAPAAMO_SOURCE_CA_FILE", None),
+        ddb_read_timeout=float(env.get("TAPAAMO_DDB_READ_TIMEOUT") or 4.0),
+        ddb_attempts=int(env.get("TAPAAMO_DDB_ATTEMPTS") or 3),
         oidc_client_id=env.get("OIDC_CLIENT_ID") or None,
         oidc_client_secret=env.get("OIDC_CLIENT_SECRET") or None,
     )

@@ -4,7 +4,7 @@ credential, so every route opens it first (404 unknown, 410 expired or revoked).
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from chalice import Blueprint
 
@@ -12,7 +12,7 @@ from chalicelib import bootstrap
 from chalicelib.api.http import endpoint, json_object, json_response, query_param
 from chalicelib.domain.appointment import appointment_view
 from chalicelib.domain.errors import Invalid, Rejected
-from chalicelib.domain.instants import parse_instant
+from chalicelib.domain.instants import parse_day, parse_instant
 from chalicelib.domain.workdays import local
 from chalicelib.services import booking
 from chalicelib.services.links import open_link
@@ -65,12 +65,12 @@ def family_slots(token):
     request = bp.current_request
     now = bootstrap.now()
     bootstrap.wiring()
+    asked = query_param(request, "from")
+    first = parse_day(asked, "from") if asked else local(now + timedelta(days=1)).date()
     try:
-        first = date.fromisoformat(query_param(request, "from", "") or
-                                   local(now + timedelta(days=1)).date().isoformat())
         days = int(query_param(request, "days", "14"))
     except ValueError as error:
-        raise Invalid("from is YYYY-MM-DD and days a whole number", code="bad_query") from error
+        raise Invalid("days must be a whole number", code="bad_query", field="days") from error
     if not 1 <= days <= 28:
         raise Rejected("days must be from 1 to 28", code="invalid_value", field="days")
     case, _ = open_link(token, now)

@@ -11,6 +11,7 @@ import logging
 from chalice import Response
 
 from chalicelib.domain import errors
+from chalicelib.store.faults import aws_error_code, retry_reason
 
 log = logging.getLogger("tapaamo.api")
 
@@ -25,18 +26,6 @@ STATUS = {
     errors.TooMany: 429,
     errors.Unavailable: 503,
 }
-# DynamoDB answers that mean "busy, try again", never "your input is wrong".
-RETRYABLE_AWS_CODES = {
-    "ProvisionedThroughputExceededException",
-    "ThrottlingException",
-    "RequestLimitExceeded",
-    "TransactionConflictException",
-    "TransactionInProgressException",
-    "InternalServerError",
-    "ServiceUnavailable",
-}
-
-
 def error_body(code: str, message: str, field: str | None = None) -> str:
     error = {"code": code, "message": message}
     if field:
@@ -56,25 +45,21 @@ def error_response(error: errors.DomainError) -> Response:
 
 
 def unexpected_response(exc: Exception, path: str) -> Response:
-    """Map an exception nobody raised on purpose: busy AWS → 503, the rest → 500."""
-    code = _aws_error_code(exc)
-    if code in RETRYABLE_AWS_CODES:
-        log.warning("retryable AWS error %s on %s", code, path)
+    """Map an exception nobody raised on purpose: busy or unreachable AWS → 503 (with
+    ``Retry-After``), the rest → 500."""
+    if is_retryable(exc):
         return error_response(errors.Unavailable("the service is busy, try again"))
+    code = aws_error_code(exc)
     # Only the exception type and path are logged: messages may quote user data.
     log.error("unhandled %s (%s) on %s", type(exc).__name__, code, path, exc_info=False)
     return Response(error_body("internal_error", "something went wrong on our side"),
                     status_code=500, headers={"Content-Type": "application/json"})
 
 
-def _aws_error_code(exc: BaseException | None) -> str | None:
-    # PynamoDB wraps botocore's ClientError; walk the cause chain to find the code.
-    while exc is not None:
-        response = getattr(exc, "response", None)
-        if isinstance(response, dict) and "Error" in response:
-            return response["Error"].get("Code")
-        code = getattr(exc, "cause_response_code", None)
-        if code:
-            return code
-        exc = exc.__cause__ or exc.__context__
-    return None
+def is_retryable(exc: BaseException) -> bool:
+    """Whether ``exc`` says "busy or unreachable, try again" (throttling, a timeout, a
+    refused or dropped connection), never "your request is wrong"; logs which it was."""
+    reason = retry_reason(exc)
+    if reason:
+        log.warning("AWS busy or unreachable: %s", reason)
+    return reason is not None

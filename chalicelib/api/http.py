@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from datetime import date, datetime
+from decimal import Decimal
 
 from chalice import Response
 
@@ -47,11 +49,43 @@ def actor_of(request) -> Actor:
                  worker_id=context.get("worker") or None)
 
 
+# No request body of the contract nests deeper than a few levels; the standard parser
+# recurses once per level and a 10,000-deep body ends in RecursionError.
+MAX_JSON_DEPTH = 32
+MAX_JSON_BYTES = 256 * 1024
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_JSON_BRACKET = re.compile(rb"[\[\]{}]")
+
+
+def json_depth(raw: bytes) -> int:
+    """How deep the arrays and objects of JSON text ``raw`` nest (brackets in strings
+    do not count), measured without parsing it.
+
+    >>> json_depth(b'{"a": [1, {"b": "[["}]}')
+    3
+    """
+    depth = deepest = 0
+    for bracket in _JSON_BRACKET.findall(_JSON_STRING.sub(b"", raw)):
+        depth += 1 if bracket in b"[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
 def json_object(request) -> dict:
-    """The request body as a JSON object; 400 when it is not one."""
+    """The request body as a JSON object; 400 when it is not one.
+
+    Raises:
+        Invalid: (400 ``malformed_json``) for a body that is not a JSON object, larger
+            than ``MAX_JSON_BYTES`` or nested deeper than ``MAX_JSON_DEPTH``.
+    """
     raw = request.raw_body or b""
     if not raw.strip():
         return {}
+    if len(raw) > MAX_JSON_BYTES:
+        raise Invalid(f"the body is larger than {MAX_JSON_BYTES} bytes", code="malformed_json")
+    if json_depth(raw) > MAX_JSON_DEPTH:
+        raise Invalid(f"the body nests deeper than {MAX_JSON_DEPTH} levels",
+                      code="malformed_json")
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as error:
@@ -115,7 +149,10 @@ def bound_param(request, name: str, end: bool = False) -> datetime:
 
 
 def to_json(value):
-    """JSON-able form: instants as ISO 8601 with the Helsinki offset, dates as YYYY-MM-DD."""
+    """JSON-able form: instants as ISO 8601 with the Helsinki offset, dates as YYYY-MM-DD,
+    exact numbers (Decimal) as JSON numbers."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, datetime):
         return value.astimezone(HELSINKI).isoformat()
     if isinstance(value, date):

@@ -18,8 +18,9 @@ from urllib.parse import urlparse
 from chalice import Response
 
 from chalicelib import bootstrap
+from chalicelib.api.errors import is_retryable
 from chalicelib.api.http import query_param
-from chalicelib.domain.errors import DomainError, Gone, Invalid, NotFound
+from chalicelib.domain.errors import DomainError, Gone, Invalid, NotFound, Unavailable
 from chalicelib.domain.instants import parse_instant
 from chalicelib.services import booking
 from chalicelib.services.links import open_link
@@ -54,9 +55,13 @@ def page_route(bp, path: str, methods=("GET",)):
                 return _plain_page(request, 404, "notfound.title", "notfound.text")
             except FormRejected:
                 return _plain_page(request, 403, "error.form_title", "notice.expired_form")
+            except Unavailable:
+                return _busy_page(request)
             except DomainError:
                 return _plain_page(request, 400, "error.title", "error.text")
             except Exception as exc:  # noqa: BLE001 - the last line of defence
+                if is_retryable(exc):
+                    return _busy_page(request)
                 log.error("unhandled %s on %s", type(exc).__name__, path, exc_info=False)
                 return _plain_page(request, 500, "error.title", "error.text")
 
@@ -112,10 +117,17 @@ def frame(request, token: str, case, title_key: str, query: dict) -> tuple[dict,
                "support_phone": bootstrap.wiring().settings.support_phone}
     headers = {}
     if asked == language and asked != remembered:
-        secure = "; Secure" if absolute(urls.root).startswith("https:") else ""
         headers["Set-Cookie"] = (f"{LANG_COOKIE}={language}; Path={urls.root}; "
-                                 f"Max-Age=31536000; SameSite=Strict; HttpOnly{secure}")
+                                 f"Max-Age=31536000; SameSite=Strict; HttpOnly"
+                                 f"{'; Secure' if secure_cookies(urls) else ''}")
     return context, headers
+
+
+def secure_cookies(urls) -> bool:
+    """Cookies are ``Secure`` everywhere but the local stage on plain http (a deployed
+    stage is reached over https, even when its public URL setting says otherwise)."""
+    local = bootstrap.wiring().settings.stage == "local"
+    return not local or absolute(urls.root).startswith("https:")
 
 
 def _cookie(request, name: str) -> str | None:
@@ -151,6 +163,13 @@ def _gone_page(request, token: str) -> Response:
                   base=urls.base, names=view.language_names(), urls=urls,
                   lang_urls=view.language_links(urls, {}), support_phone="", team_phone=phone)
     return _error_response(body, 410, language)
+
+
+def _busy_page(request) -> Response:
+    """503 "try again in a moment", with the ``Retry-After`` a JSON answer carries."""
+    response = _plain_page(request, 503, "error.title", "error.text")
+    response.headers["Retry-After"] = "1"
+    return response
 
 
 def _plain_page(request, status: int, title_key: str, text_key: str) -> Response:

@@ -1,6 +1,5 @@
 """Review endpoints: rules per service and a case's plan and review deadlines (DESIGN.md §4)."""
 
-import re
 from datetime import date
 
 from chalice import Blueprint
@@ -8,7 +7,8 @@ from chalice import Blueprint
 from chalicelib import bootstrap
 from chalicelib.api.auth import staff
 from chalicelib.api.http import actor_of, endpoint, json_object, json_response
-from chalicelib.domain.errors import Rejected
+from chalicelib.domain.errors import Invalid, Rejected
+from chalicelib.domain.instants import parse_day
 from chalicelib.domain.review_rules import rules_to_payload
 from chalicelib.domain.reviews import ReviewDue
 from chalicelib.domain.workdays import local
@@ -72,9 +72,7 @@ def _date_field(body: dict, name: str) -> date | None:
     value = body.get(name)
     if value is None:
         return None
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass  # e.g. 2027-02-30
-    raise Rejected(f"{name} must be a date YYYY-MM-DD", code="invalid_value", field=name)
+    try:
+        return parse_day(value, name)
+    except Invalid as error:
+        raise Rejected(error.message, code="invalid_value", field=name) from error

@@ -3,7 +3,9 @@ pydantic and phonenumbers are too heavy for every cold start)."""
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
+from decimal import Decimal
 from typing import Annotated, Literal
 
 import phonenumbers
@@ -19,7 +21,22 @@ from pydantic import (
 
 from chalicelib.domain.directory import CHANNELS, LANGUAGES, SERVICES, WORKER_ROLES
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+def printable(value: str) -> str:
+    """Refuse control characters (NUL, CR, LF, …): a name or address is one line of text,
+    and a CR/LF in it would split a log line, an SMS or an iCalendar property."""
+    if any(unicodedata.category(c) == "Cc" for c in value):
+        raise ValueError("must not contain control characters (line breaks, NUL, …)")
+    return value
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+                 AfterValidator(printable)]
+# Hours before a meeting: a quarter of an hour to two weeks (decimals allowed, kept exact).
+Hours = Annotated[Decimal, Field(allow_inf_nan=False)]
+FEWEST_HOURS, MOST_HOURS = Decimal("0.25"), Decimal(24 * 14)
+EARLIEST_START = date(2000, 1, 1)
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
 
 
@@ -95,11 +112,11 @@ class CaseIn(Strict):
     start_date: date
     meeting_minutes: int = Field(default=90, ge=60, le=180)
     meetings_per_week: int = Field(ge=1, le=3)
-    locations: list[Annotated[str, StringConstraints(min_length=1, max_length=40)]] = Field(
-        min_length=1, max_length=10)
+    locations: list[Annotated[str, StringConstraints(min_length=1, max_length=40),
+                              AfterValidator(printable)]] = Field(min_length=1, max_length=10)
     contact: ContactIn
-    reminders: list[float] = Field(default_factory=lambda: [24.0], max_length=5)
-    worker_reminders: list[float] = Field(default_factory=list, max_length=5)
+    reminders: list[Hours] = Field(default_factory=lambda: [Decimal(24)], max_length=5)
+    worker_reminders: list[Hours] = Field(default_factory=list, max_length=5)
 
     @field_validator("workers")
     @classmethod
@@ -108,12 +125,18 @@ class CaseIn(Strict):
             raise ValueError("workers must be distinct")
         return workers
 
+    @field_validator("start_date")
+    @classmethod
+    def _this_century(cls, start: date) -> date:
+        # The upper bound (a year from today) needs the clock: the service checks it.
+        if not EARLIEST_START <= start < date(2100, 1, 1):
+            raise ValueError("start_date must lie between 2000 and 2099")
+        return start
+
     @field_validator("reminders", "worker_reminders")
     @classmethod
-    def _hours_before(cls, hours: list[float]) -> list[float]:
-        # At least a minute: a reminder nearer the meeting helps nobody, and a float such
-        # as 1e-146 is smaller than any number DynamoDB stores (found by the stateful fuzz).
-        if any(not 1 / 60 <= h <= 24 * 14 for h in hours):
-            raise ValueError("reminders are hours before the meeting, from 1 minute (1/60) "
-                             "to 336")
+    def _hours_before(cls, hours: list[Decimal]) -> list[Decimal]:
+        if any(not FEWEST_HOURS <= h <= MOST_HOURS for h in hours):
+            raise ValueError(f"reminders are hours before the meeting, from {FEWEST_HOURS} "
+                             f"to {MOST_HOURS}")
         return sorted(set(hours), reverse=True)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from chalicelib.domain.errors import Rejected
 
 SERVICES = (
     "tehostettu-perhetyo",
@@ -114,8 +117,8 @@ class Case:
     locations: tuple[str, ...]
     contact: Contact
     social_worker: str | None = None
-    reminders: tuple[float, ...] = (24.0,)
-    worker_reminders: tuple[float, ...] = ()
+    reminders: tuple[int | Decimal, ...] = (24,)
+    worker_reminders: tuple[int | Decimal, ...] = ()
     link_epoch: int = 0
     created_at: datetime | None = None
     updated_at: datetime | None = None
@@ -132,3 +135,15 @@ def place_identity(case_id: str, location: str) -> str:
     ('home:k1', 'office:kallio')
     """
     return f"{location}:{case_id}" if location in PLACE_KINDS else f"office:{location}"
+
+
+def check_start_date(start: date, today: date) -> None:
+    """A case starts at most a year ahead: a later date is a typo, and its review
+    deadlines would run past the century the calendar arithmetic covers.
+
+    Raises:
+        Rejected: (422 ``invalid_value``, field ``start_date``) when it is further ahead.
+    """
+    if start > today + timedelta(days=366):
+        raise Rejected("start_date must be at most a year from today", code="invalid_value",
+                       field="start_date")

@@ -74,3 +74,28 @@ def parse_bound(value: object, field: str, end: bool = False) -> datetime:
         return datetime.combine(day + timedelta(days=1 if end else 0), datetime.min.time(),
                                 tzinfo=HELSINKI)
     return parse_instant(value, field)
+
+
+def parse_day(value: object, field: str) -> date:
+    """The calendar day ``value`` names (``YYYY-MM-DD``), within this century.
+
+    A day outside it would overflow the arithmetic that follows (``9999-12-31`` plus a
+    week), so it is refused at the edge.
+
+    >>> parse_day("2026-12-01", "from").isoformat()
+    '2026-12-01'
+
+    Raises:
+        Invalid: (400 ``bad_request``, ``field`` set) for anything else.
+    """
+    try:
+        parsed = date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 \
+            else None
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise Invalid(f"{field} must be a date YYYY-MM-DD", field=field)
+    if not EARLIEST.date() <= parsed < LATEST.date():
+        raise Invalid(f"{field} must lie between {EARLIEST.year} and {LATEST.year - 1}",
+                      field=field)
+    return parsed

@@ -21,6 +21,7 @@ from chalicelib.domain.instants import parse_instant
 from chalicelib.domain.workdays import at_local, local
 
 LEVELS = ("primary", "secondary")
+MAX_SHIFT_HOURS = 24 * 7  # a week; longer is a typo, and its hand-offs overflow the century
 
 
 def _check_level(level: object) -> None:
@@ -51,8 +52,8 @@ class Rotation:
         if not self.workers or not all(isinstance(w, str) and w for w in self.workers):
             raise Invalid("workers must be a non-empty list of worker ids", field="workers")
         if isinstance(self.shift_hours, bool) or not isinstance(self.shift_hours, int) \
-                or self.shift_hours < 1:
-            raise Invalid("shift_hours must be a whole number of hours, at least 1",
+                or not 1 <= self.shift_hours <= MAX_SHIFT_HOURS:
+            raise Invalid(f"shift_hours must be a whole number of hours, 1 to {MAX_SHIFT_HOURS}",
                           field="shift_hours")
 
     def handoff(self, k: int) -> datetime:

@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 
 from chalicelib.domain.workdays import HELSINKI, at_local, local
 
@@ -74,9 +75,10 @@ def morning_after(instant: datetime) -> datetime:
     return at_local(night_of + timedelta(days=1), QUIET_END.hour, QUIET_END.minute)
 
 
-def wall_clock_before(meeting: datetime, hours: float) -> datetime:
+def wall_clock_before(meeting: datetime, hours: float | Decimal) -> datetime:
     """``hours`` before ``meeting`` on the Helsinki wall clock (DST-proof "same time")."""
-    wall = local(meeting).replace(tzinfo=None) - timedelta(hours=hours)
+    # timedelta takes no Decimal; a float of a reminder's hours is exact to the microsecond.
+    wall = local(meeting).replace(tzinfo=None) - timedelta(hours=float(hours))
     return at_local(wall.date(), wall.hour, wall.minute).replace(
         second=wall.second, microsecond=wall.microsecond)
 

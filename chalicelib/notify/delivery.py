@@ -12,17 +12,22 @@ dropped when its escalation moved on, and restarts its step's wait once it is ou
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
 from chalicelib.domain.delivery import Delivery, after_failure, before_send
+from chalicelib.jobs import each_record
 from chalicelib.notify import metrics
 from chalicelib.notify.providers import DeliveryError, Provider
 from chalicelib.notify.templates import render
+from chalicelib.store.faults import retry_reason
 
 log = logging.getLogger("tapaamo.notify")
+# Seconds a sender keeps trying to record a send (the function runs for at most 60 s).
+RECORD_SENT_PATIENCE = 25.0
 
 
 class Dispatch(Protocol):
@@ -56,19 +61,21 @@ def deliver_due(store, provider: Provider, now: datetime, office_names: dict[str
     Outcomes: ``sent``, ``retry``, ``held`` (quiet hours), ``failed``, ``dropped`` (no
     longer wanted, see :class:`Dispatch`), ``skipped`` (another worker has it).
     """
-    outcomes: Counter = Counter()
     due = store.find_due(now, limit)
     # Queued messages are claimed together (one transaction); a message whose sender
-    # died mid-delivery goes through ``deliver``, which reclaims it at most once.
+    # died mid-delivery goes through ``deliver``, which reclaims it at most once. A message
+    # that fails here is skipped and reported; its lease runs out and a later sweep sees it
+    # again (twice: then it is given up, see ``deliver``).
     claimed = {c.id: c for c in store.claim_many(due, now)}
-    for seen in due:
-        if seen.status == "queued":
-            outcome = (_send(store, claimed[seen.id], provider, now, office_names, emit,
-                             dispatch) if seen.id in claimed else "skipped")
-        else:
-            outcome = deliver(store, seen, provider, now, office_names, emit, dispatch)
-        outcomes[outcome] += 1
-    return outcomes
+
+    def one(seen: Delivery) -> str:
+        if seen.status != "queued":
+            return deliver(store, seen, provider, now, office_names, emit, dispatch)
+        if seen.id not in claimed:
+            return "skipped"
+        return _send(store, claimed[seen.id], provider, now, office_names, emit, dispatch)
+
+    return Counter(each_record("delivery", due, one, lambda seen: seen.id, now, emit))
 
 
 def deliver_now(store, provider: Provider, note_ids: list[str], now: datetime,
@@ -123,10 +130,32 @@ def _send(store, claimed: Delivery, provider: Provider, now: datetime,
         return _after_failure(store, claimed, str(error), error.permanent, now, emit)
     except (KeyError, ValueError) as error:  # a template missing a param: retrying won't help
         return _after_failure(store, claimed, f"render: {error!r}", True, now, emit)
-    if not store.mark_sent(claimed, provider_id, now):
+    if not record_sent(store, claimed, provider_id, now):
         log.warning("notification %s sent but its claim was taken over", claimed.id)
     _tell_sent(dispatch, claimed, now)
     return "sent"
+
+
+def record_sent(store, claimed: Delivery, provider_id: str, now: datetime,
+                patience: float = RECORD_SENT_PATIENCE, sleep: Callable | None = None) -> bool:
+    """Record that the provider took the message, retrying while the table is busy or
+    unreachable for up to ``patience`` seconds: a write lost here means that the message
+    is sent again when its lease runs out (``NotificationsResent``).
+
+    Raises:
+        What ``store.mark_sent`` raised, when it is not worth retrying or time is up.
+    """
+    delay, waited = 0.5, 0.0
+    while True:
+        try:
+            return store.mark_sent(claimed, provider_id, now)
+        except Exception as error:
+            if not retry_reason(error) or waited + delay > patience:
+                raise
+            log.warning("notification %s sent; recording it failed (%s), retrying",
+                        claimed.id, retry_reason(error))
+            (sleep or time.sleep)(delay)
+            waited, delay = waited + delay, min(delay * 2, 8.0)
 
 
 def _tell_sent(dispatch: Dispatch, note: Delivery, now: datetime) -> None:

@@ -142,7 +142,7 @@ def book(request: BookingRequest, items: dict, now: datetime,
             plan.commit(token=appointment.id)
             return status, body
         except Unavailable:
-            _back_off(attempt)
+            back_off(attempt)
         except TransactionCancelled as cancelled:
             if "idempotency" in cancelled.failed:
                 fresh = batch_get(idempotency_keys(request.case.id, request.idempotency),
@@ -167,9 +167,14 @@ def cancel(appointment: Appointment, case: Case, now: datetime, *, public_url: s
     """Cancel and release everything the appointment holds; cancelling twice is a no-op.
 
     The family's ``cancellation`` carries a link to its page to book a new time.
+
+    Raises:
+        Conflict: 409 ``has_outcome``: the meeting took place and its outcome is recorded.
     """
     if not appointment.booked:
         return appointment
+    if appointment.outcome:
+        raise Conflict("this meeting's outcome is recorded", code="has_outcome")
     request_token = "c" + secrets.token_hex(12)  # one per request, kept across its retries
     for attempt in range(ATTEMPTS):
         plan = calendar.Plan()
@@ -179,7 +184,7 @@ def cancel(appointment: Appointment, case: Case, now: datetime, *, public_url: s
             plan.commit(token=request_token)
             break
         except Unavailable:
-            _back_off(attempt)
+            back_off(attempt)
         except TransactionCancelled:
             break  # someone else cancelled it first: the outcome is the same
     else:
@@ -188,7 +193,7 @@ def cancel(appointment: Appointment, case: Case, now: datetime, *, public_url: s
                    updated_at=now)
 
 
-def _back_off(attempt: int) -> None:
+def back_off(attempt: int) -> None:
     # Jittered exponential back-off: conflicting transactions must not retry in step.
     if attempt + 1 < ATTEMPTS:
         time.sleep(random.uniform(0, 0.05 * 2**attempt))

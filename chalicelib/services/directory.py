@@ -7,9 +7,12 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from chalicelib.domain.access import Actor, require_case_access, require_coordinator
-from chalicelib.domain.directory import PLACE_KINDS, Case, Contact, Office, Worker
+from chalicelib.domain.directory import (PLACE_KINDS, Case, Contact, Office, Worker,
+                                         check_start_date)
 from chalicelib.domain.errors import Forbidden, NotFound, Rejected
+from chalicelib.domain.numbers import exact_number
 from chalicelib.domain.paging import Page
+from chalicelib.domain.workdays import local
 
 
 def put_office(repo, actor: Actor, office: Office) -> Office:
@@ -73,6 +76,7 @@ def open_case(repo, actor: Actor, fields: dict, now: datetime, on_saved=None) ->
     """
     require_coordinator(actor)
     case = _case_from_fields(new_case_id(), fields, created_at=now, updated_at=now)
+    check_start_date(case.start_date, local(now).date())
     _check_references(repo, case)
     saved = repo.save_case(case)
     repo.add_audit(saved.id, now, actor.label(), "case.create")
@@ -106,6 +110,8 @@ def update_case(repo, actor: Actor, case_id: str, merge, now: datetime, on_saved
         link_epoch=case.link_epoch,
         version=case.version,
     )
+    if changed.start_date != case.start_date:
+        check_start_date(changed.start_date, local(now).date())
     _check_references(repo, changed)
     saved = repo.save_case(changed)
     repo.add_audit(case.id, now, actor.label(), "case.update")
@@ -159,8 +165,8 @@ def _case_from_fields(case_id: str, f: dict, created_at, updated_at) -> Case:
         locations=tuple(f["locations"]),
         contact=Contact(contact.get("phone"), contact.get("email"), contact.get("language", "fi"),
                         tuple(contact["channels"]) if contact.get("channels") else None),
-        reminders=tuple(float(h) for h in f["reminders"]),
-        worker_reminders=tuple(float(h) for h in f.get("worker_reminders") or ()),
+        reminders=tuple(map(exact_number, f["reminders"])),
+        worker_reminders=tuple(map(exact_number, f.get("worker_reminders") or ())),
         created_at=created_at,
         updated_at=updated_at,
     )

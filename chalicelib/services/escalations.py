@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from chalicelib.domain import escalation as machine
 from chalicelib.domain.errors import Conflict, Gone, NotFound, Unavailable
 from chalicelib.domain.notification import Notification
+from chalicelib.jobs import each_record
 from chalicelib.services import ack_links
 from chalicelib.store import escalations as esc_store
 from chalicelib.store.escalations import EscalationRecord
@@ -125,22 +126,27 @@ class Escalator:
         due = self.store.due(now)
         if not due:
             return 0
-        rota, moved = self.rota_store.load(), 0
-        for record in due:
+        rota = self.rota_store.load()
+
+        def step(record) -> bool:
             after, actions = machine.advance(record.escalation, now, rota.resolver())
             if not actions:
-                continue
+                return False
             tx = Transaction()
             esc_store.add_transition(tx, record.escalation, after)
             self._effects(tx, record, after, actions, rota, now)
             try:
                 tx.commit()
-                moved += 1
+                return True
             except (TransactionCancelled, Unavailable):
                 # Acknowledged, resolved or advanced by someone else since we read it (or
                 # being so right now): the next sweep looks again.
                 log.info("escalation %s changed meanwhile; step not taken", after.id)
-        return moved
+                return False
+
+        # One escalation that fails must not hold up the others' pages.
+        return sum(each_record("escalation-sweep", due, step,
+                               lambda record: record.escalation.id, now))
 
     # --- acknowledging and resolving -------------------------------------------------
     def acknowledge(self, escalation_id: str, worker: str, now: datetime,

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from chalicelib.domain.access import Actor, require_coordinator
 from chalicelib.domain.directory import SERVICES, Case
-from chalicelib.domain.errors import Conflict, NotFound
+from chalicelib.domain.errors import Conflict, NotFound, Rejected
 from chalicelib.domain.notification import Notification
 from chalicelib.domain.review_rules import DEFAULT_RULES, Rule, rules_from_payload
 from chalicelib.domain.review_state import (
@@ -29,6 +29,7 @@ from chalicelib.domain.reviews import (
 )
 from chalicelib.domain.workdays import local
 from chalicelib.services.directory import read_case
+from chalicelib.jobs import each_record
 
 log = logging.getLogger("tapaamo.reviews")
 ATTEMPTS = 3  # a recompute that loses a race reloads and tries again
@@ -72,11 +73,10 @@ def run_recompute_jobs(reviews, directory, now: datetime, max_pages: int = MAX_P
 def _run_job(reviews, directory, job: RecomputeJob, now: datetime, max_pages: int,
              page_size: int) -> int:
     rules, case_ids, done = rules_for(reviews, job.service), directory.case_ids(job.service), 0
+    recompute = _recomputer(reviews, directory, job.service, rules, now)
     for _ in range(max_pages):
         page = next_page(case_ids, job.after, page_size)
-        for case in _cases_of(directory, job.service, page):
-            case_changed(reviews, case, now, rules)
-            done += 1
+        done += sum(each_record("review-recompute-job", page, recompute, str, now))
         if len(page) < page_size:
             reviews.finish_job(job)
             return done
@@ -90,7 +90,12 @@ def case_reviews(reviews, directory, actor: Actor, case_id: str, now: datetime
                  ) -> list[ReviewDue]:
     """A case's reviews, brought up to date with its meetings first (audited read)."""
     case = read_case(directory, actor, case_id, now, action="reviews.read")
-    return sync_case(reviews, case, now)
+    try:
+        return sync_case(reviews, case, now)
+    except OverflowError as error:
+        # Saved before start dates were bounded (e.g. 9999-12-31): say what to correct.
+        raise Rejected("the case's start_date is out of range; correct it with PATCH",
+                       code="invalid_value", field="start_date") from error
 
 
 def complete_review(reviews, directory, actor: Actor, case_id: str, review_id: str,
@@ -156,20 +161,40 @@ def case_changed(reviews, case: Case, now: datetime, rules: Sequence[Rule] | Non
 
 
 def recompute_all(reviews, directory, now: datetime) -> int:
-    """The daily recompute: meetings held since yesterday may trigger nth-meeting rules."""
+    """The daily recompute: meetings held since yesterday may trigger nth-meeting rules.
+
+    A case that fails (bad data saved before validation) is skipped and reported; the
+    cases after it are still recomputed. Returns how many were.
+    """
     count = 0
     for service in SERVICES:
-        rules = rules_for(reviews, service)
-        for case in _cases_of(directory, service):
-            sync_case(reviews, case, now, rules)
-            count += 1
+        recompute = _recomputer(reviews, directory, service, rules_for(reviews, service), now)
+        count += sum(each_record("review-recompute", directory.case_ids(service), recompute,
+                                 str, now))
     return count
 
 
+def _recomputer(reviews, directory, service: str, rules: Sequence[Rule], now: datetime):
+    """``recompute(case_id)``: one case of ``service`` (False: gone, or moved to another
+    service since the index was read)."""
+    def recompute(case_id: str) -> bool:
+        case = _case_of(directory, service, case_id)
+        if case is not None:
+            case_changed(reviews, case, now, rules)
+        return case is not None
+
+    return recompute
+
+
 def send_due_notices(reviews, directory, coordinators: Sequence[str], now: datetime) -> int:
-    """The sweep: send each fired review timer's notice once; returns how many were claimed."""
-    return sum(send_notice(reviews, directory, coordinators, record, now)
-               for record in reviews.due_records(now))
+    """The sweep: send each fired review timer's notice once; returns how many were claimed.
+
+    A timer that fails is skipped and reported; it fires again on the next sweep.
+    """
+    return sum(each_record(
+        "review-notices", reviews.due_records(now),
+        lambda record: send_notice(reviews, directory, coordinators, record, now),
+        lambda record: f"{record.case_id}/{record.review.id}", now))
 
 
 def send_notice(reviews, directory, coordinators: Sequence[str], record: ReviewRecord,
@@ -206,12 +231,10 @@ def _notes(record: ReviewRecord, kind: str, on: date, directory,
             for channel, recipient, language in sorted(set(recipients))]
 
 
-def _cases_of(directory, service: str, case_ids: Sequence[str] | None = None):
-    for case_id in directory.case_ids(service) if case_ids is None else case_ids:
-        case = directory.get_case(case_id)
-        # The index is eventually consistent: a case may have just moved to another service.
-        if case is not None and case.service == service:
-            yield case
+def _case_of(directory, service: str, case_id: str) -> Case | None:
+    case = directory.get_case(case_id)
+    # The index is eventually consistent: a case may have just moved to another service.
+    return case if case is not None and case.service == service else None
 
 
 def _owners(case: Case) -> tuple[str, ...]:

@@ -29,7 +29,7 @@ from chalicelib.domain.directory import Case, Contact, Office, Worker
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.paging import Page, page_of
 from chalicelib.store import directory_lists as lists
-from chalicelib.store.table import TableModel
+from chalicelib.store.table import DecimalAttribute, TableModel
 from chalicelib.store.tx import (Transaction, TransactionCancelled, batch_get, client,
                                  table_name, to_dynamo)
 
@@ -71,8 +71,8 @@ class CaseItem(TableModel):
     meetings_per_week = NumberAttribute()
     locations = ListAttribute(of=UnicodeAttribute)
     contact = ContactMap()
-    reminders = ListAttribute(of=NumberAttribute)
-    worker_reminders = ListAttribute(of=NumberAttribute, default=list)
+    reminders = ListAttribute(of=DecimalAttribute)
+    worker_reminders = ListAttribute(of=DecimalAttribute, default=list)
     link_epoch = NumberAttribute(default=0)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
@@ -141,8 +141,8 @@ def case_from_item(item: CaseItem) -> Case:
         locations=tuple(item.locations),
         contact=Contact(item.contact.phone, item.contact.email, item.contact.language,
                         tuple(item.contact.channels) if item.contact.channels else None),
-        reminders=tuple(float(h) for h in item.reminders),
-        worker_reminders=tuple(float(h) for h in item.worker_reminders or ()),
+        reminders=tuple(item.reminders),
+        worker_reminders=tuple(item.worker_reminders or ()),
         link_epoch=int(item.link_epoch or 0),
         created_at=item.created_at,
         updated_at=item.updated_at,

@@ -14,9 +14,13 @@ stage environment only during a call, and PynamoDB caches a connection per model
 
 from __future__ import annotations
 
-from pynamodb.attributes import UnicodeAttribute
+from decimal import Decimal
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
+
+from chalicelib.domain.numbers import exact_number
 
 KEY_SCHEMA = {"pk": "HASH", "sk": "RANGE"}
 INDEXES = {
@@ -44,6 +48,24 @@ class DueIndex(GlobalSecondaryIndex):
     due_at = UnicodeAttribute(range_key=True)
 
 
+class DecimalAttribute(NumberAttribute):
+    """A number kept exact: read as ``int`` when whole, else ``Decimal`` (never ``float``).
+
+    PynamoDB's ``NumberAttribute`` reads ``1.5`` back as a float, which boto3's serializer
+    then refuses in a raw write, and which rounds decimal hours.
+    """
+
+    def serialize(self, value) -> str:
+        return str(exact_number(value))
+
+    def deserialize(self, value: str) -> int | Decimal:
+        return exact_number(Decimal(value))
+
+
+# A connection on loopback or to the regional endpoint opens in milliseconds.
+CONNECT_TIMEOUT_SECONDS = 1.0
+
+
 class TableModel(Model):
     """Base of every model: they all live in one table and share its Meta."""
 
@@ -51,6 +73,9 @@ class TableModel(Model):
         table_name = "tapaamo"
         region = "eu-north-1"
         host = None
+        connect_timeout_seconds = CONNECT_TIMEOUT_SECONDS
+        read_timeout_seconds = 4.0
+        max_retry_attempts = 2  # three attempts in all (botocore's "standard" back-off)
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -62,13 +87,31 @@ def _all_models(cls=TableModel):
         yield from _all_models(sub)
 
 
-def configure(table: str, region: str, endpoint: str | None) -> None:
-    """Point every model at ``table``; drops cached connections when anything changed."""
+def configure(table: str, region: str, endpoint: str | None, read_timeout: float = 4.0,
+              attempts: int = 3) -> None:
+    """Point every model at ``table``; drops cached connections when anything changed.
+
+    A call waits at most ``read_timeout`` seconds for an answer (connecting: at most
+    :data:`CONNECT_TIMEOUT_SECONDS`) and is tried ``attempts`` times in all, so a stalled
+    database costs about ``attempts × read_timeout`` plus back-off before the request
+    answers 503 — with the defaults about 13 s, under API Gateway's 29 s.
+    """
     meta = TableModel.Meta
-    if (meta.table_name, meta.region, meta.host) == (table, region, endpoint):
+    wanted = (table, region, endpoint, float(read_timeout), attempts - 1)
+    if (meta.table_name, meta.region, meta.host, meta.read_timeout_seconds,
+            meta.max_retry_attempts) == wanted:
         return
-    meta.table_name, meta.region, meta.host = table, region, endpoint
+    (meta.table_name, meta.region, meta.host, meta.read_timeout_seconds,
+     meta.max_retry_attempts) = wanted
     reset_connections()
+
+
+def client_config(read_timeout: float = 4.0, attempts: int = 3):
+    """The same limits for a boto3/botocore DynamoDB client made outside PynamoDB."""
+    from botocore.config import Config
+
+    return Config(connect_timeout=CONNECT_TIMEOUT_SECONDS, read_timeout=read_timeout,
+                  retries={"total_max_attempts": attempts, "mode": "standard"})
 
 
 def reset_connections() -> None:

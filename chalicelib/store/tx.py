@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from chalicelib.domain.errors import Unavailable
+from chalicelib.domain.numbers import exact_number
 from chalicelib.store.table import TableModel
 
 
@@ -37,13 +38,11 @@ def to_dynamo(value) -> dict:
     """A Python value as a DynamoDB attribute value."""
     from boto3.dynamodb.types import TypeSerializer
 
-    if isinstance(value, float):
-        value = Decimal(str(value))
-    return TypeSerializer().serialize(value)
+    return TypeSerializer().serialize(_exact(value))
 
 
 def from_dynamo(item: dict) -> dict:
-    """A raw item as Python values (numbers become int or float)."""
+    """A raw item as Python values (numbers become int or Decimal, never float)."""
     from boto3.dynamodb.types import TypeDeserializer
 
     plain = {k: TypeDeserializer().deserialize(v) for k, v in item.items()}
@@ -52,11 +51,22 @@ def from_dynamo(item: dict) -> dict:
 
 def _number(value):
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
+        return exact_number(value)
     if isinstance(value, list):
         return [_number(v) for v in value]
     if isinstance(value, dict):
         return {k: _number(v) for k, v in value.items()}
+    return value
+
+
+def _exact(value):
+    # boto3 refuses floats at any depth (a case's reminders are a list of them).
+    if isinstance(value, float):
+        return exact_number(value)
+    if isinstance(value, (list, tuple)):
+        return [_exact(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _exact(v) for k, v in value.items()}
     return value
 
 
@@ -164,6 +174,13 @@ def committed(tx: Transaction) -> bool:
     except TransactionCancelled:
         return False
     return True
+
+
+def probe_table() -> None:
+    """One cheap read that needs the table to answer (``GET /health?deep=1``); raises
+    what the client raises when it does not (a timeout, a refused connection)."""
+    client().get_item(TableName=table_name(), Key=key("HEALTH", "PROBE"),
+                      ProjectionExpression="pk")
 
 
 def batch_get(keys: list[tuple[str, str]], consistent: bool = False,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from chalicelib.domain.appointment import KINDS
+from chalicelib.domain.appointment import KINDS, OUTCOMES
 from chalicelib.domain.directory import CHANNELS, LANGUAGES, SERVICES
 from chalicelib.domain.escalation import STATUSES as ESCALATION_STATUSES
 from chalicelib.domain.review_rules import (
@@ -48,7 +48,17 @@ def listing(key: str, item: dict) -> dict:
 
 REF = "#/components/schemas/{model}"
 APPOINTMENT = obj({"id": STR, "start": INSTANT, "end": INSTANT, "location": STR,
-                   "status": STR}, {"case": STR, "kind": STR, "minutes": INT})
+                   "status": STR}, {"case": STR, "kind": STR, "minutes": INT,
+                                    "outcome": nullable({"enum": list(OUTCOMES)})})
+SESSION = obj({"id": STR, "start": INSTANT, "end": INSTANT}, {"seats_left": INT})
+GROUP = obj({"id": STR, "sessions": {"type": "array", "items": SESSION}},
+            {"service": STR, "office": STR, "workers": {"type": "array", "items": STR},
+             "start": INSTANT, "minutes": INT, "every_days": INT, "seats": INT,
+             "seats_left": INT, "waiting": INT, "cases": {"type": "array", "items": STR}})
+FAMILY_GROUP = obj({"id": STR, "sessions": {"type": "array", "items": SESSION},
+                    "seats_left": INT, "status": nullable({"enum": ["seated", "waiting"]})},
+                   {"service": STR, "office": STR, "minutes": INT})
+GROUP_FORM = {"application/x-www-form-urlencoded": {"schema": obj({"csrf": STR})}}
 # Never the URL (a published link's token), the username or the secret's reference.
 BUSY_SOURCE = obj({"kind": {"enum": ["graph", "caldav", "ics"]}, "host": STR,
                    "last_sync_at": nullable(INSTANT), "busy_count": INT,
@@ -123,7 +133,10 @@ HELP_FORM = {"application/x-www-form-urlencoded": {"schema": obj(
 #  path is the credential), "public", "signed" (HMAC of the body). kind: json, html, ics,
 #  static, svg, none.
 OPERATIONS = [
-    ("GET", "/health", "Liveness", "public", None, (200, "json", obj({"status": STR}))),
+    ("GET", "/health",
+     "Liveness (no database); ?deep=1 also reads the table: 503 with Retry-After when it "
+     "does not answer", "public", None,
+     (200, "json", obj({"status": STR}, {"table": STR}))),
     ("GET", "/openapi.json", "This document", "public", None, (200, "json", obj())),
     ("GET", "/offices", "List offices", "staff", None, (200, "json", listing("offices", OFFICE))),
     ("PUT", "/offices/{office_id}", "Create or replace an office", "staff", "OfficeIn",
@@ -177,11 +190,25 @@ OPERATIONS = [
     ("PUT", "/review-rules/{service}",
      "Replace the review rules (the service's cases are recomputed in the background)", "staff",
      obj({"rules": REVIEW_RULES}), (200, "json", obj({"service": STR, "rules": REVIEW_RULES}))),
-    ("POST", "/appointments", "Book as staff", "staff",
+    ("POST", "/appointments",
+     "Book as staff; with an outcome, record a meeting that already took place", "staff",
      obj({"case": STR, "start": INSTANT, "location": STR},
-         {"minutes": INT, "kind": {"enum": list(KINDS)}}), (201, "json", APPOINTMENT)),
+         {"minutes": INT, "kind": {"enum": list(KINDS)}, "outcome": {"enum": list(OUTCOMES)}}),
+     (201, "json", APPOINTMENT)),
     ("POST", "/appointments/{appointment_id}/cancel", "Cancel as staff", "staff", None,
      (200, "json", APPOINTMENT)),
+    ("POST", "/appointments/{appointment_id}/outcome",
+     "Record how a meeting went (a final meeting held sends the feedback link)", "staff",
+     obj({"outcome": {"enum": list(OUTCOMES)}}), (200, "json", APPOINTMENT)),
+    ("POST", "/groups", "Create a peer-support group: every session booked", "staff",
+     "GroupIn", (201, "json", GROUP)),
+    ("GET", "/groups/{group_id}", "A group (coordinators and its leaders)", "staff", None,
+     (200, "json", GROUP)),
+    ("PATCH", "/groups/{group_id}", "Change a group's seats or invitations", "staff",
+     "GroupPatch", (200, "json", GROUP)),
+    ("PUT", "/feedback-surveys/{service}", "Set a service's feedback survey link", "staff",
+     obj({"url": {"type": "string", "format": "uri", "pattern": "^https://",
+                  "maxLength": 500}}), (200, "json", obj({"service": STR, "url": STR}))),
     ("GET", "/notifications", "A case's or escalation's messages", "staff", None,
      (200, "json", listing("notifications", NOTIFICATION))),
     ("GET", "/oncall/rotations", "The rotations, a page at a time", "staff", None,
@@ -240,6 +267,19 @@ OPERATIONS = [
      (200, "json", APPOINTMENT)),
     ("GET", "/book/{token}/calendar.ics", "The family's calendar", "link", None,
      (200, "ics", None)),
+    ("GET", "/book/{token}/groups", "Groups the family may join, with its own place",
+     "link", None, (200, "json", listing("groups", FAMILY_GROUP))),
+    ("POST", "/book/{token}/groups/{group_id}/seats",
+     "Take a seat, or a place in line when full (waiting_list false: 409 group_full)", "link",
+     obj(optional={"waiting_list": BOOL}),
+     (201, "json", obj({"status": {"enum": ["seated", "waiting"]}}))),
+    ("POST", "/book/{token}/groups/{group_id}/seats/cancel",
+     "Give up the seat or place in line (a freed seat goes to the first in line)", "link",
+     None, (200, "json", obj({"status": {"enum": ["cancelled"]}}))),
+    ("POST", "/book/{token}/page/groups/{group_id}/seat", "Take a seat (form)", "link",
+     GROUP_FORM, (303, "redirect", None)),
+    ("POST", "/book/{token}/page/groups/{group_id}/leave", "Leave a group (form)", "link",
+     GROUP_FORM, (303, "redirect", None)),
     ("POST", "/book/{token}/help", "We need help now", "link", "HelpIn",
      (201, "json", obj({"escalation_id": STR}))),
     ("GET", "/book/{token}/page/confirm", "Confirm a time (page)", "link", None,
@@ -277,6 +317,7 @@ QUERIES = {
     # A date as ``from`` is its day's 00:00 in Helsinki, as ``to`` the end of its day.
     "/oncall/gaps": {"from": {"anyOf": [INSTANT, DAY]}, "to": {"anyOf": [INSTANT, DAY]}},
     "/oncall/rotations": PAGE_QUERY,
+    "/health": {"deep": {"enum": ["1", "true", "yes"]}},
     "/book/{token}": {"week": DAY, "day": DAY, "place": STR, "move": STR, "notice": STR,
                       "lang": {"enum": ["fi", "sv", "en"]}},
     "/book/{token}/page/confirm": {"start": INSTANT, "place": STR, "move": STR},
@@ -285,7 +326,7 @@ REQUIRED_QUERIES = {("/oncall/gaps", "from"), ("/oncall/gaps", "to")}
 MEDIA = {"json": "application/json", "html": "text/html", "ics": "text/calendar",
          "svg": "image/svg+xml"}
 MODELS = ("OfficeIn", "WorkerIn", "CaseIn", "EscalationIn", "HelpIn", "MissedCallIn",
-          "BusySourceIn")
+          "BusySourceIn", "GroupIn", "GroupPatch")
 # Refusals come in the contract's shape; the gateway's own (a missing bearer header, a
 # content type no route takes) in Chalice's.
 ERROR = obj({"error": obj({"code": {"type": "string", "pattern": "^[a-z0-9_]+$"},
@@ -389,9 +430,9 @@ def _body(body) -> dict:
 def _model_schemas() -> dict:
     from pydantic.json_schema import models_json_schema
 
-    from chalicelib.api import busy_schemas, oncall_schemas, schemas
+    from chalicelib.api import busy_schemas, group_schemas, oncall_schemas, schemas
 
-    models = [getattr(schemas, n, None) or getattr(oncall_schemas, n, None)
-              or getattr(busy_schemas, n) for n in MODELS]
+    modules = (schemas, oncall_schemas, busy_schemas, group_schemas)
+    models = [next(getattr(m, n) for m in modules if hasattr(m, n)) for n in MODELS]
     _, top = models_json_schema([(m, "validation") for m in models], ref_template=REF)
     return top.get("$defs", {})

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import jwt
+import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from chalicelib.auth import AUDIENCE, LOCAL_ISSUER, mint_local_token
@@ -76,3 +77,40 @@ def test_a_new_local_key_is_used_at_once_and_tokens_of_the_old_one_are_refused(
     new = token("coordinator")  # a new key file, made by this mint
     assert call(client, "GET", "/offices", new)[0] == 200
     assert call(client, "GET", "/offices", old)[0] == 401
+
+
+def signed(aws, **claims) -> dict:
+    from chalicelib.auth import local_private_key
+
+    base = {"iss": LOCAL_ISSUER, "aud": AUDIENCE, "sub": "x", "exp": 4102444800}
+    key = local_private_key(Path(aws["TAPAAMO_LOCAL_DIR"]))
+    return bearer(jwt.encode({**base, **claims}, key, algorithm="RS256"))
+
+
+WRONG_TYPES = [5, 1.5, True, None, {"coordinator": True}, [5], [None], [["coordinator"]],
+               "coordinator"]
+
+
+@pytest.mark.parametrize("value", WRONG_TYPES, ids=repr)
+@pytest.mark.parametrize("claim", ["roles", "cognito:groups"])
+def test_a_signed_token_with_a_role_list_of_the_wrong_type_is_401(client, aws, claim, value):
+    status, body = call(client, "GET", "/offices",
+                        signed(aws, role="coordinator", **{claim: value}))
+    assert status == 401 and body["error"]["code"] == "unauthorized", body
+
+
+@pytest.mark.parametrize("claims", [
+    {"role": 5}, {"role": ["coordinator"]}, {"role": {"name": "coordinator"}},
+    {"role": "coordinator", "worker_id": 7}, {"role": "coordinator", "worker_id": ["w1"]},
+    {"role": "coordinator", "worker_id": ""},
+], ids=repr)
+def test_a_signed_token_with_a_role_or_worker_of_the_wrong_type_is_401(client, aws, claims):
+    status, body = call(client, "GET", "/offices", signed(aws, **claims))
+    assert status == 401 and body["error"]["code"] == "unauthorized", body
+
+
+@pytest.mark.parametrize("claims", [{"roles": ["coordinator"]},
+                                    {"cognito:groups": ["x", "coordinator"]},
+                                    {"role": "coordinator", "roles": []}], ids=repr)
+def test_role_lists_of_text_still_sign_in(client, aws, claims):
+    assert call(client, "GET", "/offices", signed(aws, **claims))[0] == 200

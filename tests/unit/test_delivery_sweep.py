@@ -99,3 +99,44 @@ def test_a_workers_reminder_goes_out_at_night_as_asked(store, provider):
     assert deliver_due(store, provider, hki(2026, 12, 2, 6, 0), {})["sent"] == 1
     assert provider.sent[0][2].body == "Muistutus: asiakkuus k1, tapaaminen ke 2.12. klo 8.00, " \
                                        "kotona."
+
+
+class FlakyMarks(InMemoryDeliveries):
+    """The twin, whose writes that record a send time out ``failures`` times first."""
+
+    def __init__(self, failures: int):
+        super().__init__()
+        self.failures = failures
+
+    def mark_sent(self, claimed, provider_id, now):
+        from botocore.exceptions import ReadTimeoutError
+
+        if self.failures:
+            self.failures -= 1
+            raise ReadTimeoutError(endpoint_url="http://127.0.0.1:1")
+        return super().mark_sent(claimed, provider_id, now)
+
+
+def test_a_send_whose_record_times_out_is_recorded_on_a_retry_and_never_sent_twice(
+        provider, monkeypatch):
+    store, slept = FlakyMarks(failures=3), []
+    monkeypatch.setattr("chalicelib.notify.delivery.time.sleep", slept.append)
+    note = reminder(store, hki(2026, 12, 2, 12, 0), hki(2026, 12, 1, 10, 0))
+    assert deliver_due(store, provider, hki(2026, 12, 1, 10, 0), {})["sent"] == 1
+    assert store.get_many([note.id])[0].status == "sent" and slept == [0.5, 1.0, 2.0]
+    deliver_due(store, provider, hki(2026, 12, 1, 11, 0), {})
+    assert len(provider.sent) == 1
+
+
+def test_recording_a_send_gives_up_after_its_patience(provider):
+    from botocore.exceptions import ReadTimeoutError
+
+    from chalicelib.notify.delivery import record_sent
+
+    store, slept = FlakyMarks(failures=100), []
+    note = reminder(store, hki(2026, 12, 2, 12, 0), hki(2026, 12, 1, 10, 0))
+    [seen] = store.get_many([note.id])
+    with pytest.raises(ReadTimeoutError):
+        record_sent(store, seen, "p1", hki(2026, 12, 1, 10, 0), patience=10,
+                    sleep=slept.append)
+    assert slept == [0.5, 1.0, 2.0, 4.0]
