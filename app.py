@@ -4,10 +4,11 @@ import logging
 
 from chalice import Chalice
 
-from chalicelib.api import (ack_pages, appointments, auth, booking, directory, escalations,
-                            feeds, health, help, hooks, notifications, oncall, oncall_events,
-                            page_forms, page_views, review_jobs, reviews, staff_case_forms,
-                            staff_directory, staff_pages, staff_signin)
+from chalicelib.api import (ack_pages, appointments, auth, booking, busy, directory,
+                            escalations, feedback, feeds, groups, health, help, hooks,
+                            notifications, oncall, oncall_events, page_forms, page_groups,
+                            page_views, review_jobs, reviews, staff_case_forms, staff_directory,
+                            staff_pages, staff_signin)
 
 app = Chalice(app_name="tapaamo")
 # Chalice keeps its app logger ("tapaamo", parent of every chalicelib logger) at ERROR
@@ -28,8 +29,12 @@ app.register_blueprint(hooks.bp)
 app.register_blueprint(oncall_events.bp)
 app.register_blueprint(booking.bp)
 app.register_blueprint(appointments.bp)
+app.register_blueprint(groups.bp)
+app.register_blueprint(feedback.bp)
+app.register_blueprint(busy.bp)
 app.register_blueprint(page_views.bp)
 app.register_blueprint(page_forms.bp)
+app.register_blueprint(page_groups.bp)
 app.register_blueprint(staff_signin.bp)
 app.register_blueprint(staff_pages.bp)
 app.register_blueprint(staff_case_forms.bp)

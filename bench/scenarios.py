@@ -15,6 +15,7 @@ from bench.console import console_pages
 from bench.measure import Figures, measure
 
 FEED_APPOINTMENTS = 500
+BUSY_SOURCES = 10
 
 
 def run_endpoints(runs: int) -> dict[str, Figures]:
@@ -63,6 +64,7 @@ class _Bench:
         self.feeds()
         self.on_call()
         self.sweep()
+        self.busy_sweep()
         console_pages(self)
         return self.figures
 
@@ -115,6 +117,36 @@ class _Bench:
         for _ in range(self.runs):
             measure(figures, lambda: 200 if self.client.lambda_.invoke(
                 "sweep_notifications", event).payload is not None else 500)
+
+
+    def busy_sweep(self) -> None:
+        """The busy-source sweep over BUSY_SOURCES workers reading one loopback .ics each:
+        the first run syncs them all, later runs get 304s (ETag). Round trips per run / N
+        is the cost per worker."""
+        from chalicelib.store.busy import DynamoBusySources
+        from tests.support.api import make_worker
+        from tests.support.calendar_servers import IcsServer, event_documents
+
+        event = self.client.events.generate_cw_event(
+            source="aws.events", detail_type="Scheduled Event", detail={}, resources=[])
+        workers = [make_worker(self.client, self.coord) for _ in range(BUSY_SOURCES)]
+        with IcsServer(event_documents()) as server:
+            for worker in workers:
+                self.request("PUT", f"/workers/{worker}/busy-source", self.coord,
+                             {"kind": "ics", "url": server.url})
+            first = f"busy sweep, first sync ({BUSY_SOURCES} sources)"
+            measure(self.figures.setdefault(first, Figures(first)),
+                    lambda: self._sweep_busy(event))
+            again = f"busy sweep, 304 unchanged ({BUSY_SOURCES} sources)"
+            for _ in range(self.runs):
+                for worker in workers:  # due again, outside the measured call
+                    DynamoBusySources().due_now(worker, datetime.now(UTC))
+                measure(self.figures.setdefault(again, Figures(again)),
+                        lambda: self._sweep_busy(event))
+
+    def _sweep_busy(self, event) -> int:
+        outcomes = self.client.lambda_.invoke("busy_sweep", event).payload
+        return 200 if sum(outcomes.values()) == BUSY_SOURCES else 500
 
 
 def _write_agenda(worker: str, count: int) -> None:

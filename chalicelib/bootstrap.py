@@ -19,6 +19,7 @@ from chalicelib.services import oncall
 from chalicelib.services.offices import OfficeNames
 from chalicelib.store import table, tx
 from chalicelib.store.agenda import DynamoAgenda
+from chalicelib.store.busy import DynamoBusySources
 from chalicelib.store.deliveries import DynamoDeliveries
 from chalicelib.store.directory import DynamoDirectory
 from chalicelib.store.escalations import DynamoEscalations
@@ -55,6 +56,7 @@ class Wiring:
     notifier: Provider
     reviews: DynamoReviews
     agenda: DynamoAgenda = field(default_factory=DynamoAgenda)
+    busy_sources: DynamoBusySources = field(default_factory=DynamoBusySources)
     deliveries: DynamoDeliveries = field(default_factory=DynamoDeliveries)
     rate_limits: DynamoRateLimits = field(default_factory=DynamoRateLimits)
     office_names: OfficeNames | None = None
@@ -126,3 +128,48 @@ def dispatch():
 def now() -> datetime:
     """The clock, read once per request at the edge and passed inward."""
     return datetime.now(UTC)
+
+
+def busy_reader(settings: Settings):
+    """``read(source, span)`` for busy sources: the fetch guard of the stage, CalDAV
+    passwords by reference, and Graph when its app credentials are configured."""
+    from chalicelib.sources import readers
+    from chalicelib.sources.graph import GraphApp
+    from chalicelib.sources.guard import Policy
+
+    graph = None
+    if settings.graph_tenant and settings.graph_client_id and settings.graph_client_secret:
+        graph = GraphApp(settings.graph_tenant, settings.graph_client_id,
+                         settings.graph_client_secret, settings.graph_url,
+                         settings.graph_login_url)
+    access = readers.SourceAccess(Policy(local=settings.is_local, ca_file=settings.source_ca_file),
+                                  partial(stored_secret, settings), graph)
+    return partial(readers.read, access=access)
+
+
+def stored_secret(settings: Settings, ref: str) -> str | None:
+    """A CalDAV password by its reference: SSM ``<parameter path>/caldav/<ref>`` in a
+    deployed stage, ``<local dir>/secrets.json`` locally."""
+    if settings.parameter_path:
+        from chalicelib import secrets
+
+        return secrets.parameters(settings.parameter_path, settings.region).get(f"caldav/{ref}")
+    import json
+
+    path = settings.local_dir / "secrets.json"
+    return json.loads(path.read_text()).get(ref) if path.exists() else None
+
+
+def busy_sync_sender(settings: Settings):
+    """``send(body)`` of on-demand busy syncs: SQS in AWS, the local pump's spool locally."""
+    from chalicelib.services.busy import QUEUE
+
+    if settings.is_local:
+        from chalicelib.local.queue import LocalQueue
+
+        return partial(LocalQueue(settings.local_dir).send, QUEUE)
+
+    import boto3
+
+    sqs = boto3.client("sqs", region_name=settings.region)
+    return lambda body: sqs.send_message(QueueUrl=settings.busy_queue_url, MessageBody=body)

@@ -3,17 +3,26 @@
     python -m chalicelib.cli create-tables
     python -m chalicelib.cli seed
     python -m chalicelib.cli sync-office-names
+    python -m chalicelib.cli reshard-timers
+    python -m chalicelib.cli index-lists
     python -m chalicelib.cli token --role coordinator [--worker ID]
+
+``token`` signs with the key of the stack `make run` started on ``${PORT:-8000}``
+(``.local/<PORT>/jwt-key.pem``), or with the one under ``TAPAAMO_LOCAL_DIR`` when set.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 
 from chalicelib import bootstrap
 from chalicelib.auth import mint_local_token
 from chalicelib.config import load_settings
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
 
 
 def dynamodb_client(settings):
@@ -41,9 +50,39 @@ def seed() -> None:
         print(line)
 
 
+def reshard_timers() -> None:
+    from chalicelib.store import (busy, escalations, outbox, reminders, review_rules, reviews,
+                                  timers)
+
+    bootstrap.wiring()  # points the store at the configured table
+    kinds = (outbox.DUE_KIND, reminders.DUE_KIND, reminders.WORKER_DUE_KIND, reviews.DUE_KIND,
+             review_rules.JOB_KIND, escalations.DUE_KIND, busy.KIND)
+    print(f"timers moved: {timers.reshard(kinds, bootstrap.now())}")
+
+
+def index_lists() -> None:
+    from chalicelib.store.directory_lists import listed_ids
+
+    workers, cases = listed_ids()
+    bootstrap.wiring().directory.index_lists(workers, cases)
+    print(f"lists: {len(workers)} workers, {len(cases)} cases indexed")
+
+
+def signing_dir() -> Path:
+    """Where the local signing key is: ``TAPAAMO_LOCAL_DIR``, else the running stack's folder.
+
+    The stack gives its own processes ``TAPAAMO_LOCAL_DIR=.local/<PORT>``; a terminal
+    beside it has no such variable, so the folder follows from ``PORT`` as the stack's does.
+    """
+    if os.environ.get("TAPAAMO_LOCAL_DIR"):
+        return load_settings().local_dir
+    from chalicelib.local.settings import settings_from_environment
+
+    return settings_from_environment(PROJECT_DIR).stack_dir
+
+
 def token(role: str, worker: str | None) -> None:
-    settings = load_settings()
-    print(mint_local_token(settings.local_dir, role, worker, bootstrap.now()))
+    print(mint_local_token(signing_dir(), role, worker, bootstrap.now()))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,6 +93,10 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("seed", help="add the demo offices, workers and cases (idempotent)")
     commands.add_parser("sync-office-names", help="write the office names item feeds read "
                         "(once, for a table with offices from before it)")
+    commands.add_parser("reshard-timers", help="move pending timers from the old per-day "
+                        "index partitions to one per kind (once, after upgrading)")
+    commands.add_parser("index-lists", help="put stored workers and cases on the staff lists "
+                        "(once, for a table from before them; one Scan)")
     tok = commands.add_parser("token", help="print a local staff token")
     tok.add_argument("--role", choices=("coordinator", "worker"), required=True)
     tok.add_argument("--worker")
@@ -64,6 +107,10 @@ def main(argv: list[str] | None = None) -> int:
         seed()
     elif args.command == "sync-office-names":
         bootstrap.wiring().directory.sync_office_names()
+    elif args.command == "reshard-timers":
+        reshard_timers()
+    elif args.command == "index-lists":
+        index_lists()
     else:
         token(args.role, args.worker)
     return 0

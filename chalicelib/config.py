@@ -29,6 +29,16 @@ class Settings:
     page_key: str | None = field(default=None, repr=False)  # signs the booking page's forms
     coordinator_emails: tuple[str, ...] = ()
     notification_queue_url: str | None = None  # SQS wake-ups for delivery (prod)
+    busy_queue_url: str | None = None  # SQS on-demand busy-source syncs (prod)
+    parameter_path: str | None = None  # SSM path; CalDAV passwords live below it
+    # Microsoft Graph app-only access for busy sources (docs/BUSY.md); the URLs point at
+    # a local fake in tests, and ``source_ca_file`` trusts its certificate (local only).
+    graph_tenant: str | None = None
+    graph_client_id: str | None = None
+    graph_client_secret: str | None = field(default=None, repr=False)
+    graph_url: str = "https://graph.microsoft.com"
+    graph_login_url: str = "https://login.microsoftonline.com"
+    source_ca_file: str | None = None
     # Seconds a DynamoDB call may wait for an answer, and how many times it is tried: a
     # paused database answers 503 well inside API Gateway's 29 s (docs/DEPLOY.md).
     ddb_read_timeout: float = 4.0
@@ -52,6 +62,9 @@ SSM_SETTINGS = {
     "oidc/client_secret": "OIDC_CLIENT_SECRET",
     "hook/secret": "TAPAAMO_HOOK_SECRET",
     "page/key": "TAPAAMO_PAGE_KEY",
+    "graph/tenant": "TAPAAMO_GRAPH_TENANT",
+    "graph/client_id": "TAPAAMO_GRAPH_CLIENT_ID",
+    "graph/client_secret": "TAPAAMO_GRAPH_CLIENT_SECRET",
 }
 
 
@@ -88,11 +101,27 @@ def load_settings() -> Settings:
         coordinator_emails=tuple(a.strip() for a in env.get("TAPAAMO_COORDINATOR_EMAIL", "")
                                  .split(",") if a.strip()),
         notification_queue_url=env.get("TAPAAMO_NOTIFICATION_QUEUE_URL") or None,
+        busy_queue_url=env.get("TAPAAMO_BUSY_QUEUE_URL") or None,
+        parameter_path=env.get("TAPAAMO_PARAMETER_PATH") or None,
+        graph_tenant=env.get("TAPAAMO_GRAPH_TENANT") or None,
+        graph_client_id=env.get("TAPAAMO_GRAPH_CLIENT_ID") or None,
+        graph_client_secret=env.get("TAPAAMO_GRAPH_CLIENT_SECRET") or None,
+        graph_url=_local_only(env, "TAPAAMO_GRAPH_URL", "https://graph.microsoft.com"),
+        graph_login_url=_local_only(env, "TAPAAMO_GRAPH_LOGIN_URL",
+                                    "https://login.microsoftonline.com"),
+        source_ca_file=_local_only(env, "TAPAAMO_SOURCE_CA_FILE", None),
         ddb_read_timeout=float(env.get("TAPAAMO_DDB_READ_TIMEOUT") or 4.0),
         ddb_attempts=int(env.get("TAPAAMO_DDB_ATTEMPTS") or 3),
         oidc_client_id=env.get("OIDC_CLIENT_ID") or None,
         oidc_client_secret=env.get("OIDC_CLIENT_SECRET") or None,
     )
+
+
+def _local_only(env, name: str, default):
+    """A setting only the local stage may change (where Graph is, what TLS it trusts)."""
+    if env.get("TAPAAMO_STAGE", "local") == "prod":
+        return default
+    return env.get(name) or default
 
 
 def _region(env) -> str:

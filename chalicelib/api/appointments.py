@@ -1,4 +1,5 @@
-"""Staff booking endpoints: links, appointments, a worker's list, absences, extra hours."""
+"""Staff booking endpoints: links, appointments and their outcomes, a worker's list,
+absences, extra hours."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from chalicelib.domain.appointment import KINDS, appointment_view
 from chalicelib.domain.errors import NotFound, Rejected
 from chalicelib.domain.instants import parse_day
 from chalicelib.domain.workdays import at_local
-from chalicelib.services import booking, links, worker_time
+from chalicelib.services import booking, links, outcomes, worker_time
 from chalicelib.store.appointments import appointment_from_item, appointment_key
 from chalicelib.store.directory import case_key
 from chalicelib.store.links import case_from_plain
@@ -69,6 +70,10 @@ def staff_book():
         raise NotFound("no such case")
     case = case_from_plain(items[case_key(case_id)])
     require_case_access(actor, case)
+    if "outcome" in body:  # a meeting that already took place, recorded afterwards
+        made = outcomes.record_past(case, start, location, _minutes(body), kind,
+                                    body["outcome"], actor.label(), now)
+        return json_response(appointment_view(made), status=201)
     ask = booking.BookingRequest(case=case, start=start, location=location,
                                  booked_by=actor.label(), staff=True, minutes=_minutes(body),
                                  kind=kind, idempotency=key,
@@ -77,24 +82,42 @@ def staff_book():
     return json_response(result, status=status)
 
 
-@endpoint(bp, "/appointments/{appointment_id}/cancel", methods=["POST"], authorizer=staff)
-def staff_cancel(appointment_id):
-    actor = actor_of(bp.current_request)
-    now = bootstrap.now()
-    bootstrap.wiring()
+def _staff_appointment(actor, appointment_id: str):
+    """An appointment and its case, if the actor may see the case (else 404)."""
     item = batch_get([appointment_key(appointment_id)]).get(appointment_key(appointment_id))
     if item is None:
         raise NotFound("no such appointment")
     appointment = appointment_from_item(item)
-    # The case is needed anyway: the family is told of the cancellation.
     case_item = batch_get([case_key(appointment.case_id)]).get(case_key(appointment.case_id))
     if case_item is None:
         raise NotFound("no such appointment")
     case = case_from_plain(case_item)
     require_case_access(actor, case)
+    return appointment, case
+
+
+@endpoint(bp, "/appointments/{appointment_id}/cancel", methods=["POST"], authorizer=staff)
+def staff_cancel(appointment_id):
+    actor = actor_of(bp.current_request)
+    now = bootstrap.now()
+    bootstrap.wiring()
+    # The case is needed anyway: the family is told of the cancellation.
+    appointment, case = _staff_appointment(actor, appointment_id)
     cancelled = booking.cancel(appointment, case, now,
                                public_url=bootstrap.wiring().settings.public_url)
     return json_response(appointment_view(cancelled))
+
+
+@endpoint(bp, "/appointments/{appointment_id}/outcome", methods=["POST"], authorizer=staff)
+def record_outcome(appointment_id):
+    request = bp.current_request
+    actor = actor_of(request)
+    now = bootstrap.now()
+    bootstrap.wiring()
+    outcome = outcomes.outcome_of(json_object(request).get("outcome"))
+    appointment, case = _staff_appointment(actor, appointment_id)
+    recorded = outcomes.record_outcome(appointment, case, outcome, actor.label(), now)
+    return json_response(appointment_view(recorded))
 
 
 def _day(value: str | None, field: str, default: date) -> date:

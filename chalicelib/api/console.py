@@ -204,7 +204,8 @@ def _policy() -> str:
     issuer = urlparse(bootstrap.wiring().settings.oidc_issuer or "")
     if not issuer.scheme:
         return CSP
-    return CSP.replace("form-action 'self'", f"form-action 'self' {issuer.scheme}://{issuer.netloc}")
+    provider = f"{issuer.scheme}://{issuer.netloc}"
+    return CSP.replace("form-action 'self'", f"form-action 'self' {provider}")
 
 
 def cookie_path() -> str:

@@ -6,7 +6,8 @@ from chalice import Blueprint
 
 from chalicelib import bootstrap
 from chalicelib.api.auth import staff
-from chalicelib.api.http import actor_of, endpoint, json_object, json_response, parse
+from chalicelib.api.http import (actor_of, endpoint, json_object, json_response, page_json,
+                                 page_params, parse, query_param)
 from chalicelib.domain.access import require_coordinator, require_self_or_coordinator
 from chalicelib.domain.directory import Case, Office, Worker
 from chalicelib.domain.errors import Rejected
@@ -71,7 +72,16 @@ def put_worker(worker_id):
     worker = Worker(id=checked_id(worker_id), name=body.name, email=body.email,
                     phone=body.phone, office=body.office, roles=tuple(body.roles),
                     language=body.language)
-    return json_response(worker_json(use.put_worker(bootstrap.wiring().directory, actor, worker)))
+    saved, created = use.put_worker(bootstrap.wiring().directory, actor, worker)
+    return json_response(worker_json(saved), status=201 if created else 200)
+
+
+@endpoint(bp, "/workers", authorizer=staff)
+def list_workers():
+    request = bp.current_request
+    actor = actor_of(request)
+    page = use.list_workers(bootstrap.wiring().directory, actor, *page_params(request))
+    return json_response(page_json("workers", page, worker_json))
 
 
 @endpoint(bp, "/workers/{worker_id}", authorizer=staff)
@@ -91,6 +101,15 @@ def open_case():
     case = use.open_case(wiring.directory, actor, body.model_dump(), now,
                          on_saved=lambda saved: reviews.case_changed(wiring.reviews, saved, now))
     return json_response(case_json(case), status=201)
+
+
+@endpoint(bp, "/cases", authorizer=staff)
+def list_cases():
+    request = bp.current_request
+    actor = actor_of(request)
+    page = use.list_cases(bootstrap.wiring().directory, actor, query_param(request, "worker"),
+                          *page_params(request), bootstrap.now())
+    return json_response(page_json("cases", page, use.case_summary))
 
 
 @endpoint(bp, "/cases/{case_id}", authorizer=staff)

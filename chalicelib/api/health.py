@@ -1,5 +1,6 @@
-"""Liveness (`GET /health`, no DynamoDB; `?deep=1` also reads the table) and the OpenAPI
-document (`GET /openapi.json`)."""
+"""Liveness (`GET /health`, no DynamoDB; `?deep=1` also reads the table), the OpenAPI
+document (`GET /openapi.json`) and the site icon (`GET /favicon.ico`, which browsers ask
+for on every page)."""
 
 from chalice import Blueprint
 
@@ -28,3 +29,10 @@ def openapi():
     from chalicelib.web.openapi import document  # built on the first request only
 
     return json_response(document())
+
+
+@endpoint(bp, "/favicon.ico")
+def favicon():
+    from chalicelib.web.render import favicon_response
+
+    return favicon_response()

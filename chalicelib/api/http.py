@@ -13,7 +13,7 @@ from chalice import Response
 from chalicelib.api.errors import error_response, unexpected_response
 from chalicelib.domain.access import Actor
 from chalicelib.domain.errors import DomainError, Invalid, Rejected, Unauthorized
-from chalicelib.domain.instants import parse_instant
+from chalicelib.domain.instants import parse_bound, parse_instant
 from chalicelib.domain.workdays import HELSINKI
 
 
@@ -113,6 +113,18 @@ def query_param(request, name: str, default=None):
     return (request.query_params or {}).get(name, default)
 
 
+def page_params(request) -> tuple[str | None, int]:
+    """``?cursor=`` and ``?limit=`` of a paged list (400 for a bad limit)."""
+    from chalicelib.domain.paging import page_size
+
+    return query_param(request, "cursor"), page_size(query_param(request, "limit"))
+
+
+def page_json(key: str, page, item_json) -> dict:
+    """``{key: [items], "cursor": str | null}``: pass the cursor back for the next page."""
+    return {key: [item_json(i) for i in page.items], "cursor": page.cursor}
+
+
 def instant_param(request, name: str, default: datetime | None = None) -> datetime:
     """The query parameter ``name`` as an aware instant, ``default`` when it is absent.
 
@@ -125,6 +137,15 @@ def instant_param(request, name: str, default: datetime | None = None) -> dateti
         return default
     # A '+' in a query string arrives as a space.
     return parse_instant((value or "").replace(" ", "+"), name)
+
+
+def bound_param(request, name: str, end: bool = False) -> datetime:
+    """A span's bound from the query: an instant, or a date as a whole Helsinki day.
+
+    See :func:`chalicelib.domain.instants.parse_bound`; 400 naming ``name`` otherwise.
+    """
+    value = query_param(request, name)
+    return parse_bound((value or "").replace(" ", "+"), name, end=end)
 
 
 def to_json(value):

@@ -6,7 +6,8 @@ from chalice import Blueprint
 
 from chalicelib import bootstrap
 from chalicelib.api.auth import staff
-from chalicelib.api.http import actor_of, endpoint, instant_param, json_object, json_response
+from chalicelib.api.http import (actor_of, bound_param, endpoint, instant_param, json_object,
+                                 json_response, page_json, page_params)
 from chalicelib.domain.access import require_coordinator
 from chalicelib.domain.escalation import policy_from_dict, policy_to_dict
 from chalicelib.domain.oncall import override_from_dict, rotation_from_dict, utc
@@ -19,6 +20,11 @@ def _holder_json(holder: use.OnCall | None):
     return {"worker": holder.worker, "phone": holder.phone} if holder else None
 
 
+def _rotation_json(rotation) -> dict:
+    return {"id": rotation.id, "level": rotation.level, "workers": list(rotation.workers),
+            "start": rotation.start, "shift_hours": rotation.shift_hours}
+
+
 @endpoint(bp, "/oncall/rotations", methods=["POST"], authorizer=staff)
 def post_rotation():
     request = bp.current_request
@@ -27,8 +33,15 @@ def post_rotation():
     rotation = rotation_from_dict(json_object(request))
     wiring = bootstrap.wiring()
     saved = use.put_rotation(wiring.rota, wiring.directory, actor, rotation)
-    return json_response({"id": saved.id, "level": saved.level, "workers": list(saved.workers),
-                          "start": saved.start, "shift_hours": saved.shift_hours}, status=201)
+    return json_response(_rotation_json(saved), status=201)
+
+
+@endpoint(bp, "/oncall/rotations", authorizer=staff)
+def list_rotations():
+    request = bp.current_request
+    actor_of(request)
+    page = use.list_rotations(bootstrap.wiring().rota, *page_params(request))
+    return json_response(page_json("rotations", page, _rotation_json))
 
 
 @endpoint(bp, "/oncall/overrides", methods=["POST"], authorizer=staff)
@@ -54,6 +67,13 @@ def put_policy():
                                                        policy)))
 
 
+@endpoint(bp, "/oncall/policy", authorizer=staff)
+def get_policy():
+    actor_of(bp.current_request)
+    policy, is_default = use.policy_in_force(bootstrap.wiring().rota)
+    return json_response({**policy_to_dict(policy), "default": is_default})
+
+
 @endpoint(bp, "/oncall/now", authorizer=staff)
 def get_now():
     request = bp.current_request
@@ -67,8 +87,8 @@ def get_now():
 def get_gaps():
     request = bp.current_request
     actor_of(request)
-    start = utc(instant_param(request, "from"), "from")
-    end = utc(instant_param(request, "to"), "to")
+    start = utc(bound_param(request, "from"), "from")
+    end = utc(bound_param(request, "to", end=True), "to")
     found = use.find_gaps(bootstrap.wiring().rota, start, end)
     return json_response({"gaps": [{"level": g.level, "start": g.start, "end": g.end}
                                    for g in found]})

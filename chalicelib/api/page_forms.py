@@ -38,7 +38,7 @@ def move_from_form(token, appointment_id):
 
 def _book_or_move(token: str, move_id: str | None) -> Response:
     now = bootstrap.now()
-    form = _checked_form(token, now)
+    form = checked_form(token, now)
     start, location = page_start(form.get("start")), form.get("location") or ""
     keys = booking.office_keys(location) if location else []
     # The confirm form's one-time key: a double tap (or a resent POST) books once.
@@ -67,7 +67,7 @@ def _book_or_move(token: str, move_id: str | None) -> Response:
 @page_route(bp, "/book/{token}/page/cancel/{appointment_id}", methods=("POST",))
 def cancel_from_form(token, appointment_id):
     now = bootstrap.now()
-    _checked_form(token, now)
+    checked_form(token, now)
     case, _, appointment = open_appointment(token, appointment_id, now)
     booking.cancel(appointment, case, now, public_url=bootstrap.wiring().settings.public_url)
     return redirect(link_urls(token).page(notice="cancelled"))
@@ -76,7 +76,7 @@ def cancel_from_form(token, appointment_id):
 @page_route(bp, "/book/{token}/page/help", methods=("POST",))
 def help_from_form(token):
     """The "we need help now" button: pages the on-call worker, then says help is coming."""
-    form = _checked_form(token, bootstrap.now())
+    form = checked_form(token, bootstrap.now())
     fields = {name: form[name] for name in ("message", "callback_phone") if form.get(name)}
     try:
         ask_for_help(token, fields)
@@ -87,7 +87,8 @@ def help_from_form(token):
     return redirect(link_urls(token).action("help-sent"))
 
 
-def _checked_form(token: str, now: datetime) -> dict:
+def checked_form(token: str, now: datetime) -> dict:
+    """The POSTed form, if its CSRF token is this link's (else 403 ``FormRejected``)."""
     raw = bp.current_request.raw_body or b""
     form = {k: v[0] for k, v in parse_qs(raw.decode("utf-8", "replace")).items()}
     key = csrf.server_key(bootstrap.wiring().settings)

@@ -19,15 +19,19 @@ from chalicelib.api.page import (frame, link_urls, open_appointment, open_case, 
 from chalicelib.domain.directory import PLACE_KINDS
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.workdays import local
-from chalicelib.services import booking
+from chalicelib.services import booking, seats
+from chalicelib.services.feedback import sent_survey
+from chalicelib.store.feedback import sent_key
 from chalicelib.store.appointments import appointment_key, case_appointments
 from chalicelib.web import csrf, slot_picker, view
+from chalicelib.web.group_view import feedback_card, group_cards
 from chalicelib.web.render import html_response, redirect, render, static_response
 
 bp = Blueprint(__name__)
 SLOT_DAYS = 7
 NOTICES = ("cancelled", "slot_taken", "rejected", "help_invalid", "help_limit", "past",
-           "not_free")
+           "not_free", "group_seated", "group_waiting", "group_left", "group_closed")
+CALM_NOTICES = ("cancelled", "group_seated", "group_waiting", "group_left")
 
 
 @bp.route("/static/{name}")
@@ -40,8 +44,9 @@ def static(name):
 @page_route(bp, "/book/{token}")
 def booking_page(token):
     now, request = bootstrap.now(), bp.current_request
-    case, _ = open_case(token, now)
+    case, items = open_case(token, now, [sent_key(token.partition(".")[0])])
     listed = view.upcoming(case_appointments(case.id, now), now)
+    groups = seats.family_groups(case, now)
     moving = next((a for a in listed if a.id == query_param(request, "move")), None)
     context, cookie = frame(request, token, case,
                             "move.title" if moving else "site.title",
@@ -49,13 +54,13 @@ def booking_page(token):
     words, urls = context["t"], context["urls"]
     place = view.chosen_place(query_param(request, "place"), case.locations)
     offices, workers = bootstrap.wiring().directory.get_offices_and_workers(
-        _office_ids(case.locations, listed), case.workers)
+        _office_ids([*case.locations, *(g.office for g, _ in groups)], listed), case.workers)
     notice = query_param(request, "notice")
     body = render(
         "index.html", **context,
         intro=view.intro(words, [workers[w] for w in case.workers if w in workers]),
         notice=f"notice.{notice}" if notice in NOTICES else None,
-        notice_warning=notice in NOTICES and notice != "cancelled",
+        notice_warning=notice in NOTICES and notice not in CALM_NOTICES,
         appointments=[view.appointment_card(words, urls, a, offices) for a in listed],
         calendar_all_url=urls.calendar,
         move=_move_banner(words, urls, moving, place),
@@ -64,6 +69,8 @@ def booking_page(token):
         week=_week(words, case, place, moving, request, now),
         help_url=urls.action("help"),
         csrf=_csrf_token(token, now),
+        groups=group_cards(words, urls, groups, offices, now),
+        feedback=feedback_card(sent_survey(items, case)),
     )
     return html_response(body, headers=cookie)
 

@@ -14,6 +14,7 @@ from chalicelib.services.staff_case import case_page
 from chalicelib.web import staff_view
 
 bp = Blueprint(__name__)
+HELP_WAITING, HELP_SHOWN = ("open", "unanswered"), 20
 
 
 @console_route(bp, "/staff")
@@ -23,9 +24,12 @@ def home(visit: Visit):
     team = staff_view.team_ids(wiring.directory, actor)
     found = staff_home.home(wiring.agenda, team, visit.now)
     offices = wiring.directory.get_offices({m.location for m in found.meetings})
+    desk = bootstrap.escalation_desk()  # a worker's listing holds only their own to answer
+    waiting = [r for status in HELP_WAITING
+               for r in desk.listing(actor, visit.now, status, None, None, HELP_SHOWN).items]
     return visit.page("home.html", "staff.home.title",
                       **staff_view.home(visit.words, found, offices),
-                      help_requests=staff_view.help_requests(visit.words, actor, visit.now))
+                      help_requests=staff_view.help_requests(visit.words, waiting))
 
 
 @console_route(bp, "/staff/cases")

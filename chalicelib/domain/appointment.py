@@ -8,6 +8,7 @@ from datetime import datetime
 from chalicelib.domain.workdays import local
 
 KINDS = ("meeting", "initial", "network", "final", "crisis", "group")
+OUTCOMES = ("held", "no-show", "cancelled-late")
 
 
 @dataclass(frozen=True)
@@ -15,7 +16,9 @@ class Appointment:
     """A booked (or cancelled) meeting of every worker of a case at one place.
 
     ``sequence`` rises on every change of time, place or status (iCalendar SEQUENCE);
-    ``buckets`` are the lock buckets it holds in its workers' calendars.
+    ``buckets`` are the lock buckets it holds in its workers' calendars; ``outcome`` is
+    what staff recorded once it took place (one of :data:`OUTCOMES`), else None. A group
+    session (kind ``group``) carries its group's id as ``case_id``.
     """
 
     id: str
@@ -34,6 +37,7 @@ class Appointment:
     booked_by: str
     buckets: tuple[int, ...]
     rooms: bool = False
+    outcome: str | None = None
 
     @property
     def booked(self) -> bool:
@@ -51,4 +55,5 @@ def appointment_view(appointment: Appointment) -> dict:
         "kind": appointment.kind,
         "status": appointment.status,
         "minutes": appointment.minutes,
+        "outcome": appointment.outcome,
     }

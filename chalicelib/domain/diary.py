@@ -30,12 +30,14 @@ class Busy:
 
 @dataclass(frozen=True)
 class WorkerDiary:
-    """One worker's appointments, absences (poissaolot) and opened extra hours."""
+    """One worker's appointments, absences (poissaolot), opened extra hours, and the busy
+    times read from their own calendar (``calendar_busy``: no place, so no travel buffer)."""
 
     worker_id: str
     busy: tuple[Busy, ...] = ()
     absences: tuple[Interval, ...] = ()
     extra_hours: tuple[Interval, ...] = ()
+    calendar_busy: tuple[Interval, ...] = ()
 
     def scheduled_time(self, span: Interval, rules: BookingRules) -> list[Interval]:
         """Working time touching ``span``: office hours of working days plus extra hours.
@@ -50,10 +52,12 @@ class WorkerDiary:
 
     def blocked_for(self, place: str, rules: BookingRules) -> list[Interval]:
         """Time a meeting at ``place`` may not touch: appointments, plus travel buffer
-        around those at a different place."""
-        return merge(
-            b.interval if b.place == place else b.interval.widened(rules.buffer) for b in self.busy
-        )
+        around those at a different place, and the worker's own calendar's busy times."""
+        return merge([
+            *(b.interval if b.place == place else b.interval.widened(rules.buffer)
+              for b in self.busy),
+            *self.calendar_busy,
+        ])
 
 
 @dataclass(frozen=True)

@@ -6,15 +6,18 @@ fold (e.g. 2026-10-25 03:30) it would name two instants, and in the spring gap n
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import re
+from datetime import UTC, date, datetime, timedelta
 
 from chalicelib.domain.errors import Invalid
+from chalicelib.domain.workdays import HELSINKI
 
 # Anything Tapaamo schedules or asks about lies well inside this century. Outside it the
 # answers go wrong quietly: Helsinki kept local mean time (+01:39:49) until 1921, and an
 # offset in seconds is not an RFC 3339 date-time (found by `make fuzz` on /oncall/gaps).
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def parse_instant(value: object, field: str) -> datetime:
@@ -44,6 +47,33 @@ def parse_instant(value: object, field: str) -> datetime:
     except (ValueError, OverflowError):
         pass
     raise Invalid(f"{field} must be an ISO 8601 instant with an offset", field=field)
+
+
+def parse_bound(value: object, field: str, end: bool = False) -> datetime:
+    """One bound of a span: an instant, or a date meaning a whole Helsinki day.
+
+    A date as the start means that day's first moment (00:00 Helsinki); as the end
+    (``end=True``) the end of that day, i.e. the next day's 00:00, so ``from`` and ``to``
+    the same date is that one day: 24 hours, or 23 / 25 on the DST days.
+
+    >>> parse_bound("2026-10-25", "to", end=True).isoformat()
+    '2026-10-26T00:00:00+02:00'
+
+    Raises:
+        Invalid: (400 ``bad_request``, ``field`` set) when it is neither.
+    """
+    if isinstance(value, str) and _DAY.fullmatch(value):
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            raise Invalid(f"{field} is not a real date", field=field) from None
+        if not EARLIEST.date() <= day < LATEST.date() - timedelta(days=1):
+            raise Invalid(f"{field} must lie between {EARLIEST.year} and {LATEST.year - 1}",
+                          field=field)
+        # Helsinki midnight always exists: its DST changes happen at 03:00 and 04:00.
+        return datetime.combine(day + timedelta(days=1 if end else 0), datetime.min.time(),
+                                tzinfo=HELSINKI)
+    return parse_instant(value, field)
 
 
 def parse_day(value: object, field: str) -> date:

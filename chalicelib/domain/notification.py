@@ -4,9 +4,10 @@ Kinds: confirmation, rescheduled (a move: old time and new time in one message),
 cancellation, reminder, booking-link, escalation, escalation-received,
 escalation-fallback, review-due, review-overdue, oncall-gap; and worker-reminder (a
 meeting reminder to its workers, when the case sets ``worker_reminders``; a kind of its
-own because quiet hours apply to ``reminder`` only). ``params`` carry only what the text
-needs (time, place, a link, a short code): never names, case details or the family's
-message text.
+own because quiet hours apply to ``reminder`` only); feedback (the service's survey link
+after the final meeting) and group-seat (a seat in a peer-support group came free for a
+family in line). ``params`` carry only what the text needs (time, place, a link, a short
+code): never names, case details or the family's message text.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from datetime import datetime
 KINDS = (
     "confirmation", "rescheduled", "cancellation", "reminder", "booking-link",
     "worker-reminder", "escalation", "escalation-received", "escalation-fallback",
-    "review-due", "review-overdue", "oncall-gap",
+    "review-due", "review-overdue", "oncall-gap", "feedback", "group-seat",
 )
 
 
@@ -44,3 +45,4 @@ class Notification:
     def id(self) -> str:
         return hashlib.sha256(f"{self.channel}|{self.recipient}|{self.dedupe_key}".encode()
                               ).hexdigest()[:24]
+

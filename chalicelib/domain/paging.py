@@ -23,7 +23,7 @@ T = TypeVar("T")
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
 _VERSION = 1
-_KEY = re.compile(r"[A-Za-z0-9._:#-]{1,120}")
+MAX_KEY_LENGTH = 1024  # DynamoDB's limit for a sort key is 1024 bytes
 
 
 @dataclass(frozen=True)
@@ -53,14 +53,15 @@ def decode_cursor(listing: str, cursor: str | None) -> str | None:
     if cursor is None:
         return None
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        raw = base64.urlsafe_b64decode(cursor.encode("ascii") + b"=" * (-len(cursor) % 4))
         version, owner, after = json.loads(raw)
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
-        raise _bad_cursor() from None
-    if (version, owner) != (_VERSION, listing) or not isinstance(after, str) \
-            or not _KEY.fullmatch(after):
-        raise _bad_cursor()
-    return after
+        # encode() also refuses a lone surrogate ("\ud800"), which DynamoDB could not store.
+        if (version, owner) == (_VERSION, listing) and isinstance(after, str) \
+                and 0 < len(after.encode()) <= MAX_KEY_LENGTH:
+            return after
+    except (ValueError, TypeError, binascii.Error):  # UnicodeError is a ValueError
+        pass
+    raise _bad_cursor()
 
 
 def page_size(value: str | None) -> int:
@@ -71,7 +72,8 @@ def page_size(value: str | None) -> int:
     """
     if value is None:
         return DEFAULT_PAGE_SIZE
-    if not value.isdigit() or not 1 <= int(value) <= MAX_PAGE_SIZE:
+    # fullmatch, not isdigit(): "²" is a digit to str.isdigit() but no number to int().
+    if not re.fullmatch(r"[0-9]{1,3}", value) or not 1 <= int(value) <= MAX_PAGE_SIZE:
         raise Invalid(f"limit must be a whole number from 1 to {MAX_PAGE_SIZE}", field="limit")
     return int(value)
 

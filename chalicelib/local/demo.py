@@ -102,9 +102,12 @@ def seed_demo(wiring, now: datetime) -> list[str]:
     for worker in WORKERS:
         if worker.id not in known:
             use.put_worker(repo, SEEDER, worker)
-    for case in demo_cases(now.date()):
+    cases = demo_cases(now.date())
+    for case in cases:
         if repo.get_case(case.id) is None:
             repo.save_case(replace(case, created_at=now, updated_at=now))
+    # A table seeded before the staff lists: put what was there on them.
+    repo.index_lists([w.id for w in WORKERS if w.id in known], [c.id for c in cases])
     seed_oncall(wiring, now.astimezone(HELSINKI).date())
     return [f"demo: {len(OFFICES)} offices, {len(WORKERS)} workers, 3 cases, "
             "an on-call rota (primary/secondary) and a 20 s escalation policy",

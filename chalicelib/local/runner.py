@@ -108,11 +108,12 @@ def _cli(*args: str) -> str:
 
 
 def _start_api(settings: StackSettings) -> subprocess.Popen:
-    chalice = Path(sys.executable).with_name("chalice")
-    # No autoreload: chalice's file watcher polls every file under the project, .venv and
-    # node_modules included, and restarts on each write DynamoDB Local makes in .local/.
-    args = [str(chalice), "--project-dir", str(PROJECT_DIR), "local", "--stage", "local",
-            "--host", LOOPBACK, "--port", str(settings.port), "--no-autoreload"]
+    # `chalice local --no-autoreload` with the deployed gateway's 404 for unknown routes
+    # (chalicelib/local/gateway.py). No autoreload: chalice's file watcher polls every file
+    # under the project, .venv and node_modules included, and restarts on each write
+    # DynamoDB Local makes in .local/.
+    args = [sys.executable, "-m", "chalicelib.local.gateway", "--stage", "local",
+            "--host", LOOPBACK, "--port", str(settings.port)]
     return processes.start(args, env=os.environ, cwd=str(PROJECT_DIR))
 
 

@@ -61,12 +61,21 @@ def deliver_due(store, provider: Provider, now: datetime, office_names: dict[str
     Outcomes: ``sent``, ``retry``, ``held`` (quiet hours), ``failed``, ``dropped`` (no
     longer wanted, see :class:`Dispatch`), ``skipped`` (another worker has it).
     """
-    # A message that fails here is skipped and reported; its lease runs out and a later
-    # sweep sees it again (twice: then it is given up, see ``deliver``).
-    return Counter(each_record(
-        "delivery", store.find_due(now, limit),
-        lambda seen: deliver(store, seen, provider, now, office_names, emit, dispatch),
-        lambda seen: seen.id, now, emit))
+    due = store.find_due(now, limit)
+    # Queued messages are claimed together (one transaction); a message whose sender
+    # died mid-delivery goes through ``deliver``, which reclaims it at most once. A message
+    # that fails here is skipped and reported; its lease runs out and a later sweep sees it
+    # again (twice: then it is given up, see ``deliver``).
+    claimed = {c.id: c for c in store.claim_many(due, now)}
+
+    def one(seen: Delivery) -> str:
+        if seen.status != "queued":
+            return deliver(store, seen, provider, now, office_names, emit, dispatch)
+        if seen.id not in claimed:
+            return "skipped"
+        return _send(store, claimed[seen.id], provider, now, office_names, emit, dispatch)
+
+    return Counter(each_record("delivery", due, one, lambda seen: seen.id, now, emit))
 
 
 def deliver_now(store, provider: Provider, note_ids: list[str], now: datetime,
@@ -96,6 +105,12 @@ def deliver(store, seen: Delivery, provider: Provider, now: datetime,
     claimed = _claim(store, seen, now, emit)
     if claimed is None:
         return "skipped"
+    return _send(store, claimed, provider, now, office_names, emit, dispatch)
+
+
+def _send(store, claimed: Delivery, provider: Provider, now: datetime,
+          office_names: dict[str, str], emit: Callable, dispatch: Dispatch) -> str:
+    """Send a message we hold the claim of, and record the outcome."""
     hold = before_send(claimed, now)
     if hold is not None and hold.at is not None:
         store.hold(claimed, hold.reason, hold.at)

@@ -4,6 +4,7 @@ raises :class:`DeliveryError` when the message did not go out."""
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import threading
@@ -80,6 +81,10 @@ class AwsProvider:
         return response["MessageId"]
 
     def _email(self, address: str, message: Message) -> str:
+        if message.html:
+            raw = mime_email(self.email_sender, address, message)
+            return self.ses.send_raw_email(Source=self.email_sender, Destinations=[address],
+                                           RawMessage={"Data": raw})["MessageId"]
         response = self.ses.send_email(
             Source=self.email_sender, Destination={"ToAddresses": [address]},
             Message={"Subject": {"Data": message.subject, "Charset": "UTF-8"},
@@ -87,9 +92,24 @@ class AwsProvider:
         return response["MessageId"]
 
 
+def mime_email(sender: str, address: str, message: Message) -> bytes:
+    """A text + HTML e-mail whose HTML shows ``message.images`` inline (``cid:``)."""
+    from email.message import EmailMessage
+
+    mail = EmailMessage()
+    mail["Subject"], mail["From"], mail["To"] = message.subject, sender, address
+    mail.set_content(message.body)
+    mail.add_alternative(message.html, subtype="html")
+    html_part = mail.get_payload()[1]
+    for content_id, data in message.images:
+        html_part.add_related(data, "image", "png", cid=f"<{content_id}>",
+                              filename=f"{content_id}.png")
+    return mail.as_bytes()
+
+
 class LocalSink:
     """The local stage's phone and mailbox: prints each message and appends it as a JSON
-    line to ``<local dir>/notifications.log``."""
+    line to ``<local dir>/notifications.log`` (an e-mail's HTML and its images too)."""
 
     def __init__(self, directory: Path):
         self.path = Path(directory) / "notifications.log"
@@ -100,6 +120,10 @@ class LocalSink:
         message_id = f"local-{uuid.uuid4().hex[:12]}"
         line = {"id": message_id, "channel": channel, "to": recipient,
                 "subject": message.subject, "body": message.body}
+        if channel == "email" and message.html:  # what the e-mail shows, images base64
+            line["html"] = message.html
+            line["images"] = {cid: base64.b64encode(data).decode() for cid, data in
+                              message.images}
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self.path.open("a", encoding="utf-8") as log:

@@ -9,7 +9,8 @@ How params are written (Europe/Helsinki, Babel), e.g. ``start``: fi ``ti 1.12. k
 sv ``tis 1.12. kl. 9.00``, en ``Tue 1 Dec at 09:00``; ``location``: ``kotona`` or the
 office's name; ``due``/``expires_at``: a date; ``review``/``service``: the kind's name in the
 language; ``case``/``callback`` (escalations): ", asiakkuus k1" / "Soita +358…." or what
-says there is none. Every other param is written as given.
+says there is none. Every other param is written as given. A ``feedback`` message also has
+an HTML part showing its ``link`` as a QR code image (``Message.images``, content id ``qr``).
 
 A message with ``audience`` (e.g. ``escalation-fallback`` with ``audience: staff``) uses
 the text ``<kind>:<audience>``. A param in :data:`ADDED_AT_SEND` is checked when the
@@ -23,12 +24,16 @@ import string
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
+from html import escape
 
 from chalicelib.domain.workdays import HELSINKI
-from chalicelib.notify.texts import ESCALATION_PARTS, PLACES, REVIEWS, SERVICES, TEXTS
+from chalicelib.notify.texts import ESCALATION_PARTS, PLACES, QR_ALT, REVIEWS, SERVICES, TEXTS
 
 LANGUAGES = ("fi", "sv", "en")
 ADDED_AT_SEND = {"escalation": frozenset({"link"})}
+# A family message keeps the reference its link is derived from, never the link
+# (``services/message_links.py``); the sender turns it into ``link``.
+LINK_REF = "link_ref"
 
 # (Babel locale, date pattern, word before the time, time pattern, date-only pattern)
 FORMATS = {
@@ -44,10 +49,16 @@ class MissingParams(ValueError):
 
 @dataclass(frozen=True)
 class Message:
-    """A rendered message: the e-mail subject and the text (the whole SMS)."""
+    """A rendered message: the e-mail subject and the text (the whole SMS).
+
+    ``html`` and ``images`` (``(content id, PNG bytes)`` pairs the HTML shows as
+    ``cid:<id>``) are for e-mail only; an SMS is the text alone.
+    """
 
     subject: str
     body: str
+    html: str | None = None
+    images: tuple[tuple[str, bytes], ...] = ()
 
 
 def _instant(value) -> datetime:
@@ -142,6 +153,8 @@ def check_params(kind: str, params: dict, queued: bool = False) -> None:
     if key not in TEXTS:
         raise MissingParams(f"no texts for notification kind {key!r}")
     later = ADDED_AT_SEND.get(kind, frozenset()) if queued else frozenset()
+    if queued and params.get(LINK_REF) is not None:
+        later |= {"link"}  # the sender makes the family's link from its reference
     missing = sorted(name for name in required_params(key) - later
                      if params.get(name) is None)
     if missing:
@@ -166,4 +179,15 @@ def render(kind: str, language: str, params: dict,
     offices = office_names or {}
     values = {name: FORMATTERS[name](params[name], language, offices) if name in FORMATTERS
               else params[name] for name in required_params(key)}
+    if kind == "feedback":
+        return _with_qr(subject, body.format(**values), values["link"], language)
     return Message(subject=subject.format(**values), body=body.format(**values))
+
+
+def _with_qr(subject: str, text: str, link: str, language: str) -> Message:
+    """The text, and an HTML part showing the link and its QR code (to scan with a phone)."""
+    from chalicelib.qr import png
+
+    html = (f'<p>{escape(text)}</p><p><a href="{escape(link)}">{escape(link)}</a></p>'
+            f'<p><img src="cid:qr" alt="{QR_ALT[language]}" width="180" height="180"></p>')
+    return Message(subject=subject, body=text, html=html, images=(("qr", png(link)),))

@@ -6,7 +6,7 @@ and its text cannot drift apart silently. How each param is written (a time, a p
 date, a review or service name) is ``notify.templates.FORMATTERS``' job.
 
 Texts carry a time, a place, a short code and a link, never names, case details or the
-family's own words. Family texts (the first five kinds) fit one SMS segment with a real
+family's own words. Family texts (``FAMILY_KINDS``) fit one SMS segment with a real
 booking link (``tests/unit/test_templates.py`` renders the longest of each).
 """
 
@@ -118,9 +118,26 @@ TEXTS = {
         "sv": ("Lucka i jouren", "Jourlistan ({level}) har en lucka {start} - {end}."),
         "en": ("On-call gap", "Nobody is on call ({level}) {start} - {end}."),
     },
+    "feedback": {
+        "fi": ("Palautekysely", "Kiitos yhteistyöstä! Kerro kokemuksestasi: {link}"),
+        "sv": ("Responsenkät", "Tack för samarbetet! Berätta om din erfarenhet: {link}"),
+        "en": ("Feedback survey", "Thank you for working with us! Tell us how it went: {link}"),
+    },
+    "group-seat": {
+        "fi": ("Paikka ryhmässä", "Sait paikan vertaistukiryhmästä: {start}, {location}. "
+               "Katso: {link}"),
+        "sv": ("Plats i gruppen", "Du fick en plats i kamratstödsgruppen: {start}, {location}. "
+               "Se: {link}"),
+        "en": ("A seat in the group", "You have a seat in the peer-support group: {start}, "
+               "{location}. See: {link}"),
+    },
 }
 
-FAMILY_KINDS = ("confirmation", "rescheduled", "cancellation", "reminder", "booking-link")
+FAMILY_KINDS = ("confirmation", "rescheduled", "cancellation", "reminder", "booking-link",
+                "group-seat", "feedback")
+# The feedback e-mail's QR code image, as a screen reader says it.
+QR_ALT = {"fi": "QR-koodi kyselyn linkkiin", "sv": "QR-kod till enkätens länk",
+          "en": "QR code of the survey link"}
 
 PLACES = {
     "home": {"fi": "kotona", "sv": "hemma", "en": "at home"},

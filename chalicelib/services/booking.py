@@ -142,7 +142,7 @@ def book(request: BookingRequest, items: dict, now: datetime,
             plan.commit(token=appointment.id)
             return status, body
         except Unavailable:
-            _back_off(attempt)
+            back_off(attempt)
         except TransactionCancelled as cancelled:
             if "idempotency" in cancelled.failed:
                 fresh = batch_get(idempotency_keys(request.case.id, request.idempotency),
@@ -167,9 +167,14 @@ def cancel(appointment: Appointment, case: Case, now: datetime, *, public_url: s
     """Cancel and release everything the appointment holds; cancelling twice is a no-op.
 
     The family's ``cancellation`` carries a link to its page to book a new time.
+
+    Raises:
+        Conflict: 409 ``has_outcome``: the meeting took place and its outcome is recorded.
     """
     if not appointment.booked:
         return appointment
+    if appointment.outcome:
+        raise Conflict("this meeting's outcome is recorded", code="has_outcome")
     request_token = "c" + secrets.token_hex(12)  # one per request, kept across its retries
     for attempt in range(ATTEMPTS):
         plan = calendar.Plan()
@@ -179,7 +184,7 @@ def cancel(appointment: Appointment, case: Case, now: datetime, *, public_url: s
             plan.commit(token=request_token)
             break
         except Unavailable:
-            _back_off(attempt)
+            back_off(attempt)
         except TransactionCancelled:
             break  # someone else cancelled it first: the outcome is the same
     else:
@@ -188,7 +193,7 @@ def cancel(appointment: Appointment, case: Case, now: datetime, *, public_url: s
                    updated_at=now)
 
 
-def _back_off(attempt: int) -> None:
+def back_off(attempt: int) -> None:
     # Jittered exponential back-off: conflicting transactions must not retry in step.
     if attempt + 1 < ATTEMPTS:
         time.sleep(random.uniform(0, 0.05 * 2**attempt))
@@ -234,12 +239,12 @@ def _new_appointment(request: BookingRequest, office: Office | None, now: dateti
         buckets=tuple(lock_buckets(meeting, rules)), rooms=office is not None)
 
 
-def family_notes(kind: str, case: Case, appointment: Appointment, link: str,
+def family_notes(kind: str, case: Case, appointment: Appointment, link_ref: str,
                  old: Appointment | None = None) -> list[Notification]:
     """The family's message of ``kind`` about ``appointment``, one per channel it asked
     for (by default one: SMS, or e-mail without a phone). ``old``: the time it moved from."""
     params = {"start": local(appointment.start).isoformat(), "location": appointment.location,
-              "link": link}
+              "link_ref": link_ref}
     if old is not None:
         params["old_start"] = local(old.start).isoformat()
     return [Notification(kind, channel, recipient, f"{kind}:{appointment.id}",
@@ -252,8 +257,8 @@ def _tell_family(tx, kind: str, case: Case, appointment: Appointment, now: datet
     """Queue the family's message with a fresh link to its page (none if unreachable)."""
     if not case.contact.destinations():
         return
-    link = family_link(tx, case, now, public_url, until=appointment.end)
-    for note in family_notes(kind, case, appointment, link, old):
+    ref = family_link(tx, case, now, until=appointment.end)
+    for note in family_notes(kind, case, appointment, ref, old):
         enqueue(tx, note, now)
 
 

@@ -9,8 +9,9 @@ from datetime import date, datetime
 from chalicelib.domain.access import Actor, require_case_access, require_coordinator
 from chalicelib.domain.directory import (PLACE_KINDS, Case, Contact, Office, Worker,
                                          check_start_date)
-from chalicelib.domain.errors import NotFound, Rejected
+from chalicelib.domain.errors import Forbidden, NotFound, Rejected
 from chalicelib.domain.numbers import exact_number
+from chalicelib.domain.paging import Page
 from chalicelib.domain.workdays import local
 
 
@@ -24,13 +25,36 @@ def list_offices(repo) -> list[Office]:
     return sorted(repo.list_offices(), key=lambda o: o.id)
 
 
-def put_worker(repo, actor: Actor, worker: Worker) -> Worker:
+def put_worker(repo, actor: Actor, worker: Worker) -> tuple[Worker, bool]:
+    """Create or replace a worker; returns it and whether it was created."""
     require_coordinator(actor)
     if worker.office and not repo.get_offices([worker.office]):
         raise Rejected(f"office {worker.office!r} does not exist", code="unknown_office",
                        field="office")
-    repo.put_worker(worker)
-    return worker
+    return worker, repo.put_worker(worker)
+
+
+def list_workers(repo, actor: Actor, cursor: str | None, size: int) -> Page[Worker]:
+    """A page of the staff directory in id order (coordinators: it holds phones and e-mails)."""
+    require_coordinator(actor)
+    return repo.list_workers(cursor, size)
+
+
+def list_cases(repo, actor: Actor, worker_id: str | None, cursor: str | None, size: int,
+               now: datetime) -> Page[Case]:
+    """A page of cases in id order; each listed case's audit trail records the read.
+
+    Coordinators see every case, or one worker's with ``worker_id``; a worker sees only
+    their own (as worker or social worker), whatever ``worker_id`` they ask for but
+    their own is refused.
+    """
+    if not actor.is_coordinator:
+        if not actor.worker_id or worker_id not in (None, actor.worker_id):
+            raise Forbidden("workers may only list their own cases")
+        worker_id = actor.worker_id
+    page = repo.list_cases(worker_id, cursor, size)
+    repo.add_audits([c.id for c in page.items], now, actor.label(), "case.list")
+    return page
 
 
 def get_worker(repo, worker_id: str) -> Worker:
@@ -118,6 +142,13 @@ def case_fields(case: Case) -> dict:
         "reminders": list(case.reminders),
         "worker_reminders": list(case.worker_reminders),
     }
+
+
+def case_summary(case: Case) -> dict:
+    """A case as lists show it: who, what and where, nothing of how the family is reached."""
+    fields = case_fields(case)
+    return {"id": case.id, **{k: fields[k] for k in (
+        "service", "workers", "social_worker", "start_date", "meetings_per_week", "locations")}}
 
 
 def _case_from_fields(case_id: str, f: dict, created_at, updated_at) -> Case:

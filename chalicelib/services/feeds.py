@@ -26,6 +26,7 @@ from chalicelib.ical import FeedEvent, render_calendar
 from chalicelib.services.booking import open_appointment
 from chalicelib.services.links import open_link
 from chalicelib.services.offices import OfficeNames
+from chalicelib.services.seats import seated_sessions
 from chalicelib.store.appointments import case_appointments
 from chalicelib.store.shared import Shared, SharedItems
 
@@ -126,13 +127,15 @@ def worker_feed(agenda, shared: SharedItems, offices: OfficeNames,
 
 
 def family_feed(directory, token: str, now: datetime) -> bytes:
-    """The family's own appointments in their language, with the office's address.
+    """The family's own appointments and its groups' sessions in their language, with the
+    office's address.
 
     Raises:
         NotFound: unknown link (404). Gone: the link expired or was revoked (410).
     """
     case, _ = open_link(token, now)
-    listed = case_appointments(case.id, feeds.window_start(now))
+    listed = [*case_appointments(case.id, feeds.window_start(now)),
+              *seated_sessions(case, now)]
     entries = [e for e in map(feeds.entry_of, listed) if feeds.shown(e, now)]
     return _family_calendar(directory, case, entries)
 

@@ -11,6 +11,7 @@ from chalicelib.domain.access import Actor
 from chalicelib.domain.directory import CHANNELS, Case
 from chalicelib.domain.errors import Gone, NotFound, Rejected
 from chalicelib.domain.notification import Notification
+from chalicelib.services import message_links
 from chalicelib.services.directory import read_case
 from chalicelib.store import links
 from chalicelib.store.directory import case_key
@@ -33,7 +34,7 @@ def booking_url(public_url: str, token: str) -> str:
 
 def issue_link(repo, actor: Actor, case_id: str, valid_days: int | None, now: datetime,
                public_url: str, send: str | None = None) -> dict:
-    """A new link for the case's family → ``{url, expires_at, sent}``.
+    """A new link for the case's family → ``{url, token, expires_at, sent}``.
 
     With ``send`` (``"sms"`` or ``"email"``) the family also gets it, in its language, in a
     ``booking-link`` message naming the service (never the family); link and message are
@@ -56,7 +57,11 @@ def issue_link(repo, actor: Actor, case_id: str, valid_days: int | None, now: da
     if send and not recipient:
         raise Rejected(f"the case has no {'phone number' if send == 'sms' else 'e-mail address'}"
                        f" to send the link to", code="no_contact", field="send")
-    token = new_token(case.id)
+    # A link that is sent is derived from a reference the message keeps, so the outbox
+    # holds no working token (services/message_links.py); one only shown is drawn.
+    ref = message_links.new_ref() if send else None
+    token = (message_links.message_token(message_links.current_key(), case.id, ref) if ref
+             else new_token(case.id))
     expires_at = now + timedelta(days=days)
     url = booking_url(public_url, token)
     tx = Transaction()
@@ -66,24 +71,28 @@ def issue_link(repo, actor: Actor, case_id: str, valid_days: int | None, now: da
             "booking-link", send, recipient, f"booking-link:{links.sha256(token)[:24]}",
             language=case.contact.language, case_id=case.id,
             params={"service": case.service, "expires_at": expires_at.isoformat(),
-                    "link": url}), now)
+                    message_links.REF_PARAM: ref}), now)
     tx.commit()
-    return {"url": url, "expires_at": expires_at, "sent": send}
+    # The token on its own too: the {token} of the family's paths (OpenAPI links follow it).
+    return {"url": url, "token": token, "expires_at": expires_at, "sent": send}
 
 
-def family_link(tx: Transaction, case: Case, now: datetime, public_url: str,
+def family_link(tx: Transaction, case: Case, now: datetime,
                 until: datetime | None = None) -> str:
     """A fresh link to the family's page for a message to the family, added to ``tx``
-    (the message's transaction). It works for the usual 30 days, and at least ``until``
-    (e.g. the end of the meeting the message is about).
+    (the message's transaction); returns the reference the message keeps as its
+    ``link_ref`` (the sender makes the link from it: ``services/message_links.py``). It
+    works for the usual 30 days, and at least ``until`` (e.g. the end of the meeting the
+    message is about).
 
     A new link per message, rather than the one the family was sent first: only the
     hash of a link is stored, so no earlier link can be put in a text again.
     """
-    token = new_token(case.id)
+    ref = message_links.new_ref()
+    token = message_links.message_token(message_links.current_key(), case.id, ref)
     expires_at = max(now + timedelta(days=DEFAULT_VALID_DAYS), until or now)
     links.add_link(tx, links.sha256(token), case.id, case.link_epoch, expires_at, now)
-    return booking_url(public_url, token)
+    return ref
 
 
 def revoke_links(repo, actor: Actor, case_id: str, now: datetime) -> None:

@@ -17,6 +17,7 @@ from chalicelib.domain.errors import Invalid, NotFound
 from chalicelib.notify.delivery import AS_STORED, Dispatch, deliver_due, deliver_now
 from chalicelib.notify.providers import Provider
 from chalicelib.notify.wake import note_ids_of
+from chalicelib.services.message_links import with_family_links
 from chalicelib.services.reminders import run_reminders
 
 log = logging.getLogger("tapaamo.notify")
@@ -26,12 +27,13 @@ def sweep(directory, deliveries, provider: Provider, now: datetime, public_url: 
           dispatch: Dispatch = AS_STORED) -> Counter:
     """Queue due reminders, then deliver every due message; counts by outcome.
 
-    ``public_url`` starts the links in the family's reminders; ``dispatch`` finishes the
-    kinds that need it at send time (on-call pages).
+    ``dispatch`` finishes the kinds that need it at send time (on-call pages); the
+    family's links are made from their references under ``public_url``
+    (``services/message_links.py``).
     """
     reminders = run_reminders(directory, now, public_url)
     outcomes = deliver_due(deliveries, provider, now, _office_names(directory),
-                           dispatch=dispatch)
+                           dispatch=with_family_links(dispatch, public_url))
     outcomes["reminders_queued"] = reminders
     return outcomes
 
@@ -45,7 +47,7 @@ def deliver_woken(directory, deliveries, provider: Provider,
     for message_id, body in wake_ups:
         try:
             outcomes = deliver_now(deliveries, provider, note_ids_of(body), now,
-                                   office_names, dispatch=dispatch)
+                                   office_names, dispatch=with_family_links(dispatch))
         except Exception as error:  # noqa: BLE001 - e.g. DynamoDB busy: this one again, go on
             log.warning("wake-up %s not handled (%s)", message_id, type(error).__name__)
             outcomes = Counter(error=1)

@@ -11,6 +11,7 @@ from chalicelib.domain.errors import Conflict, Rejected, Unavailable
 from chalicelib.domain.escalation import Policy
 from chalicelib.domain.notification import Notification
 from chalicelib.domain.oncall import LEVELS, Gap, Override, Rotation, feed_shifts
+from chalicelib.domain.paging import Page, page_of
 from chalicelib.domain.rota import Reach, Rota
 from chalicelib.domain.workdays import HELSINKI
 from chalicelib.store.oncall import ROTA_KEY, rota_from_raw
@@ -80,6 +81,17 @@ def put_policy(rota_store, directory, actor: Actor, policy: Policy) -> Policy:
     _change(rota_store, lambda rota: Rota(rota.rotations, rota.overrides, policy,
                                           {**rota.contacts, **contacts}, rota.version))
     return policy
+
+
+def list_rotations(rota_store, cursor: str | None, size: int) -> Page[Rotation]:
+    """A page of the rotations in id order (the rota is one item: one GetItem per page)."""
+    return page_of("rotations", rota_store.load().rotations, lambda r: r.id, cursor, size)
+
+
+def policy_in_force(rota_store) -> tuple[Policy, bool]:
+    """The policy new escalations freeze, and whether it is the default (none was PUT)."""
+    rota = rota_store.load()
+    return rota.policy_in_force, rota.policy is None
 
 
 def on_call_now(rota_store, at: datetime) -> dict[str, OnCall | None]:

@@ -7,13 +7,14 @@ in parallel queues them once, and a cancelled or moved appointment queues nothin
 old time. A family timer reminds the family (its language, on its channels: by default
 SMS, or e-mail without a phone) with a fresh link to its page; a
 workers' timer reminds each of the appointment's workers in Finnish (SMS, else e-mail,
-as escalation pages reach them), with the case code and never the family's name.
+as escalation pages reach them), with the case code and never the family's name. A
+group session's timer reminds each family seated in the group.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from chalicelib.domain.directory import Case, Worker
@@ -26,6 +27,7 @@ from chalicelib.domain.reminders import (
 )
 from chalicelib.jobs import each_record
 from chalicelib.services.links import family_link
+from chalicelib.services.seats import seated_families
 from chalicelib.store import reminders as timers
 from chalicelib.store.outbox import enqueue
 from chalicelib.store.tx import Transaction, TransactionCancelled
@@ -43,18 +45,22 @@ def run_reminders(directory, now: datetime, public_url: str, limit: int = 100) -
     def remind(timer: ReminderTimer) -> bool:
         if timer.case_id not in cases:
             cases[timer.case_id] = directory.get_case(timer.case_id)
+        case = cases[timer.case_id]
+        # A group session's case id is its group's: it reminds every seated family.
+        families = [case] if case else seated_families(timer.case_id)
         workers = directory.get_workers(timer.workers) if timer.audience == "workers" else {}
-        return fire(timer, cases[timer.case_id], now, public_url, workers)
+        return fire(timer, families, now, public_url, workers)
 
     # A timer that fails is skipped and reported; it is still due on the next sweep.
     return sum(each_record("reminders", timers.find_due(now, limit), remind,
                            lambda timer: timer.appointment_id, now))
 
 
-def fire(timer: ReminderTimer, case: Case | None, now: datetime, public_url: str,
+def fire(timer: ReminderTimer, families: Sequence[Case], now: datetime, public_url: str,
          workers: Mapping[str, Worker] | None = None) -> bool:
     """Advance one timer and queue its reminders; True if any was queued.
 
+    ``families``: whom a family timer reminds (the case; a group's seated families).
     ``workers``: the appointment's workers by id (a workers' timer only).
     """
     times = reminder_times(timer.start, timer.hours, timer.quiet)
@@ -65,7 +71,7 @@ def fire(timer: ReminderTimer, case: Case | None, now: datetime, public_url: str
     tx = Transaction()
     notes = [] if send is None else (
         worker_notes(timer, workers or {}, times[send]) if timer.audience == "workers"
-        else family_reminders(tx, timer, case, times[send], now, public_url))
+        else _family_notes(tx, timer, families, times[send], now, public_url))
     timers.advance_timer(tx, timer, next_at, following)
     for note in notes:
         enqueue(tx, note, now)
@@ -88,6 +94,13 @@ def fire(timer: ReminderTimer, case: Case | None, now: datetime, public_url: str
     return bool(notes)
 
 
+def _family_notes(tx: Transaction, timer: ReminderTimer, families: Sequence[Case],
+                  at: datetime, now: datetime, public_url: str) -> list[Notification]:
+    notes = [n for case in families
+             for n in family_reminders(tx, timer, case, at, now, public_url)]
+    return list({note.id: note for note in notes}.values())  # one per phone or address
+
+
 def family_reminders(tx: Transaction, timer: ReminderTimer, case: Case | None, at: datetime,
                      now: datetime, public_url: str) -> list[Notification]:
     """The family's reminder on each of its channels, with a link to its page (added to
@@ -95,13 +108,13 @@ def family_reminders(tx: Transaction, timer: ReminderTimer, case: Case | None, a
     destinations = case.contact.destinations() if case else []
     if not destinations:
         return []
-    link = family_link(tx, case, now, public_url, until=timer.start)
+    ref = family_link(tx, case, now, until=timer.start)
     return [Notification(
         kind="reminder", channel=channel, recipient=recipient,
         dedupe_key=f"reminder:{timer.appointment_id}:{timer.sequence}:{at.isoformat()}",
         language=case.contact.language,
-        params={"start": timer.start.isoformat(), "location": timer.location, "link": link},
-        case_id=timer.case_id,
+        params={"start": timer.start.isoformat(), "location": timer.location, "link_ref": ref},
+        case_id=case.id,
     ) for channel, recipient in destinations]
 
 

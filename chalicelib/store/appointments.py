@@ -5,7 +5,7 @@ Item layout (the lock items are in ``calendar.py``):
 * appointment ``pk=APPT#<id>`` ``sk=APPT``: case_id, workers, start, end (UTC ISO),
   location, place, kind, minutes, status (booked|cancelled), sequence, created_at,
   updated_at, booked_by, buckets (the lock buckets it holds), rooms (holds an office
-  room), ``gsi1pk=CASE#<case>#APPTS``, ``gsi1sk=<start UTC ISO>`` (a case's list).
+  room), outcome (held|no-show|cancelled-late, once recorded), ``gsi1pk=CASE#<case>#APPTS``, ``gsi1sk=<start UTC ISO>`` (a case's list).
 * agenda ``pk=AGENDA#<worker>`` ``sk=<start UTC ISO>#<appointment id>``: case_id, start,
   end, location, kind, status, sequence, updated_at: a worker's list and feed in one Query.
 """
@@ -23,10 +23,11 @@ from chalicelib.domain.booking_rules import (
     iso_week_key,
     off_hours_buckets,
 )
+from chalicelib.domain.busy_times import meeting_part
 from chalicelib.domain.intervals import Interval
 from chalicelib.store.reminders import TIMER_ATTRIBUTES, worker_timer_key
 from chalicelib.store.calendar import Plan, cal_key, day_attr, load_key, rooms_key, week_of
-from chalicelib.store.tx import batch_get, query, to_dynamo, utc_iso
+from chalicelib.store.tx import Transaction, batch_get, query, to_dynamo, utc_iso
 
 
 def appointment_key(appointment_id: str) -> tuple[str, str]:
@@ -44,7 +45,7 @@ def appointment_item(a: Appointment) -> dict:
             "place": a.place, "kind": a.kind, "minutes": a.minutes, "status": a.status,
             "sequence": a.sequence, "created_at": utc_iso(a.created_at),
             "updated_at": utc_iso(a.updated_at), "booked_by": a.booked_by,
-            "buckets": list(a.buckets), "rooms": a.rooms,
+            "buckets": list(a.buckets), "rooms": a.rooms, "outcome": a.outcome,
             "gsi1pk": f"CASE#{a.case_id}#APPTS", "gsi1sk": utc_iso(a.start)}
 
 
@@ -57,7 +58,8 @@ def appointment_from_item(item: dict) -> Appointment:
         status=item["status"], sequence=int(item["sequence"]),
         created_at=datetime.fromisoformat(item["created_at"]),
         updated_at=datetime.fromisoformat(item["updated_at"]), booked_by=item["booked_by"],
-        buckets=tuple(int(b) for b in item.get("buckets", ())), rooms=bool(item.get("rooms")))
+        buckets=tuple(int(b) for b in item.get("buckets", ())), rooms=bool(item.get("rooms")),
+        outcome=item.get("outcome"))
 
 
 def agenda_item(worker: str, a: Appointment) -> dict:
@@ -81,11 +83,38 @@ def add_booking(plan: Plan, new: Appointment, rules: BookingRules, *, rooms: int
     appointment being moved), buffer buckets free or at the same place, off-hours buckets
     opened, a room free, and for a family booking the weekly count and the day free.
     """
+    hold_workers(plan, new, rules, releasing)
+    take_rooms(plan, new, rules, rooms, releasing)
+    _count_load(plan, new, weekly_limit, releasing)
+    if releasing:
+        _release(plan, releasing, rules, keep=new)
+    # ``timer``: the reminder timer (store.reminders.reminder_timer_fields) set with it.
+    put_appointment(plan.tx, new, timer)
+    if worker_timer:  # store.reminders.worker_timer_item: the workers' reminders
+        plan.tx.put(worker_timer, "worker-timer")
+
+
+def put_appointment(tx: Transaction, new: Appointment, timer: dict | None = None) -> None:
+    """Put ``new`` (it must not exist yet) and its workers' agenda entries."""
+    tx.put({**appointment_item(new), **(timer or {})}, "appointment",
+           "attribute_not_exists(pk)")
+    for worker in new.workers:
+        tx.put(agenda_item(worker, new), f"agenda:{worker}")
+
+
+def hold_workers(plan: Plan, new: Appointment, rules: BookingRules,
+                 releasing: Appointment | None = None) -> None:
+    """Lock ``new``'s buckets in every worker's calendar (labels ``cal:<worker>``).
+
+    Conditions: each lock bucket free (or held by ``releasing``, a move) and not absent,
+    buffer buckets free or at the same place, off-hours buckets opened.
+    """
     meeting = Interval(new.start, new.end)
     old = set(releasing.buckets) if releasing else set()
     old_value = f"{releasing.place}|{releasing.id}" if releasing else None
     off_hours = set(off_hours_buckets(meeting, rules))
     for worker in new.workers:
+        _require_calendar_free(plan, worker, meeting, new.buckets, rules)
         held = old if releasing and worker in releasing.workers else set()
         for bucket in new.buckets:
             cal = plan.item(cal_key(worker, week_of(bucket, rules)), f"cal:{worker}")
@@ -104,17 +133,22 @@ def add_booking(plan: Plan, new: Appointment, rules: BookingRules, *, rooms: int
                 cal = plan.item(cal_key(worker, week_of(bucket, rules)), f"cal:{worker}")
                 cal.require("attribute_not_exists({b}) OR begins_with({b}, {place})",
                             {"b": f"b{bucket}"}, {"place": f"{new.place}|"})
-    _take_rooms(plan, new, rules, rooms, releasing)
-    _count_load(plan, new, weekly_limit, releasing)
-    if releasing:
-        _release(plan, releasing, rules, keep=new)
-    # ``timer``: the reminder timer (store.reminders.reminder_timer_fields) set with it.
-    plan.tx.put({**appointment_item(new), **(timer or {})}, "appointment",
-                "attribute_not_exists(pk)")
-    if worker_timer:  # store.reminders.worker_timer_item: the workers' reminders
-        plan.tx.put(worker_timer, "worker-timer")
-    for worker in new.workers:
-        plan.tx.put(agenda_item(worker, new), f"agenda:{worker}")
+
+
+def _require_calendar_free(plan: Plan, worker: str, meeting: Interval, buckets, rules) -> None:
+    """No busy time synced from the worker's own calendar overlaps the meeting: whole
+    buckets must hold none, a partly covered bucket none that overlaps the covered part."""
+    size = int(rules.grid.total_seconds())
+    for bucket in buckets:
+        cal = plan.item(cal_key(worker, week_of(bucket, rules)), f"cal:{worker}")
+        day = day_attr("X", bucket_start(bucket, rules))
+        cal.require("attribute_not_exists({day})", {"day": day})
+        first, last = meeting_part(bucket, meeting, rules)
+        if (first, last) == (0, size):
+            cal.require("attribute_not_exists({x})", {"x": f"x{bucket}"})
+        else:
+            cal.require("attribute_not_exists({x}) OR {x}[0] >= {last} OR {x}[1] <= {first}",
+                        {"x": f"x{bucket}"}, {"first": first, "last": last})
 
 
 def _shared_rooms(new: Appointment, old: Appointment | None) -> set[int]:
@@ -124,7 +158,9 @@ def _shared_rooms(new: Appointment, old: Appointment | None) -> set[int]:
     return set(old.buckets) & set(new.buckets)
 
 
-def _take_rooms(plan, new, rules, rooms, releasing) -> None:
+def take_rooms(plan: Plan, new: Appointment, rules: BookingRules, rooms: int | None,
+               releasing: Appointment | None = None) -> None:
+    """Take one of the office's ``rooms`` for each lock bucket (label ``rooms``)."""
     if rooms is None:
         return
     kept = _shared_rooms(new, releasing)

@@ -7,7 +7,11 @@ a bucket is the domain's grid bucket number, epoch seconds // 1800):
   ``b<bucket>`` = ``"<place>|<appointment id>"`` for every lock bucket of an appointment;
   ``a<bucket>`` = absence id for partly absent days; ``A<YYYYMMDD>`` = absence id for a
   wholly absent local day (keeps a 90-day absence inside DynamoDB's 4 KB expression limit);
-  ``o<bucket>`` = extra-hours id for buckets opened outside office hours.
+  ``o<bucket>`` = extra-hours id for buckets opened outside office hours;
+  ``x<bucket>`` = ``[first, last]`` busy seconds of the bucket and ``X<YYYYMMDD>`` = 1 for a
+  wholly busy local day: busy times synced from the worker's own calendar
+  (``domain.busy_times``, written by ``store.busy``), ``xh`` = a digest of them (the
+  sync's condition).
 * office rooms ``pk=ROOMS#<office>``    ``sk=<week>``: ``r<bucket>`` = rooms taken.
 * family load  ``pk=LOAD#<case>``       ``sk=<week>``: ``n`` = meetings that week;
   ``d<YYYYMMDD>`` = string set of ``"<start iso>|<end iso>|<appointment id>"`` (a set, so
@@ -25,6 +29,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 from chalicelib.domain.booking_rules import BookingRules, bucket_start, iso_week_key
+from chalicelib.domain.busy_times import from_cells
 from chalicelib.domain.diary import Busy, FamilyLoad, PlaceOption, WorkerDiary
 from chalicelib.domain.intervals import Interval, merge
 from chalicelib.domain.workdays import at_local, local
@@ -167,6 +172,8 @@ def diary_from_items(worker: str, items: list[dict], rules: BookingRules,
     absent: list[int] = []
     whole_days: list[Interval] = []
     opened: list[int] = []
+    synced: dict[int, tuple[int, int]] = {}
+    synced_days: list[date] = []
     for item in items:
         for attr, value in item.items():
             kind, rest = attr[:1], attr[1:]
@@ -180,12 +187,23 @@ def diary_from_items(worker: str, items: list[dict], rules: BookingRules,
             elif kind == "o" and rest.isdigit():
                 opened.append(int(rest))
             elif kind == "A" and rest.isdigit():
-                day = date(int(rest[:4]), int(rest[4:6]), int(rest[6:]))
+                day = attr_day(rest)
                 whole_days.append(Interval(at_local(day, 0), at_local(day + timedelta(days=1), 0)))
+            elif kind == "x" and rest.isdigit():
+                synced[int(rest)] = (int(value[0]), int(value[1]))
+            elif kind == "X" and rest.isdigit():
+                synced_days.append(attr_day(rest))
     busy = tuple(Busy(span, places[a]) for a, buckets in sorted(held.items())
                  for span in _runs(buckets, rules))
     absences = tuple(merge([*_runs(absent, rules), *whole_days]))
-    return WorkerDiary(worker, busy=busy, absences=absences, extra_hours=tuple(_runs(opened, rules)))
+    return WorkerDiary(worker, busy=busy, absences=absences,
+                       extra_hours=tuple(_runs(opened, rules)),
+                       calendar_busy=tuple(from_cells(synced, synced_days, rules)))
+
+
+def attr_day(digits: str) -> date:
+    """The date of a ``YYYYMMDD`` attribute name suffix."""
+    return date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
 
 
 def room_bookings(items: list[dict], rules: BookingRules) -> tuple[Interval, ...]:

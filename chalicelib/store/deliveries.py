@@ -3,7 +3,9 @@
 Every state change is one conditional ``UpdateItem`` on the message. The claim needs the
 message to be ``queued`` and due (or ``sending`` with an expired lease, once), and moves
 ``due_at`` a lease ahead, so a second sweep that read the same index entry fails its
-condition and sends nothing. Recording needs ``status = sending`` and the ``attempts`` of
+condition and sends nothing. The sweep claims its queued messages together
+(:meth:`DynamoDeliveries.claim_many`: one transaction of such updates), so a run costs its
+index Query, one claim and one record per message sent. Recording needs ``status = sending`` and the ``attempts`` of
 our own claim: a worker whose lease ran out cannot overwrite a newer claim.
 
 :class:`InMemoryDeliveries` is the twin with the same methods and conditions, for service
@@ -18,6 +20,7 @@ from datetime import UTC, datetime
 from pynamodb.attributes import UTCDateTimeAttribute
 
 from chalicelib.domain.delivery import Delivery, lease_of
+from chalicelib.domain.errors import Unavailable
 from chalicelib.domain.notification import Notification
 from chalicelib.notify.templates import check_params
 from chalicelib.store.outbox import DUE_KIND, OutboxItem, due_fields, enqueue, parent_of
@@ -33,6 +36,7 @@ from chalicelib.store.tx import (
 )
 
 _INSTANT = UTCDateTimeAttribute()
+MAX_CLAIMS = 100  # operations in one DynamoDB transaction
 
 
 def delivery_from_item(item: OutboxItem, recovered: bool = False) -> Delivery:
@@ -94,6 +98,40 @@ class DynamoDeliveries:
             {":sending": "sending", ":queued": "queued", ":one": 1, ":now": _iso(now),
              **_lease(now, seen.kind)},
         )
+
+    def claim_many(self, seen: list[Delivery], now: datetime) -> list[Delivery]:
+        """Claim queued, due messages as :meth:`claim` does, up to 100 in one transaction.
+
+        A message that another sweep took (or that the index showed stale) fails its
+        condition: it is left out and the rest are claimed in a second try. A conflict with
+        a parallel sweep's transaction falls back to one claim at a time.
+        """
+        pending = [s for s in seen if s.status == "queued"][:MAX_CLAIMS]
+        for _ in range(2):
+            if not pending:
+                return []
+            tx = Transaction()
+            for note in pending:
+                tx.update(f"NOTE#{note.id}", "NOTE",
+                          "SET #st = :sending, attempts = attempts + :one, due_shard = :shard, "
+                          "due_at = :lease", label=note.id,
+                          condition="#st = :queued AND due_at <= :now AND attempts = :n",
+                          names={"#st": "status"},
+                          values={":sending": "sending", ":queued": "queued", ":one": 1,
+                                  ":now": _iso(now), ":n": note.attempts,
+                                  **_lease(now, note.kind)})
+            try:
+                tx.commit()
+            except TransactionCancelled as error:
+                taken = set(error.failed)
+                pending = [note for note in pending if note.id not in taken]
+                continue
+            except Unavailable:
+                return [c for c in (self.claim(note, now) for note in pending) if c]
+            return [replace(note, status="sending", attempts=note.attempts + 1,
+                            due_at=(now + lease_of(note.kind)).astimezone(UTC))
+                    for note in pending]
+        return []
 
     def reclaim(self, seen: Delivery, now: datetime) -> Delivery | None:
         """Take a message whose sender died mid-delivery (lease expired), at most once."""
@@ -208,6 +246,12 @@ class InMemoryDeliveries:
             return None
         return self._set(stored, status="sending", attempts=stored.attempts + 1,
                          due_at=(now + lease_of(stored.kind)).astimezone(UTC))
+
+    def claim_many(self, seen: list[Delivery], now: datetime) -> list[Delivery]:
+        queued = [s for s in seen if s.status == "queued"][:MAX_CLAIMS]
+        fresh = [s for s in queued if s.id in self.notes and
+                 self.notes[s.id].attempts == s.attempts]
+        return [c for c in (self.claim(s, now) for s in fresh) if c]
 
     def reclaim(self, seen: Delivery, now: datetime) -> Delivery | None:
         stored = self.notes.get(seen.id)

@@ -5,9 +5,10 @@ Item layout (one table, see ``table.py``):
 * office   ``pk=OFFICE``           ``sk=<office id>``   (listing is one Query)
 * office names ``pk=DIRECTORY``    ``sk=OFFICE_NAMES``  with ``office#<id>`` = name per office,
   written in the same transaction as the office: feeds read it by key with other items
-* worker   ``pk=WORKER#<id>``      ``sk=PROFILE``
+* worker   ``pk=WORKER#<id>``      ``sk=PROFILE``       (``gsi1pk=WORKERS``: the paged list)
 * case     ``pk=CASE#<id>``        ``sk=CASE``          (``version`` guards concurrent edits;
   ``gsi1pk=SERVICE#<service>#CASES``, ``gsi1sk=<id>``: a service's cases without a Scan)
+* case list entries ``pk=CASE#<id>`` ``sk=LISTED#<list>`` (see ``directory_lists.py``)
 * audit    ``pk=CASE#<id>``        ``sk=AUDIT#<UTC instant>#<nonce>``
 """
 
@@ -24,12 +25,13 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
-from pynamodb.exceptions import PutError
-
 from chalicelib.domain.directory import Case, Contact, Office, Worker
 from chalicelib.domain.errors import Conflict
+from chalicelib.domain.paging import Page, page_of
+from chalicelib.store import directory_lists as lists
 from chalicelib.store.table import DecimalAttribute, TableModel
-from chalicelib.store.tx import Transaction, batch_get, client, table_name, to_dynamo
+from chalicelib.store.tx import (Transaction, TransactionCancelled, batch_get, client,
+                                 table_name, to_dynamo)
 
 OFFICE_NAMES_KEY = ("DIRECTORY", "OFFICE_NAMES")
 _NAME_OF = "office#"
@@ -49,6 +51,8 @@ class WorkerItem(TableModel):
     office = UnicodeAttribute(null=True)
     roles = ListAttribute(of=UnicodeAttribute, default=list)
     language = UnicodeAttribute(default="fi")
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
 
 
 class ContactMap(MapAttribute):
@@ -214,10 +218,20 @@ class DynamoDirectory:
                    for i in worker_ids if worker_key(i) in items}
         return offices, workers
 
-    def put_worker(self, worker: Worker) -> None:
-        WorkerItem(*worker_key(worker.id), name=worker.name, email=worker.email,
-                   phone=worker.phone, office=worker.office, roles=list(worker.roles),
-                   language=worker.language).save()
+    def put_worker(self, worker: Worker) -> bool:
+        """Store the worker; True when it is new, False when it replaced one."""
+        item = WorkerItem(*worker_key(worker.id), name=worker.name, email=worker.email,
+                          phone=worker.phone, office=worker.office, roles=list(worker.roles),
+                          language=worker.language, gsi1pk=lists.WORKERS, gsi1sk=worker.id)
+        old = client().put_item(TableName=table_name(), Item=item.serialize(),
+                                ReturnValues="ALL_OLD").get("Attributes")
+        return old is None
+
+    def list_workers(self, cursor: str | None, size: int) -> Page[Worker]:
+        """A page of workers in id order (Query on ``by_parent``; eventually consistent)."""
+        ids = lists.page_of_ids(lists.WORKERS, "workers", cursor, size, worker_key)
+        found = self.get_workers(ids.items)
+        return Page(tuple(found[i] for i in ids.items if i in found), ids.cursor)
 
     def get_workers(self, ids) -> dict[str, Worker]:
         keys = [worker_key(i) for i in set(ids)]
@@ -230,22 +244,48 @@ class DynamoDirectory:
             return None
 
     def save_case(self, case: Case) -> Case:
-        """Insert (version 0) or update (the stored version must still be ``case.version``)."""
+        """Insert (version 0) or update (the stored version must still be ``case.version``).
+
+        The case's list entries change in the same transaction.
+        """
         item = case_to_item(case)
         item.version = case.version + 1
-        condition = (
-            CaseItem.pk.does_not_exist()
-            if case.version == 0
-            else CaseItem.version == case.version
-        )
+        tx = Transaction()
+        if case.version == 0:
+            tx.put(item, "case", condition="attribute_not_exists(pk)")
+        else:
+            tx.put(item, "case", condition="version = :seen", values={":seen": case.version})
+        lists.write_entries(tx, case, lists.entries_of(case.id) if case.version else set())
         try:
-            item.save(condition=condition)
-        except PutError as error:
-            if _is_condition_failure(error):
+            tx.commit()
+        except TransactionCancelled as error:
+            if "case" in error.failed:
                 raise Conflict("the case was changed by someone else; reload and retry",
                                code="concurrent_update") from error
             raise
         return case_from_item(item)
+
+    def index_lists(self, worker_ids, case_ids) -> None:
+        """Put stored workers and cases on their lists (for a table from before the lists)."""
+        for worker in self.get_workers(worker_ids).values():
+            self.put_worker(worker)
+        for case_id in case_ids:
+            case, tx = self.get_case(case_id), Transaction()
+            if case is not None:
+                lists.write_entries(tx, case, lists.entries_of(case_id))
+                tx.commit()
+
+    def list_cases(self, worker_id: str | None, cursor: str | None, size: int) -> Page[Case]:
+        """A page of cases in id order: every case, or those of ``worker_id``.
+
+        One Query on ``by_parent`` and one BatchGet per page (eventually consistent).
+        """
+        name = lists.worker_cases(worker_id) if worker_id else lists.ALL_CASES
+        ids = lists.page_of_ids(name, _cases_listing(worker_id), cursor, size,
+                                lists.case_entry_key(name))
+        found = {c.id: c for c in map(case_from_item, CaseItem.batch_get(
+            [case_key(i) for i in ids.items]))}
+        return Page(tuple(found[i] for i in ids.items if i in found), ids.cursor)
 
     def case_ids(self, service: str) -> list[str]:
         """Ids of the service's cases (a Query on ``by_parent``; eventually consistent)."""
@@ -259,17 +299,27 @@ class DynamoDirectory:
         return [raw["gsi1sk"]["S"] for page in pages for raw in page.get("Items", [])]
 
     def add_audit(self, case_id: str, at: datetime, actor: str, action: str) -> None:
-        sk = f"AUDIT#{at.isoformat()}#{secrets.token_hex(4)}"
-        AuditItem(case_key(case_id)[0], sk, at=at, actor=actor, action=action).save()
+        AuditItem(case_key(case_id)[0], _audit_sk(at), at=at, actor=actor, action=action).save()
+
+    def add_audits(self, case_ids, at: datetime, actor: str, action: str) -> None:
+        """One audit entry per case, in BatchWriteItem calls of 25."""
+        with AuditItem.batch_write() as batch:
+            for case_id in case_ids:
+                batch.save(AuditItem(case_key(case_id)[0], _audit_sk(at), at=at, actor=actor,
+                                     action=action))
 
     def list_audit(self, case_id: str) -> list[tuple[datetime, str, str]]:
         items = AuditItem.query(case_key(case_id)[0], AuditItem.sk.startswith("AUDIT#"))
         return [(i.at, i.actor, i.action) for i in items]
 
 
-def _is_condition_failure(error: Exception) -> bool:
-    cause = getattr(error, "cause_response_code", None)
-    return cause == "ConditionalCheckFailedException"
+def _audit_sk(at: datetime) -> str:
+    return f"AUDIT#{at.isoformat()}#{secrets.token_hex(4)}"
+
+
+def _cases_listing(worker_id: str | None) -> str:
+    """What a case list's cursor names: the list and its filter."""
+    return f"cases:worker={worker_id}" if worker_id else "cases"
 
 
 class InMemoryDirectory:
@@ -301,8 +351,13 @@ class InMemoryDirectory:
                                 ) -> tuple[dict[str, Office], dict[str, Worker]]:
         return self.get_offices(office_ids), self.get_workers(worker_ids)
 
-    def put_worker(self, worker: Worker) -> None:
+    def put_worker(self, worker: Worker) -> bool:
+        created = worker.id not in self.workers
         self.workers[worker.id] = worker
+        return created
+
+    def list_workers(self, cursor: str | None, size: int) -> Page[Worker]:
+        return page_of("workers", self.workers.values(), lambda w: w.id, cursor, size)
 
     def get_workers(self, ids) -> dict[str, Worker]:
         return {i: self.workers[i] for i in set(ids) if i in self.workers}
@@ -322,8 +377,20 @@ class InMemoryDirectory:
     def case_ids(self, service: str) -> list[str]:
         return sorted(c.id for c in self.cases.values() if c.service == service)
 
+    def index_lists(self, worker_ids, case_ids) -> None:
+        """Nothing to write: the lists are read from ``workers`` and ``cases``."""
+
+    def list_cases(self, worker_id: str | None, cursor: str | None, size: int) -> Page[Case]:
+        listed = (c for c in self.cases.values()
+                  if worker_id is None or lists.worker_cases(worker_id) in lists.lists_of(c))
+        return page_of(_cases_listing(worker_id), listed, lambda c: c.id, cursor, size)
+
     def add_audit(self, case_id: str, at: datetime, actor: str, action: str) -> None:
         self.audit.setdefault(case_id, []).append((at, actor, action))
+
+    def add_audits(self, case_ids, at: datetime, actor: str, action: str) -> None:
+        for case_id in case_ids:
+            self.add_audit(case_id, at, actor, action)
 
     def list_audit(self, case_id: str) -> list[tuple[datetime, str, str]]:
         return sorted(self.audit.get(case_id, []))

@@ -23,12 +23,10 @@ from datetime import UTC, datetime, timedelta
 from chalicelib.domain.escalation import Escalation, policy_from_dict, policy_to_dict
 from chalicelib.store import tx as raw
 from chalicelib.store.outbox import due_fields
+from chalicelib.store.timers import query_due
 from chalicelib.store.tx import Transaction
 
 DUE_KIND = "escalation"
-# Steps wait at most a day, but a sweeper that was down for a while must still find
-# timers filed under earlier dates: it looks back this many daily shards.
-LOOKBACK_DAYS = 7
 STATE_FIELDS = ("status", "step_index", "pass_number", "version", "acknowledged_by",
                 "acknowledged_at", "resolved_by", "resolved_at", "outcome", "fallback_sent",
                 "paged", "gsi1pk")
@@ -240,15 +238,7 @@ class DynamoEscalations:
 
     def due(self, now: datetime) -> list[EscalationRecord]:
         """Escalations whose next step is due at ``now`` (the ``due`` index, never a Scan)."""
-        found = []
-        for back in range(LOOKBACK_DAYS, -1, -1):
-            day = (now.astimezone(UTC) - timedelta(days=back)).date().isoformat()
-            found += raw.query(
-                IndexName="due",
-                KeyConditionExpression="due_shard = :shard AND due_at <= :now",
-                ExpressionAttributeValues={":shard": {"S": f"{DUE_KIND}#{day}"},
-                                           ":now": {"S": _iso(now)}})
-        return [record_from_item(i) for i in found]
+        return [record_from_item(raw.from_dynamo(i)) for i in query_due(DUE_KIND, now)]
 
     def notices(self, escalation_id: str) -> list[SentNotice]:
         """The escalation's outbox entries, oldest first (the ``by_parent`` index)."""

@@ -42,9 +42,12 @@ class OutboxItem(TableModel):
 
 
 def due_fields(kind: str, at: datetime) -> dict:
-    """The ``due`` index attributes of a timer of ``kind`` firing at ``at``."""
+    """The ``due`` index attributes of a timer of ``kind`` firing at ``at``.
+
+    One index partition per kind (``store/timers.py`` says why), sorted by ``due_at``.
+    """
     at = at.astimezone(UTC)
-    return {"due_shard": f"{kind}#{at.date().isoformat()}", "due_at": at.isoformat()}
+    return {"due_shard": kind, "due_at": at.isoformat()}
 
 
 def parent_of(note: Notification) -> str:

@@ -2,7 +2,7 @@
 
 Booking sets the timer with :func:`reminder_timer_fields` in the same write that books or
 moves the appointment (a move raises ``sequence``). Attributes: ``due_shard`` =
-``reminder#<UTC date>``, ``due_at`` (ISO UTC), ``reminder_index`` (into
+``reminder``, ``due_at`` (ISO UTC), ``reminder_index`` (into
 ``domain.reminders.reminder_times``) and ``reminder_minutes`` (the case's reminder hours
 when booked, in whole minutes, so later edits to the case do not shift an index already
 set). The sweep advances or

@@ -5,7 +5,7 @@ Items (one table, see ``table.py``):
 * rules ``pk=RULES#<service>`` ``sk=RULES``: the rules' JSON forms (absent: the defaults).
 * job   ``pk=RULES#<service>`` ``sk=JOB``: the recompute, written in the same transaction
   as the rules, so an edit is never stored without it. Its timer is on the ``due`` index
-  (``due_shard=review-job#<UTC date>``); the minute review sweep picks it up
+  (``due_shard=review-job``); the minute review sweep picks it up
   (``api/review_jobs.py``), recomputes a page of cases, and moves ``after_case`` on.
   ``version`` counts the edits: an edit while a job runs starts it over with the new
   rules, and the sweep's page writes are fenced by it. A job left behind by a failing
@@ -15,7 +15,7 @@ Items (one table, see ``table.py``):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from pynamodb.attributes import (
     ListAttribute,
@@ -29,7 +29,7 @@ from chalicelib.domain.review_rules import Rule, rule_from_dict, rule_to_dict
 from chalicelib.domain.review_state import RecomputeJob
 from chalicelib.store import outbox
 from chalicelib.store.table import DueIndex, TableModel
-from chalicelib.store.tx import Transaction, TransactionCancelled
+from chalicelib.store.tx import Transaction, committed
 
 JOB_KIND = "review-job"
 
@@ -88,12 +88,8 @@ class DynamoReviewRules:
         tx.commit()
 
     def due_jobs(self, now: datetime) -> list[RecomputeJob]:
-        """Jobs whose timer has fired, from today's and yesterday's shards (UTC)."""
-        now = now.astimezone(UTC)
-        found = []
-        for day in (now.date() - timedelta(days=1), now.date()):
-            shard = f"{JOB_KIND}#{day.isoformat()}"
-            found += JobItem.due_index.query(shard, JobItem.due_at <= now.isoformat())
+        """Jobs whose timer has fired (the ``due`` index, one Query)."""
+        found = JobItem.due_index.query(JOB_KIND, JobItem.due_at <= now.astimezone(UTC).isoformat())
         return sorted((RecomputeJob(i.service, int(i.version), i.after_case) for i in found),
                       key=lambda job: job.service)
 
@@ -111,14 +107,14 @@ class DynamoReviewRules:
                   names={"#version": "version"},
                   values={":after": after, ":shard": timer["due_shard"], ":at": timer["due_at"],
                           **_seen(job)})
-        return RecomputeJob(job.service, job.version, after) if _committed(tx) else None
+        return RecomputeJob(job.service, job.version, after) if committed(tx) else None
 
     def finish_job(self, job: RecomputeJob) -> bool:
         """Delete the finished job, unless the rules were edited (or it moved) meanwhile."""
         tx = Transaction()
         tx.delete(*job_key(job.service), label="job", condition=_unchanged(job),
                   names={"#version": "version"}, values=_seen(job))
-        return _committed(tx)
+        return committed(tx)
 
 
 def _plain(value) -> dict:
@@ -140,11 +136,3 @@ def _unchanged(job: RecomputeJob) -> str:
 
 def _seen(job: RecomputeJob) -> dict:
     return {":v": job.version, **({} if job.after is None else {":seen": job.after})}
-
-
-def _committed(tx: Transaction) -> bool:
-    try:
-        tx.commit()
-    except TransactionCancelled:
-        return False
-    return True

@@ -5,7 +5,7 @@ Item layout (one table, see ``table.py``):
 * rules     ``pk=RULES#<service>``      ``sk=RULES`` and the recompute job an edit queues,
   ``sk=JOB`` (``review_rules.py``)
 * review    ``pk=CASE#<case>``          ``sk=REVIEW#<review id>``; while a notice is
-  pending ``due_shard=review#<UTC date>``/``due_at`` (the ``due`` index); ``version``
+  pending ``due_shard=review``/``due_at`` (the ``due`` index); ``version``
   fences the sweeps
 * deadline  ``pk=AGENDA#<worker>``  ``sk=~deadline#<due>#<case>#<review id>``: one per
   owner of each open review, in the worker's agenda partition (``agenda.py``): ``~d``
@@ -18,7 +18,7 @@ Item layout (one table, see ``table.py``):
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 
@@ -156,16 +156,9 @@ class DynamoReviews(DynamoReviewRules):
                                code="concurrent_update") from error
 
     def due_records(self, now: datetime) -> list[ReviewRecord]:
-        """Records whose timer has fired, from today's and yesterday's ``due`` shards.
-
-        Timers are written never earlier than the day they are written on, and the daily
-        recompute moves forgotten ones to the present, so two shards are enough.
-        """
-        now = now.astimezone(UTC)
-        found = []
-        for day in (now.date() - timedelta(days=1), now.date()):
-            shard = f"{DUE_KIND}#{day.isoformat()}"
-            found += ReviewItem.due_index.query(shard, ReviewItem.due_at <= now.isoformat())
+        """Records whose notice timer has fired (the ``due`` index, one Query)."""
+        found = ReviewItem.due_index.query(DUE_KIND,
+                                          ReviewItem.due_at <= now.astimezone(UTC).isoformat())
         return [record_from_item(item) for item in found]
 
     def mark_notice_sent(self, record: ReviewRecord, sent_on: date | None, notice_on: date | None,

@@ -5,7 +5,7 @@ Every item has ``pk``/``sk``. Two sparse global secondary indexes:
 * ``by_parent`` (``gsi1pk``/``gsi1sk``): secondary lookups, e.g. a case's appointments.
 * ``due`` (``due_shard``/``due_at``): timers. An item waiting for a sweep (an outbox
   message, an escalation step, a review deadline) carries ``due_shard`` =
-  ``<kind>#<UTC date>`` and ``due_at`` (ISO UTC); it drops both once handled, so the
+  ``<kind>`` and ``due_at`` (ISO UTC); it drops both once handled, so the
   index holds only pending work and sweeps Query it, never Scan.
 
 The table name is resolved lazily (:func:`configure`): ``chalice.test.Client`` sets the

@@ -167,6 +167,15 @@ class Transaction:
             _outbox_listener(list(self.notes))
 
 
+def committed(tx: Transaction) -> bool:
+    """Commit ``tx``; False when a condition failed (nothing was written then)."""
+    try:
+        tx.commit()
+    except TransactionCancelled:
+        return False
+    return True
+
+
 def probe_table() -> None:
     """One cheap read that needs the table to answer (``GET /health?deep=1``); raises
     what the client raises when it does not (a timeout, a refused connection)."""

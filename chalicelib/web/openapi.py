@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from chalicelib.domain.appointment import KINDS
+from chalicelib.domain.appointment import KINDS, OUTCOMES
 from chalicelib.domain.directory import CHANNELS, LANGUAGES, SERVICES
 from chalicelib.domain.escalation import STATUSES as ESCALATION_STATUSES
 from chalicelib.domain.review_rules import (
@@ -20,6 +20,7 @@ from chalicelib.domain.review_rules import (
     RULE_TYPES,
 )
 from chalicelib.web import openapi_console as console
+from chalicelib.web.openapi_links import LINKS
 
 STR, INT, NUM, BOOL = {"type": "string"}, {"type": "integer"}, {"type": "number"}, {"type": "boolean"}
 INSTANT = {"type": "string", "format": "date-time"}
@@ -47,7 +48,21 @@ def listing(key: str, item: dict) -> dict:
 
 REF = "#/components/schemas/{model}"
 APPOINTMENT = obj({"id": STR, "start": INSTANT, "end": INSTANT, "location": STR,
-                   "status": STR}, {"case": STR, "kind": STR, "minutes": INT})
+                   "status": STR}, {"case": STR, "kind": STR, "minutes": INT,
+                                    "outcome": nullable({"enum": list(OUTCOMES)})})
+SESSION = obj({"id": STR, "start": INSTANT, "end": INSTANT}, {"seats_left": INT})
+GROUP = obj({"id": STR, "sessions": {"type": "array", "items": SESSION}},
+            {"service": STR, "office": STR, "workers": {"type": "array", "items": STR},
+             "start": INSTANT, "minutes": INT, "every_days": INT, "seats": INT,
+             "seats_left": INT, "waiting": INT, "cases": {"type": "array", "items": STR}})
+FAMILY_GROUP = obj({"id": STR, "sessions": {"type": "array", "items": SESSION},
+                    "seats_left": INT, "status": nullable({"enum": ["seated", "waiting"]})},
+                   {"service": STR, "office": STR, "minutes": INT})
+GROUP_FORM = {"application/x-www-form-urlencoded": {"schema": obj({"csrf": STR})}}
+# Never the URL (a published link's token), the username or the secret's reference.
+BUSY_SOURCE = obj({"kind": {"enum": ["graph", "caldav", "ics"]}, "host": STR,
+                   "last_sync_at": nullable(INSTANT), "busy_count": INT,
+                   "last_error": nullable(STR)})
 HOLDER = nullable(obj({"worker": STR, "phone": nullable(STR)}))
 NOTIFICATION = obj({"id": STR, "kind": STR, "channel": STR, "status": STR},
                    {"recipient": nullable(STR), "created_at": nullable(INSTANT),
@@ -90,14 +105,33 @@ WORKER = obj({"id": STR, "name": STR, "roles": {"type": "array"}},
              {"language": {"enum": list(LANGUAGES)}})
 CASE = obj({"id": STR, **CASE_FIELDS}, {"social_worker": nullable(STR),
                                         "created_at": INSTANT, "updated_at": INSTANT})
+CASE_SUMMARY = obj({"id": STR, "service": STR, "workers": {"type": "array", "items": STR},
+                    "social_worker": nullable(STR), "start_date": DAY, "meetings_per_week": INT,
+                    "locations": {"type": "array", "items": STR}})
+ROTATION = obj({"id": STR, "level": STR, "workers": {"type": "array", "items": STR},
+                "start": INSTANT, "shift_hours": INT})
+STEP = obj({"notify": STR, "wait_seconds": INT})
+# A paged list's ``?cursor=`` (opaque: the last page's ``cursor``, passed back) and ``?limit=``.
+PAGE_QUERY = {"cursor": STR, "limit": {"type": "integer", "minimum": 1, "maximum": 100}}
+
+
+def paged(key: str, item: dict) -> dict:
+    """A page of a list: its items and the cursor of the next page (null on the last)."""
+    schema = listing(key, item)
+    schema["properties"]["cursor"] = nullable(STR)
+    schema["required"] = sorted([key, "cursor"])
+    return schema
+
+
 FORM = {"application/x-www-form-urlencoded": {"schema": obj(
     {"csrf": STR}, {"start": STR, "location": STR, "idempotency": STR})}}
 HELP_FORM = {"application/x-www-form-urlencoded": {"schema": obj(
     {"csrf": STR}, {"message": STR, "callback_phone": STR})}}
 
 # (method, path, summary, who, request body (schema, a pydantic model name or None),
-#  (status, kind, schema)). who: "staff" (bearer), "link" (the token in the path is the
-#  credential), "public", "signed" (HMAC of the body). kind: json, html, ics, static, none.
+#  (status or (statuses), kind, schema)). who: "staff" (bearer), "link" (the token in the
+#  path is the credential), "public", "signed" (HMAC of the body). kind: json, html, ics,
+#  static, svg, none.
 OPERATIONS = [
     ("GET", "/health",
      "Liveness (no database); ?deep=1 also reads the table: 503 with Retry-After when it "
@@ -107,8 +141,10 @@ OPERATIONS = [
     ("GET", "/offices", "List offices", "staff", None, (200, "json", listing("offices", OFFICE))),
     ("PUT", "/offices/{office_id}", "Create or replace an office", "staff", "OfficeIn",
      (200, "json", OFFICE)),
-    ("PUT", "/workers/{worker_id}", "Create or replace a worker", "staff", "WorkerIn",
-     (200, "json", WORKER)),
+    ("GET", "/workers", "The staff directory, a page at a time (coordinator)", "staff", None,
+     (200, "json", paged("workers", WORKER))),
+    ("PUT", "/workers/{worker_id}", "Create (201) or replace (200) a worker", "staff",
+     "WorkerIn", ((201, 200), "json", WORKER)),
     ("GET", "/workers/{worker_id}", "A worker", "staff", None, (200, "json", WORKER)),
     ("POST", "/workers/{worker_id}/absences", "Mark an absence", "staff", SPAN,
      (201, "json", obj({"id": STR}))),
@@ -118,6 +154,17 @@ OPERATIONS = [
      (200, "json", listing("appointments", obj()))),
     ("POST", "/workers/{worker_id}/feed-tokens", "A new calendar feed URL", "staff", None,
      (201, "json", obj({"url": STR}))),
+    ("PUT", "/workers/{worker_id}/busy-source",
+     "Read busy times from the worker's own calendar (coordinator or the worker)", "staff",
+     "BusySourceIn", (200, "json", BUSY_SOURCE)),
+    ("GET", "/workers/{worker_id}/busy-source", "The busy source and its last sync", "staff",
+     None, (200, "json", BUSY_SOURCE)),
+    ("DELETE", "/workers/{worker_id}/busy-source", "Stop reading it; its busy times go",
+     "staff", None, (204, "none", None)),
+    ("POST", "/workers/{worker_id}/busy-source/sync", "Sync it now (queued)", "staff", None,
+     (202, "json", obj({"status": STR}))),
+    ("GET", "/cases", "Cases, a page at a time (coordinator: all or ?worker=; a worker: "
+     "their own); audited", "staff", None, (200, "json", paged("cases", CASE_SUMMARY))),
     ("POST", "/cases", "Open a case", "staff", "CaseIn", (201, "json", CASE)),
     ("GET", "/cases/{case_id}", "A case (audited)", "staff", None, (200, "json", CASE)),
     ("PATCH", "/cases/{case_id}", "Change a case (partial)", "staff",
@@ -130,7 +177,7 @@ OPERATIONS = [
      obj(optional={"valid_days": {"type": "integer", "minimum": 1, "maximum": 365,
                                   "default": 30},
                    "send": nullable({"enum": list(CHANNELS)})}),
-     (201, "json", obj({"url": STR, "expires_at": INSTANT,
+     (201, "json", obj({"url": STR, "token": STR, "expires_at": INSTANT,
                         "sent": nullable({"enum": list(CHANNELS)})}))),
     ("DELETE", "/cases/{case_id}/booking-links", "Revoke every link", "staff", None,
      (204, "none", None)),
@@ -143,26 +190,46 @@ OPERATIONS = [
     ("PUT", "/review-rules/{service}",
      "Replace the review rules (the service's cases are recomputed in the background)", "staff",
      obj({"rules": REVIEW_RULES}), (200, "json", obj({"service": STR, "rules": REVIEW_RULES}))),
-    ("POST", "/appointments", "Book as staff", "staff",
+    ("POST", "/appointments",
+     "Book as staff; with an outcome, record a meeting that already took place", "staff",
      obj({"case": STR, "start": INSTANT, "location": STR},
-         {"minutes": INT, "kind": {"enum": list(KINDS)}}), (201, "json", APPOINTMENT)),
+         {"minutes": INT, "kind": {"enum": list(KINDS)}, "outcome": {"enum": list(OUTCOMES)}}),
+     (201, "json", APPOINTMENT)),
     ("POST", "/appointments/{appointment_id}/cancel", "Cancel as staff", "staff", None,
      (200, "json", APPOINTMENT)),
+    ("POST", "/appointments/{appointment_id}/outcome",
+     "Record how a meeting went (a final meeting held sends the feedback link)", "staff",
+     obj({"outcome": {"enum": list(OUTCOMES)}}), (200, "json", APPOINTMENT)),
+    ("POST", "/groups", "Create a peer-support group: every session booked", "staff",
+     "GroupIn", (201, "json", GROUP)),
+    ("GET", "/groups/{group_id}", "A group (coordinators and its leaders)", "staff", None,
+     (200, "json", GROUP)),
+    ("PATCH", "/groups/{group_id}", "Change a group's seats or invitations", "staff",
+     "GroupPatch", (200, "json", GROUP)),
+    ("PUT", "/feedback-surveys/{service}", "Set a service's feedback survey link", "staff",
+     obj({"url": {"type": "string", "format": "uri", "pattern": "^https://",
+                  "maxLength": 500}}), (200, "json", obj({"service": STR, "url": STR}))),
     ("GET", "/notifications", "A case's or escalation's messages", "staff", None,
      (200, "json", listing("notifications", NOTIFICATION))),
+    ("GET", "/oncall/rotations", "The rotations, a page at a time", "staff", None,
+     (200, "json", paged("rotations", ROTATION))),
     ("POST", "/oncall/rotations", "Add or replace a rotation", "staff",
      obj({"id": STR, "level": {"enum": ["primary", "secondary"]},
           "workers": {"type": "array", "items": STR}, "start": INSTANT, "shift_hours": INT}),
-     (201, "json", obj({"id": STR, "level": STR}))),
+     (201, "json", ROTATION)),
     ("POST", "/oncall/overrides", "Cover a span", "staff",
      obj({"worker": STR, "level": {"enum": ["primary", "secondary"]}, "start": INSTANT,
           "end": INSTANT}), (201, "json", obj({"worker": STR, "level": STR}))),
+    ("GET", "/oncall/policy", "The escalation policy in force (default: none was put)",
+     "staff", None, (200, "json", obj({"steps": {"type": "array", "items": STEP},
+                                       "repeat": INT, "default": BOOL}))),
     ("PUT", "/oncall/policy", "The escalation policy", "staff",
-     obj({"steps": {"type": "array", "items": obj({"notify": STR, "wait_seconds": INT})}},
+     obj({"steps": {"type": "array", "items": STEP}},
          {"repeat": INT}), (200, "json", obj({"steps": {"type": "array"}}))),
     ("GET", "/oncall/now", "Who is on call", "staff", None,
      (200, "json", obj({"primary": HOLDER, "secondary": HOLDER}))),
-    ("GET", "/oncall/gaps", "Spans with nobody on call", "staff", None,
+    ("GET", "/oncall/gaps", "Spans with nobody on call (dates: whole Helsinki days)", "staff",
+     None,
      (200, "json", listing("gaps", obj({"level": STR, "start": INSTANT, "end": INSTANT})))),
     ("POST", "/escalations", "Ask the on-call worker for help", "staff", "EscalationIn",
      (201, "json", obj({"id": STR, "status": STR}))),
@@ -200,6 +267,19 @@ OPERATIONS = [
      (200, "json", APPOINTMENT)),
     ("GET", "/book/{token}/calendar.ics", "The family's calendar", "link", None,
      (200, "ics", None)),
+    ("GET", "/book/{token}/groups", "Groups the family may join, with its own place",
+     "link", None, (200, "json", listing("groups", FAMILY_GROUP))),
+    ("POST", "/book/{token}/groups/{group_id}/seats",
+     "Take a seat, or a place in line when full (waiting_list false: 409 group_full)", "link",
+     obj(optional={"waiting_list": BOOL}),
+     (201, "json", obj({"status": {"enum": ["seated", "waiting"]}}))),
+    ("POST", "/book/{token}/groups/{group_id}/seats/cancel",
+     "Give up the seat or place in line (a freed seat goes to the first in line)", "link",
+     None, (200, "json", obj({"status": {"enum": ["cancelled"]}}))),
+    ("POST", "/book/{token}/page/groups/{group_id}/seat", "Take a seat (form)", "link",
+     GROUP_FORM, (303, "redirect", None)),
+    ("POST", "/book/{token}/page/groups/{group_id}/leave", "Leave a group (form)", "link",
+     GROUP_FORM, (303, "redirect", None)),
     ("POST", "/book/{token}/help", "We need help now", "link", "HelpIn",
      (201, "json", obj({"escalation_id": STR}))),
     ("GET", "/book/{token}/page/confirm", "Confirm a time (page)", "link", None,
@@ -219,26 +299,34 @@ OPERATIONS = [
      (200, "html", None)),
     ("GET", "/static/{name}", "The page's stylesheet and script (content-hashed names)", "public",
      None, (200, "static", None)),
+    ("GET", "/favicon.ico", "The site icon (SVG)", "public", None, (200, "svg", None)),
     *console.OPERATIONS,
 ]
+# Query parameters of the GET on each path.
 QUERIES = {
     **console.QUERIES,
     "/book/{token}/slots": {"from": DAY, "days": {"type": "integer", "minimum": 1, "maximum": 28}},
     "/workers/{worker_id}/appointments": {"from": DAY, "to": DAY},
+    "/workers": PAGE_QUERY,
+    "/cases": {"worker": STR, **PAGE_QUERY},
     "/notifications": {"case": STR, "escalation": STR},
     "/escalations": {"status": {"enum": list(ESCALATION_STATUSES)}, "code": STR,
                      "cursor": STR, "limit": {"type": "integer", "minimum": 1, "maximum": 100}},
     "/ack/{token}": {"lang": {"enum": ["fi", "sv", "en"]}},
     "/oncall/now": {"at": INSTANT},
-    "/oncall/gaps": {"from": INSTANT, "to": INSTANT},
+    # A date as ``from`` is its day's 00:00 in Helsinki, as ``to`` the end of its day.
+    "/oncall/gaps": {"from": {"anyOf": [INSTANT, DAY]}, "to": {"anyOf": [INSTANT, DAY]}},
+    "/oncall/rotations": PAGE_QUERY,
     "/health": {"deep": {"enum": ["1", "true", "yes"]}},
     "/book/{token}": {"week": DAY, "day": DAY, "place": STR, "move": STR, "notice": STR,
                       "lang": {"enum": ["fi", "sv", "en"]}},
     "/book/{token}/page/confirm": {"start": INSTANT, "place": STR, "move": STR},
 }
 REQUIRED_QUERIES = {("/oncall/gaps", "from"), ("/oncall/gaps", "to")}
-MEDIA = {"json": "application/json", "html": "text/html", "ics": "text/calendar"}
-MODELS = ("OfficeIn", "WorkerIn", "CaseIn", "EscalationIn", "HelpIn", "MissedCallIn")
+MEDIA = {"json": "application/json", "html": "text/html", "ics": "text/calendar",
+         "svg": "image/svg+xml"}
+MODELS = ("OfficeIn", "WorkerIn", "CaseIn", "EscalationIn", "HelpIn", "MissedCallIn",
+          "BusySourceIn", "GroupIn", "GroupPatch")
 # Refusals come in the contract's shape; the gateway's own (a missing bearer header, a
 # content type no route takes) in Chalice's.
 ERROR = obj({"error": obj({"code": {"type": "string", "pattern": "^[a-z0-9_]+$"},
@@ -267,10 +355,14 @@ def document() -> dict:
 
 
 def _operation(method, path, summary, who, body, success) -> dict:
-    status, kind, schema = success
+    statuses, kind, schema = success
+    statuses = statuses if isinstance(statuses, tuple) else (statuses,)
     operation = {"summary": summary, "operationId": f"{method.lower()} {path}",
-                 "parameters": _parameters(path),
-                 "responses": {str(status): _content(kind, schema), **_refusals(kind, who)}}
+                 "parameters": _parameters(method, path),
+                 "responses": {**{str(s): _content(kind, schema) for s in statuses},
+                               **_refusals(kind, who)}}
+    if (method, path) in LINKS:
+        operation["responses"][str(statuses[0])]["links"] = LINKS[(method, path)]
     if who == "staff":
         operation["security"] = [{"bearer": []}]
     if who == "console":
@@ -280,12 +372,12 @@ def _operation(method, path, summary, who, body, success) -> dict:
     return operation
 
 
-def _parameters(path: str) -> list[dict]:
+def _parameters(method: str, path: str) -> list[dict]:
     names = [part[1:-1] for part in path.split("/") if part.startswith("{")]
     found = [{"name": n, "in": "path", "required": True,
               "schema": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,120}$"}}
              for n in names]
-    for name, schema in QUERIES.get(path, {}).items():
+    for name, schema in (QUERIES.get(path, {}) if method == "GET" else {}).items():
         found.append({"name": name, "in": "query", "schema": schema,
                       "required": (path, name) in REQUIRED_QUERIES})
     if path == "/hooks/missed-call":
@@ -305,7 +397,7 @@ def _content(kind: str, schema: dict | None) -> dict:
 
 
 def _refusals(kind: str, who: str) -> dict:
-    if kind == "static":  # a stylesheet or script that is not there
+    if kind in ("static", "svg"):  # a stylesheet or script that is not there; the icon is
         refusal = {"description": "refused", "content": {"text/plain": {"schema": STR}}}
     elif kind in ("json", "ics", "none"):
         error = {"anyOf": [{"$ref": REF.format(model="Error")},
@@ -338,8 +430,9 @@ def _body(body) -> dict:
 def _model_schemas() -> dict:
     from pydantic.json_schema import models_json_schema
 
-    from chalicelib.api import oncall_schemas, schemas
+    from chalicelib.api import busy_schemas, group_schemas, oncall_schemas, schemas
 
-    models = [getattr(schemas, n, None) or getattr(oncall_schemas, n) for n in MODELS]
+    modules = (schemas, oncall_schemas, busy_schemas, group_schemas)
+    models = [next(getattr(m, n) for m in modules if hasattr(m, n)) for n in MODELS]
     _, top = models_json_schema([(m, "validation") for m in models], ref_template=REF)
     return top.get("$defs", {})

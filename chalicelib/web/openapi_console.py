@@ -21,8 +21,8 @@ def _form(*fields: str) -> dict:
 PAGE, REDIRECT = (200, "html", None), (303, "redirect", None)
 CASE_FORM = _form("service", "worker1", "worker2", "social_worker", "start_date",
                   "meeting_minutes", "meetings_per_week", "locations", "phone", "email",
-                  "language", "reminders")
-WORKER_FORM = _form("id", "name", "email", "phone", "office", "roles", "editing")
+                  "language", "channels", "reminders")
+WORKER_FORM = _form("id", "name", "email", "phone", "office", "language", "roles", "editing")
 OFFICE_FORM = _form("id", "name", "name_sv", "address", "rooms", "editing")
 
 # The same rows as ``openapi.OPERATIONS``; who "console" is the session cookie.

@@ -18,6 +18,9 @@ WEB_DIR = Path(__file__).parent
 STATIC_DIR = WEB_DIR / "static"
 # Each static file under its content-hashed name (page-<hash>.css), with its media type.
 STATIC_FILES = {"page.css": "text/css", "page.js": "text/javascript"}
+# An SVG (text, so API Gateway passes it without binary media types); browsers take it
+# from /favicon.ico by its Content-Type.
+FAVICON = STATIC_DIR / "favicon.svg"
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; "
        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 SECURITY_HEADERS = {
@@ -56,6 +59,13 @@ def redirect(location: str, headers: dict | None = None) -> Response:
     """303 See Other: the GET after a POST (PRG), so a reload never posts twice."""
     return Response("", status_code=303, headers={
         "Location": location, **SECURITY_HEADERS, **(headers or {})})
+
+
+def favicon_response() -> Response:
+    """The site icon, cached for a day (its URL never changes, so not for a year)."""
+    return Response(FAVICON.read_text(encoding="utf-8"), status_code=200, headers={
+        "Content-Type": "image/svg+xml", "Cache-Control": "public, max-age=86400",
+        "X-Content-Type-Options": "nosniff"})
 
 
 @functools.cache

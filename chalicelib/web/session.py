@@ -96,7 +96,9 @@ def session_cookie(key: bytes, session: StaffSession, secure: bool, path: str = 
 def read_attempt(key: bytes, cookie_header: str | None, now: datetime) -> LoginAttempt | None:
     """The sign-in attempt of this browser, if any and younger than 10 minutes."""
     data = _loads(key, "staff-signin", cookies(cookie_header).get(SIGNIN_COOKIE))
-    if not isinstance(data, dict) or now.timestamp() - data.pop("at", 0) > SIGNIN_AGE.total_seconds():
+    if not isinstance(data, dict):
+        return None
+    if now.timestamp() - data.pop("at", 0) > SIGNIN_AGE.total_seconds():
         return None
     try:
         return LoginAttempt(**data)

@@ -12,7 +12,8 @@ from chalicelib.domain.directory import Case, Office, Worker
 # API field (pydantic's dotted location, first part) → the form's input name.
 CASE_FIELDS = {"workers": "worker1", "workers.0": "worker1", "workers.1": "worker2",
                "contact.phone": "phone", "contact.email": "email",
-               "contact.language": "language", "contact": "phone"}
+               "contact.language": "language", "contact.channels": "channels",
+               "contact": "phone"}
 
 
 def case_body(form) -> dict:
@@ -27,7 +28,8 @@ def case_body(form) -> dict:
         "meetings_per_week": _number(form.field("meetings_per_week")),
         "locations": [v for v in form.form.get("locations", []) if v],
         "contact": {"phone": form.field("phone") or None, "email": form.field("email") or None,
-                    "language": form.field("language") or "fi"},
+                    "language": form.field("language") or "fi",
+                    "channels": [c for c in form.form.get("channels", []) if c] or None},
         "reminders": _hours(form.field("reminders")),
     }
 
@@ -44,14 +46,16 @@ def case_values(case: Case | None) -> dict:
             "meeting_minutes": str(case.meeting_minutes),
             "meetings_per_week": str(case.meetings_per_week), "locations": list(case.locations),
             "phone": case.contact.phone or "", "email": case.contact.email or "",
-            "language": case.contact.language, "reminders": hours_text(case.reminders)}
+            "language": case.contact.language, "channels": list(case.contact.channels or ()),
+            "reminders": hours_text(case.reminders)}
 
 
 def posted_case_values(form) -> dict:
     """The case form's values as posted (shown again beside the messages)."""
     names = ("service", "worker1", "worker2", "social_worker", "start_date", "meeting_minutes",
              "meetings_per_week", "phone", "email", "language", "reminders")
-    return {**{n: form.field(n) for n in names}, "locations": form.form.get("locations", [])}
+    return {**{n: form.field(n) for n in names}, "locations": form.form.get("locations", []),
+            "channels": form.form.get("channels", [])}
 
 
 def worker_body(form) -> dict:

@@ -52,9 +52,12 @@ def home(words: Words, found: Home, offices: dict) -> dict:
     }
 
 
-def help_requests(words: Words, actor: Actor, now: datetime) -> list | None:
-    """Open help requests; ``None`` while escalations have no listing to read them from."""
-    return None
+def help_requests(words: Words, records) -> list[dict]:
+    """Help requests nobody has acknowledged yet, oldest first."""
+    waiting = sorted(records, key=lambda r: r.escalation.opened_at)
+    return [{"when": words.datetime(r.escalation.opened_at), "case_id": r.case_id,
+             "code": r.short_code, "status": words(f"staff.escalation.{r.escalation.status}")}
+            for r in waiting]
 
 
 def case(words: Words, found: CasePage, now: datetime) -> dict:
@@ -77,8 +80,8 @@ def case(words: Words, found: CasePage, now: datetime) -> dict:
         "start_date": words.short_date(c.start_date) + f"{c.start_date.year}",
         "places": [place_label(words, p, found.offices)[0] for p in c.locations],
         "reminders": words("staff.case.reminders_text", hours=hours_text(c.reminders)),
-        "channels": [words(f"staff.channel.{name}") for name, value in
-                     (("sms", c.contact.phone), ("email", c.contact.email)) if value],
+        # Where one message to the family goes (its chosen channels, or the default one).
+        "channels": [words(f"staff.channel.{name}") for name, _ in c.contact.destinations()],
         "upcoming": [appointment(a) for a in found.upcoming],
         "past": [appointment(a) for a in found.past],
         "reviews": [{"id": r.id, "kind": review_kind(words, r.kind),

@@ -84,10 +84,10 @@ CHECKS = [checks.not_a_server_error, checks.status_code_conformance,
           checks.response_headers_conformance]
 
 
-def fuzz_settings(examples: int):
-    """Deterministic (derandomized) runs of ``examples`` cases per operation."""
+def fuzz_settings(examples: int, **more):
+    """Deterministic (derandomized) runs of ``examples`` cases per operation (or scenarios)."""
     return settings(max_examples=examples, derandomize=True, deadline=None,
-                    suppress_health_check=list(HealthCheck), database=None)
+                    suppress_health_check=list(HealthCheck), database=None, **more)
 
 
 def call_and_check(case, stack, tokens: dict) -> None:

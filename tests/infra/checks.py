@@ -131,7 +131,10 @@ def _is_dead_man(alarm: dict, function: str) -> bool:
 
 
 # Settings only the local stage reads (the prod stack never needs them).
-LOCAL_ONLY_SETTINGS = {"TAPAAMO_LOCAL_DIR", "TAPAAMO_DDB_ENDPOINT"}
+# The Graph URLs and the extra CA file point busy sources at local fakes; config.py ignores
+# them in the prod stage.
+LOCAL_ONLY_SETTINGS = {"TAPAAMO_LOCAL_DIR", "TAPAAMO_DDB_ENDPOINT", "TAPAAMO_GRAPH_URL",
+                       "TAPAAMO_GRAPH_LOGIN_URL", "TAPAAMO_SOURCE_CA_FILE"}
 CONFIG = Path(__file__).resolve().parents[2] / ".chalice" / "config.json"
 
 

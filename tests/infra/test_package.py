@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -79,7 +80,8 @@ def test_deployment_package_is_small_and_leaves_botocore_to_the_runtime(packaged
     names = zipfile.ZipFile(archive).namelist()
     assert "app.py" in names and "pynamodb/models.py" in names
     assert "tzdata/zoneinfo/Europe/Helsinki" in names  # the runtime has no zone database
-    assert not [n for n in names if n.startswith("icalendar/")]  # a test-only reference now
+    assert [n for n in names if n.startswith("icalendar/")]
+    assert [n for n in names if n.startswith("msal/")]  # busy sources: imported by the sync only
     assert not [n for n in names if n.startswith("botocore/")]
     assert archive.stat().st_size < LAMBDA_ZIP_LIMIT / 2
 
@@ -96,11 +98,24 @@ def test_deployment_package_ships_bytecode_for_the_runtime(packaged):
 
 
 def test_the_wake_up_consumer_reports_partial_batch_failures_on_the_notification_queue(template):
-    (consumer,) = checks.events(template, "SQS")
-    function, _, props = consumer
-    assert function == "DeliverNotifications"
-    assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
-    assert props["Queue"] == {"Fn::Sub": "${NotificationQueue.Arn}"}
+    consumers = {function: props for function, _, props in checks.events(template, "SQS")}
+    assert set(consumers) == {"DeliverNotifications", "BusySync"}
+    for props in consumers.values():
+        assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert consumers["DeliverNotifications"]["Queue"] == {"Fn::Sub": "${NotificationQueue.Arn}"}
+    assert consumers["BusySync"]["Queue"] == {"Fn::Sub": "${BusySyncQueue.Arn}"}
+
+
+def test_the_api_cold_start_imports_no_calendar_reader():
+    """icalendar, recurring-ical-events and msal ship for the sync; the API never loads them."""
+    import subprocess
+    import sys
+
+    probe = ("import sys, app; heavy = [m for m in ('icalendar', 'recurring_ical_events', "
+             "'msal') if m in sys.modules]; print(heavy)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parents[2], check=True).stdout
+    assert out.strip() == "[]"
 
 
 def test_every_setting_the_code_reads_comes_from_the_template_or_ssm(template):
@@ -138,3 +153,15 @@ def test_alarms_watch_the_metrics_the_code_emits_in_its_namespace(template):
         assert "Dimensions" not in alarms[name]  # so the EMF line must carry a dimensionless set
         directive = _json.loads(emf_line(name, 1, datetime(2026, 1, 1, tzinfo=UTC), Kind="reminder"))
         assert [] in directive["_aws"]["CloudWatchMetrics"][0]["Dimensions"]
+
+
+def test_an_unknown_route_is_404_in_the_contracts_shape_and_echoes_nothing(template):
+    from chalicelib.local.gateway import NO_ROUTE_BODY
+
+    responses = template["Resources"]["RestAPI"]["Properties"]["GatewayResponses"]
+    for name in ("MISSING_AUTHENTICATION_TOKEN", "INVALID_SIGNATURE"):
+        assert responses[name]["StatusCode"] == 404, name
+        body = responses[name]["ResponseTemplates"]["application/json"]
+        # A fixed body, the one the local stack sends: no $context.error.messageString,
+        # which for these responses can quote the Authorization header.
+        assert "$" not in body and json.loads(body) == json.loads(NO_ROUTE_BODY)

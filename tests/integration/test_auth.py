@@ -69,6 +69,16 @@ def test_the_wrong_role_is_403(client, token):
     assert status == 403 and body["error"]["code"] == "forbidden"
 
 
+def test_a_new_local_key_is_used_at_once_and_tokens_of_the_old_one_are_refused(
+        client, token, aws):
+    old = token("coordinator")
+    assert call(client, "GET", "/offices", old)[0] == 200  # the key is now kept in memory
+    Path(aws["TAPAAMO_LOCAL_DIR"], "jwt-key.pem").unlink()
+    new = token("coordinator")  # a new key file, made by this mint
+    assert call(client, "GET", "/offices", new)[0] == 200
+    assert call(client, "GET", "/offices", old)[0] == 401
+
+
 def signed(aws, **claims) -> dict:
     from chalicelib.auth import local_private_key
 

@@ -48,7 +48,7 @@ def setup_two_families(stack, share_worker: bool):
                 {"name": "Race", "address": "Testikatu 1", "rooms": 1}, staff)[0] == 200
     workers = [f"rw{n}-{suffix}" for n in range(3)]
     for worker in workers:
-        assert http(stack, "PUT", f"/workers/{worker}", {"name": "W"}, staff)[0] == 200
+        assert http(stack, "PUT", f"/workers/{worker}", {"name": "W"}, staff)[0] == 201
     pairs = ([workers[0], workers[1]], [workers[0]]) if share_worker else (
         [workers[1]], [workers[2]])
     tokens = []

@@ -65,7 +65,7 @@ def test_a_case_made_with_the_form_opens_with_its_facts_and_an_audited_read(
     case_id = created_case(client, coordinator, team)
     page = get(client, f"/staff/cases/{case_id}?notice=saved", coordinator).body.decode()
     assert "Tallennettu." in page and "Perhetyö" in page and "Svenska" in page
-    assert "24, 2 tuntia ennen" in page and "Tekstiviesti" in page
+    assert "24, 2 tuntia ennen" in page and "<dd>Tekstiviesti</dd>" in page
     log = get(client, f"/staff/cases/{case_id}/audit", coordinator).body.decode()
     assert "case.create" in log and "console.case.read" in log and "coordinator:coordinator" in log
 
@@ -74,9 +74,11 @@ def test_the_edit_form_shows_the_case_and_saves_a_change(client, coordinator, te
     case_id = created_case(client, coordinator, team)
     form = get(client, f"/staff/cases/{case_id}/edit", coordinator).body.decode()
     assert 'name="reminders" type="text" value="24, 2"' in form
-    assert post(client, f"/staff/cases/{case_id}", coordinator,
-                case_form(team, reminders="48")).status_code == 303
-    assert "48 tuntia ennen" in get(client, f"/staff/cases/{case_id}", coordinator).body.decode()
+    changed = case_form(team, reminders="48", email="perhe@example.org",
+                        channels=["sms", "email"])
+    assert post(client, f"/staff/cases/{case_id}", coordinator, changed).status_code == 303
+    page = get(client, f"/staff/cases/{case_id}", coordinator).body.decode()
+    assert "48 tuntia ennen" in page and "<dd>Tekstiviesti, Sähköposti</dd>" in page
 
 
 def test_a_review_is_marked_done_with_its_button(client, coordinator, team):
@@ -141,3 +143,18 @@ def test_behind_a_stage_path_redirects_and_cookies_carry_it(client, monkeypatch)
     page = client.http.get("/staff/offices", headers=cookie)
     assert 'action="/api/staff/logout"' in page.body.decode()
     assert "Path=/api/staff;" in str(page.headers["Set-Cookie"])
+
+
+def test_a_workers_home_lists_the_help_request_of_their_case(client, coordinator, coord, team):
+    from tests.support.api import call
+
+    case_id = created_case(client, coordinator, team)
+    status, opened = call(client, "POST", "/escalations", coord, {"case": case_id})
+    assert status == 201, opened
+    code = call(client, "GET", f"/escalations/{opened['id']}", coord, None)[1]["code"]
+    home = get(client, "/staff", console_cookie("worker", team[1][0])).body.decode()
+    row = re.search(r"<tr><td>[^<]+</td><td>(\w+)</td><td><a href=\"/staff/cases/(\w+)\">", home)
+    # Nobody is on call in this table, so the request is unanswered at once.
+    assert row and row[1] == code and row[2] == case_id and "Vastaamatta" in home
+    other = get(client, "/staff", console_cookie("worker", "w-nobody")).body.decode()
+    assert case_id not in other and "Ei avoimia avunpyyntöjä." in other

@@ -152,3 +152,33 @@ def test_listings_are_per_case_or_escalation_oldest_first(store):
     assert [n.id for n in store.list_for("CASE#k1")] == [note(key="a").id, note(key="b").id]
     assert [n.escalation_id for n in store.list_for("ESC#e1")] == ["e1"]
     assert store.list_for("CASE#k3") == []
+
+
+def test_claim_many_claims_every_queued_due_message_in_one_go(store):
+    for n in range(3):
+        store.add(note(key=f"many{n}"), T0)
+    claimed_all = store.claim_many(store.find_due(T0), T0)
+    assert sorted((c.status, c.attempts, c.due_at) for c in claimed_all) == [
+        ("sending", 1, T0 + LEASE)] * 3
+    assert store.find_due(T0) == []
+    assert all(store.mark_sent(c, "p", T0) for c in claimed_all)
+
+
+def test_claim_many_leaves_out_what_another_sweep_took_and_claims_the_rest(store):
+    for n in range(3):
+        store.add(note(key=f"race{n}"), T0)
+    seen = store.find_due(T0)
+    taken = store.claim(seen[1], T0)
+    mine = store.claim_many(seen, T0)
+    assert sorted(c.id for c in mine) == sorted(s.id for s in seen if s.id != taken.id)
+    assert store.claim_many(seen, T0) == []
+
+
+def test_claim_many_skips_a_message_the_index_showed_stale(store):
+    store.add(note(key="stale"), T0)
+    (seen,) = store.find_due(T0)
+    again = store.claim(seen, T0)
+    store.mark_retry(again, "provider down", T0)  # queued again, attempts moved on
+    assert store.claim_many([seen], T0) == []
+    (fresh,) = store.find_due(T0)
+    assert [c.attempts for c in store.claim_many([fresh], T0)] == [2]

@@ -172,3 +172,19 @@ def test_workers_cannot_manage_the_directory(client, coord, token):
                 {"name": "K", "address": "A", "rooms": 1})[0] == 403
     assert call(client, "POST", "/cases", worker_headers, case_payload(["w1"]))[0] == 403
     assert call(client, "GET", "/workers/w2", worker_headers)[0] == 403
+
+
+@pytest.mark.parametrize("field, hours", [
+    ("worker_reminders", [5.0, 1.3971253263927616e-146]),  # `make test`'s stateful fuzz: 500
+    ("reminders", [1e-200]), ("reminders", [0.01]), ("reminders", [336.5])])
+def test_reminders_under_a_minute_or_over_two_weeks_are_422_not_500(client, coord, field, hours):
+    worker = make_worker(client, coord)
+    status, error = call(client, "POST", "/cases", coord,
+                         case_payload([worker], **{field: hours}))
+    assert (status, error["error"]["field"]) == (422, field), error
+
+
+def test_a_reminder_of_a_minute_and_one_of_many_decimals_are_kept(client, coord):
+    worker = make_worker(client, coord)
+    case = make_case(client, coord, [worker], reminders=[1 / 60, 33.6588])
+    assert case["reminders"] == [33.6588, 1 / 60]

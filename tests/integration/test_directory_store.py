@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from chalicelib.domain.directory import Case, Contact, Office, Worker
-from chalicelib.domain.errors import Conflict
+from chalicelib.domain.errors import Conflict, Invalid
 from chalicelib.store.directory import DynamoDirectory, InMemoryDirectory
 from tests.support.twins import BACKENDS, twin
 
@@ -106,3 +106,81 @@ def test_office_names_are_one_item_written_with_each_office_or_synced_once(aws):
     repo.put_office(Office("kallio", "Kallio", "Toinen linja 4 A", 2))
     repo.put_office(Office("malmi", "Malmin perhekeskus", "Ala-Malmin tori 1", 3))
     assert names() == {"kallio": "Kallio", "malmi": "Malmin perhekeskus"}
+
+
+def _all_pages(list_page, **filters) -> list[list[str]]:
+    pages, cursor = [], None
+    while True:
+        page = list_page(cursor=cursor, size=2, **filters)
+        pages.append([item.id for item in page.items])
+        if page.cursor is None:
+            return pages
+        cursor = page.cursor
+
+
+def test_workers_are_listed_in_pages_and_a_new_one_is_told_from_a_replaced_one(repo):
+    created = [repo.put_worker(Worker(w, w.title(), None, None, None, ())) for w in
+               ("cid", "anna", "ben", "dora", "eve")]
+    assert created == [True] * 5
+    assert repo.put_worker(Worker("ben", "Ben B", None, None, None, ())) is False
+    assert _all_pages(repo.list_workers) == [["anna", "ben"], ["cid", "dora"], ["eve"]]
+
+
+def test_cases_are_listed_for_everyone_and_per_worker_and_a_change_moves_them(repo):
+    first = repo.save_case(CASE)  # anna and ben, social worker kaisa
+    repo.save_case(replace(CASE, id="kstore2", workers=("ben",), social_worker=None))
+    repo.save_case(replace(CASE, id="kstore3", workers=("cid",), social_worker=None))
+    assert _all_pages(repo.list_cases, worker_id=None) == [["kstore1", "kstore2"], ["kstore3"]]
+    assert _all_pages(repo.list_cases, worker_id="ben") == [["kstore1", "kstore2"]]
+    assert _all_pages(repo.list_cases, worker_id="kaisa") == [["kstore1"]]
+    repo.save_case(replace(first, workers=("cid",), social_worker=None))
+    assert _all_pages(repo.list_cases, worker_id="ben") == [["kstore2"]]
+    assert _all_pages(repo.list_cases, worker_id="kaisa") == [[]]
+    assert _all_pages(repo.list_cases, worker_id="cid") == [["kstore1", "kstore3"]]
+    assert repo.list_cases(None, None, 5).items[0] == repo.get_case("kstore1")
+
+
+def test_a_stale_save_leaves_the_lists_as_they_were(repo):
+    saved = repo.save_case(CASE)
+    repo.save_case(replace(saved, workers=("cid",)))
+    with pytest.raises(Conflict):
+        repo.save_case(replace(saved, workers=("dora",)))
+    assert _all_pages(repo.list_cases, worker_id="dora") == [[]]
+    assert _all_pages(repo.list_cases, worker_id="cid") == [["kstore1"]]
+
+
+def test_a_cursor_of_one_list_is_refused_by_another(repo):
+    for w in ("anna", "ben", "cid"):
+        repo.put_worker(Worker(w, w, None, None, None, ()))
+    cursor = repo.list_workers(None, 1).cursor
+    with pytest.raises(Invalid):
+        repo.list_cases("anna", cursor, 1)
+
+
+def test_listed_cases_get_one_audit_entry_each(repo):
+    repo.add_audits(["kstore1", "kstore2"], T0, "worker:anna", "case.list")
+    assert repo.list_audit("kstore2") == [(T0, "worker:anna", "case.list")]
+
+
+def test_workers_and_cases_from_before_the_lists_are_put_on_them_once(aws):
+    import boto3
+
+    from chalicelib import bootstrap
+    from chalicelib.store.directory_lists import listed_ids
+
+    bootstrap.wiring()
+    repo, ddb = DynamoDirectory(), boto3.client("dynamodb", region_name="eu-north-1")
+    repo.put_worker(Worker("anna", "Anna", None, None, None, ()))
+    repo.save_case(CASE)
+    table = aws["TAPAAMO_TABLE"]
+    ddb.update_item(TableName=table, Key={"pk": {"S": "WORKER#anna"}, "sk": {"S": "PROFILE"}},
+                    UpdateExpression="REMOVE gsi1pk, gsi1sk")
+    for listed in ("CASES", "WORKER#anna#CASES", "WORKER#ben#CASES", "WORKER#kaisa#CASES"):
+        ddb.delete_item(TableName=table, Key={"pk": {"S": "CASE#kstore1"},
+                                              "sk": {"S": f"LISTED#{listed}"}})
+    assert (repo.list_workers(None, 5).items, repo.list_cases("ben", None, 5).items) == ((), ())
+    assert listed_ids() == (["anna"], ["kstore1"])
+    for _ in range(2):
+        repo.index_lists(*listed_ids())
+    assert [w.id for w in repo.list_workers(None, 5).items] == ["anna"]
+    assert [c.id for c in repo.list_cases("ben", None, 5).items] == ["kstore1"]

@@ -118,7 +118,7 @@ def test_a_page_carries_a_short_code_and_a_page_reference_but_not_the_message(wo
         # The link is made when the page is sent (the outbox holds no token: it used to
         # hold ``ack_url`` with the raw token, which acknowledged from a table dump).
         assert note.params.as_dict() == {"code": opened.escalation_id[:6].upper(),
-                                         "case": "kcase1", "page": "0.0"}
+                                         "case": "kcase1", "callback": "", "page": "0.0"}
     received = sent(world, opened.escalation_id, "escalation-received")
     assert received == [("escalation-received", "sms", "+358501110009")]
 

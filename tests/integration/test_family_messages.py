@@ -176,3 +176,31 @@ def test_the_booking_link_text_names_the_service_and_never_the_family(client, co
     assert message["to"] == EMAIL and message["subject"] == "Book a meeting time"
     assert message["body"] == (f"Intensive family work: book a meeting time, the link works "
                                f"until 30 Nov 2026: {link['url']}")
+
+
+def test_no_queued_family_message_holds_a_link_that_opens_the_page(client, coord, clock, aws):
+    """The outbox keeps a reference, never the link: a table dump opens no family's page
+    (the sender derives the link when it renders the text)."""
+    import boto3
+
+    family = family_of(client, coord)
+    status, sent = call(client, "POST", f"/cases/{family.case}/booking-links", coord,
+                        {"send": "sms"})
+    assert status == 201, sent
+    booked(client, family, at(TUESDAY + timedelta(days=7), 10))
+    ddb = boto3.client("dynamodb", region_name="eu-north-1")
+    items = ddb.scan(TableName=aws["TAPAAMO_TABLE"])["Items"]  # a test may read it all
+    notes = [i for i in items if i["pk"]["S"].startswith("NOTE#")]
+    assert {n["kind"]["S"] for n in notes} >= {"booking-link", "confirmation"}
+    for note in notes:
+        params = note["params"]["M"]
+        assert "link" not in params
+        ref = params["link_ref"]["S"]
+        for guess in (ref, f"{family.case}.{ref}"):
+            assert client.http.get(f"/book/{guess}").status_code == 404
+    assert sent["url"].startswith("http://tapaamo.test/book/")
+    sweep(client, clock)
+    texts = [m["body"] for m in messages(aws)]
+    assert any(sent["url"] in text for text in texts)  # the link sent is the one issued
+    for text in texts:
+        opens_the_familys_page(client, text, "fi")

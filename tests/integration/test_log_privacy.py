@@ -39,7 +39,7 @@ def test_a_whole_flow_leaves_no_names_phones_emails_or_messages_in_the_logs(
             status, _ = call(client, "PUT", f"/workers/{worker}", coord,
                              {"name": WORKER_NAME, "email": f"{worker}@example.org",
                               "phone": f"040 555 010{n}", "office": office})
-            assert status == 200
+            assert status == 201
             workers.append(worker)
         case = make_case(client, coord, workers, locations=("home", office),
                          contact={"phone": FAMILY_PHONE, "email": FAMILY_EMAIL,

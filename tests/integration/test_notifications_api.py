@@ -43,7 +43,9 @@ def test_a_case_lists_its_notifications_oldest_first(client, token, case):
 def test_an_escalation_lists_its_notifications(client, token, case):
     tx = Transaction()
     outbox.enqueue(tx, Notification("escalation", "sms", "+358401000001", "esc:e1:step0",
-                                    escalation_id="e1", params={"code": "e1", "link": "x"}),
+                                    escalation_id="e1",
+                                    params={"code": "E1", "case": "", "callback": "",
+                                            "page": "0.0"}),
                    hki(2026, 12, 1, 3, 0))
     tx.commit()
     status, body = get(client, "/notifications?escalation=e1", token())

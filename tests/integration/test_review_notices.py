@@ -33,7 +33,7 @@ def case(client, token, env):
     instructor = make_worker(client, boss)
     status, _ = call(client, "PUT", "/workers/sw-phone-only", boss,
                      {"name": "Social Worker", "phone": "040 555 0101"})
-    assert status == 200
+    assert status == 201
     with time_machine.travel(OPENED, tick=False):
         body = make_case(client, boss, [instructor], service="perhetyo",
                          start_date="2026-11-02", social_worker="sw-phone-only")

@@ -1,0 +1,88 @@
+"""Peer-support groups: the coordinator's series (``/groups``) and the family's seats
+(``/book/{token}/groups``, the link is the credential)."""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from chalicelib import bootstrap
+from chalicelib.api.auth import staff
+from chalicelib.api.http import actor_of, endpoint, json_object, json_response, parse
+from chalicelib.domain.errors import Rejected
+from chalicelib.services import groups, seats
+from chalicelib.services.links import open_link
+
+bp = Blueprint(__name__)
+
+
+@endpoint(bp, "/groups", methods=["POST"], authorizer=staff)
+def create_group():
+    from chalicelib.api.group_schemas import GroupIn
+
+    request = bp.current_request
+    actor = actor_of(request)
+    now = bootstrap.now()
+    bootstrap.wiring()
+    body = parse(GroupIn, json_object(request))
+    spec = groups.GroupSpec(
+        service=body.service, office=body.office, workers=tuple(body.workers),
+        start=body.start, minutes=body.minutes, sessions=body.sessions,
+        every_days=body.every_days, seats=body.seats,
+        cases=None if body.cases is None else tuple(body.cases))
+    made = groups.create_group(actor, spec, now)
+    return json_response(groups.group_view(made), status=201)
+
+
+@endpoint(bp, "/groups/{group_id}", authorizer=staff)
+def read_group(group_id):
+    actor = actor_of(bp.current_request)
+    bootstrap.wiring()
+    return json_response(groups.group_view(groups.read_group(actor, group_id)))
+
+
+@endpoint(bp, "/groups/{group_id}", methods=["PATCH"], authorizer=staff)
+def change_group(group_id):
+    from chalicelib.api.group_schemas import GroupPatch
+
+    request = bp.current_request
+    actor = actor_of(request)
+    now = bootstrap.now()
+    bootstrap.wiring()
+    body = parse(GroupPatch, json_object(request))
+    changes = {name: getattr(body, name) for name in body.model_fields_set}
+    if changes.get("seats", 0) is None:
+        raise Rejected("seats: a whole number", code="invalid_value", field="seats")
+    changed = groups.change_group(actor, group_id, changes, now)
+    seats.fill_from_line(group_id, now)
+    return json_response(groups.group_view(groups.read_group(actor, changed.id)))
+
+
+@endpoint(bp, "/book/{token}/groups")
+def family_groups(token):
+    now = bootstrap.now()
+    bootstrap.wiring()
+    case, _ = open_link(token, now)
+    listed = seats.family_groups(case, now)
+    return json_response({"groups": [seats.family_view(g, place) for g, place in listed]})
+
+
+@endpoint(bp, "/book/{token}/groups/{group_id}/seats", methods=["POST"])
+def take_seat(token, group_id):
+    request = bp.current_request
+    now = bootstrap.now()
+    bootstrap.wiring()
+    wait = json_object(request).get("waiting_list", True)
+    if not isinstance(wait, bool):
+        raise Rejected("waiting_list: true or false", code="invalid_value",
+                       field="waiting_list")
+    case, _ = open_link(token, now)
+    return json_response({"status": seats.take_seat(case, group_id, now, wait)}, status=201)
+
+
+@endpoint(bp, "/book/{token}/groups/{group_id}/seats/cancel", methods=["POST"])
+def give_up_seat(token, group_id):
+    now = bootstrap.now()
+    bootstrap.wiring()
+    case, _ = open_link(token, now)
+    seats.give_up_seat(case, group_id, now)
+    return json_response({"status": "cancelled"})

@@ -1,0 +1,43 @@
+"""The family page's group buttons: take a seat (or a place in line), leave. Plain forms
+with the page's CSRF token, answered 303 back to the page (post-redirect-get)."""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from chalicelib import bootstrap
+from chalicelib.api.page import link_urls, open_case, page_route
+from chalicelib.api.page_forms import checked_form
+from chalicelib.domain.errors import Rejected
+from chalicelib.services import seats
+from chalicelib.web.render import redirect
+
+bp = Blueprint(__name__)
+
+
+@page_route(bp, "/book/{token}/page/groups/{group_id}/seat", methods=("POST",))
+def seat_from_form(token, group_id):
+    now = bootstrap.now()
+    checked_form(token, now)
+    case, _ = open_case(token, now)
+    try:
+        place = seats.take_seat(case, group_id, now)
+    except Rejected:
+        return _back(token, "group_closed")
+    return _back(token, f"group_{place}")
+
+
+@page_route(bp, "/book/{token}/page/groups/{group_id}/leave", methods=("POST",))
+def leave_from_form(token, group_id):
+    now = bootstrap.now()
+    checked_form(token, now)
+    case, _ = open_case(token, now)
+    try:
+        seats.give_up_seat(case, group_id, now)
+    except Rejected:
+        return _back(token, "group_closed")
+    return _back(token, "group_left")
+
+
+def _back(token: str, notice: str):
+    return redirect(link_urls(token).page(notice=notice) + "#groups-title")
