@@ -115,7 +115,10 @@ def running_engine(workdir: Path, persistent: bool = False
     env = {"TAPAAMO_STAGE": "local", "TAPAAMO_TABLE": f"tapaamo-{uuid.uuid4().hex[:8]}",
            "TAPAAMO_DDB_ENDPOINT": engine.endpoint, "AWS_DEFAULT_REGION": "eu-north-1",
            "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
-           "TAPAAMO_LOCAL_DIR": str(workdir / "local")}
+           "TAPAAMO_LOCAL_DIR": str(workdir / "local"),
+           # Race tests on a loaded 2-core machine see reads slower than production's 4 s
+           # bound; the fault tests set their own short one.
+           "TAPAAMO_DDB_READ_TIMEOUT": "30"}
     try:
         engine.start()
         engine.wait_ready(env["TAPAAMO_TABLE"])
