@@ -118,6 +118,13 @@ def escalation_desk():
     return EscalationDesk(escalator(), wiring().directory)
 
 
+def phone_replies():
+    """Acknowledging and resolving pages by SMS reply or keypad, over the current wiring."""
+    from chalicelib.services.phone_replies import PhoneReplies
+
+    return PhoneReplies(escalator(), wiring().rota)
+
+
 def dispatch():
     """What the delivery sweep does around a send (on-call pages: link, drop, timer)."""
     from chalicelib.services.escalation_pages import PageDispatch

@@ -6,9 +6,10 @@
     python -m chalicelib.cli reshard-timers
     python -m chalicelib.cli index-lists
     python -m chalicelib.cli token --role coordinator [--worker ID]
+    python -m chalicelib.cli sms-reply --from +358401234567 OK
 
-``token`` signs with the key of the stack `make run` started on ``${PORT:-8000}``
-(``.local/<PORT>/jwt-key.pem``), or with the one under ``TAPAAMO_LOCAL_DIR`` when set.
+``token`` and ``sms-reply`` use the stack `make run` started on ``${PORT:-8000}``
+(``.local/<PORT>/``: its signing key, its inbound SMS spool), or ``TAPAAMO_LOCAL_DIR`` when set.
 """
 
 from __future__ import annotations
@@ -85,6 +86,22 @@ def token(role: str, worker: str | None) -> None:
     print(mint_local_token(signing_dir(), role, worker, bootstrap.now()))
 
 
+def sms_reply(sender: str, words: list[str]) -> None:
+    """Spool an SMS reply as two-way SMS would publish it; the local pump hands it on."""
+    import json
+    import uuid
+
+    from chalicelib.local.queue import LocalQueue
+
+    settings, spool = load_settings(), signing_dir()
+    message_id = str(uuid.uuid4())
+    payload = {"originationNumber": sender, "destinationNumber": settings.support_phone,
+               "messageKeyword": "", "messageBody": " ".join(words),
+               "inboundMessageId": message_id, "previousPublishedMessageId": ""}
+    LocalQueue(spool).send("inbound-sms", json.dumps(payload))
+    print(f"reply {message_id} spooled under {spool}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m chalicelib.cli", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -100,6 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     tok = commands.add_parser("token", help="print a local staff token")
     tok.add_argument("--role", choices=("coordinator", "worker"), required=True)
     tok.add_argument("--worker")
+    reply = commands.add_parser("sms-reply", help="reply to a page by SMS (local stack)")
+    reply.add_argument("--from", dest="sender", required=True, help="the worker's number")
+    reply.add_argument("text", nargs="+", help="e.g. OK, KUITTAA, LOPETA or a short code")
     args = parser.parse_args(argv)
     if args.command == "create-tables":
         create_tables()
@@ -107,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
         seed()
     elif args.command == "sync-office-names":
         bootstrap.wiring().directory.sync_office_names()
+    elif args.command == "sms-reply":
+        sms_reply(args.sender, args.text)
     elif args.command == "reshard-timers":
         reshard_timers()
     elif args.command == "index-lists":

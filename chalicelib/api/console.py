@@ -29,7 +29,8 @@ log = logging.getLogger("tapaamo.console")
 FORM = ["application/x-www-form-urlencoded"]
 LANG_COOKIE = "tapaamo_staff_lang"
 NAV = (("home", "/staff/"), ("cases", "/staff/cases"), ("workers", "/staff/workers"),
-       ("offices", "/staff/offices"))
+       ("offices", "/staff/offices"), ("oncall", "/staff/oncall"),
+       ("escalations", "/staff/escalations"))
 
 
 @dataclass

@@ -2,9 +2,11 @@
 
 Kinds: confirmation, rescheduled (a move: old time and new time in one message),
 cancellation, reminder, booking-link, escalation, escalation-received,
-escalation-fallback, review-due, review-overdue, oncall-gap; and worker-reminder (a
-meeting reminder to its workers, when the case sets ``worker_reminders``; a kind of its
-own because quiet hours apply to ``reminder`` only); feedback (the service's survey link
+escalation-fallback, review-due, review-overdue, oncall-gap; page-reply (the answer to
+an on-call worker's SMS reply that did nothing, ``services/phone_replies.py``); and
+worker-reminder (a meeting reminder to its workers, when the case sets
+``worker_reminders``; a kind of its own because quiet hours apply to ``reminder`` only);
+feedback (the service's survey link
 after the final meeting) and group-seat (a seat in a peer-support group came free for a
 family in line). ``params`` carry only what the text needs (time, place, a link, a short
 code): never names, case details or the family's message text.
@@ -19,7 +21,7 @@ from datetime import datetime
 KINDS = (
     "confirmation", "rescheduled", "cancellation", "reminder", "booking-link",
     "worker-reminder", "escalation", "escalation-received", "escalation-fallback",
-    "review-due", "review-overdue", "oncall-gap", "feedback", "group-seat",
+    "review-due", "review-overdue", "oncall-gap", "feedback", "group-seat", "page-reply",
 )
 
 

@@ -190,6 +190,14 @@ def _timeline(rotations, overrides, level: str, start: datetime, end: datetime) 
     return segments
 
 
+def coverage(rotations: Iterable[Rotation], overrides: Iterable[Override], level: str,
+             start: datetime, end: datetime) -> list[tuple[datetime, datetime, str | None]]:
+    """[start, end) at ``level`` as ``(start, end, worker or None)`` pieces, in order; a
+    piece ends where the person on call changes (None: a gap)."""
+    return [(s.start, s.end, s.worker)
+            for s in _timeline(tuple(rotations), tuple(overrides), level, start, end)]
+
+
 def gaps(rotations: Iterable[Rotation], overrides: Iterable[Override],
          start: datetime, end: datetime) -> list[Gap]:
     """Every interval in [start, end) with nobody on call at a level, sorted by start.

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from chalicelib.domain.escalation import Policy, Step
-from chalicelib.domain.oncall import Override, Rotation, gaps, on_call_at, target_resolver
+from chalicelib.domain.oncall import (Override, Rotation, coverage, gaps, on_call_at,
+                                      target_resolver)
 
 # Used until a coordinator PUTs a policy: primary, then secondary, twice over.
 DEFAULT_POLICY = Policy((Step("primary", 600), Step("secondary", 600)), repeat=1)
@@ -50,6 +51,9 @@ class Rota:
 
     def gaps(self, start: datetime, end: datetime):
         return gaps(self.rotations, self.overrides, start, end)
+
+    def coverage(self, level: str, start: datetime, end: datetime):
+        return coverage(self.rotations, self.overrides, level, start, end)
 
     def resolver(self):
         """``who_is_on_call(target, at)`` for the escalation machine."""

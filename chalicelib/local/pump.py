@@ -3,7 +3,9 @@
 Every few seconds it calls each ``rate(...)`` ``@app.schedule`` function with a CloudWatch
 scheduled event, and each ``cron(...)`` one in the minutes its expression names (every one
 once at start, so the demo's daily jobs have run). It feeds each ``@app.on_sqs_message``
-handler from its ``LocalQueue`` spool.
+handler from its ``LocalQueue`` spool, and each ``@app.on_sns_message`` handler from the
+spool named after its topic (e.g. ``inbound-sms`` replies written by
+``python -m chalicelib.cli sms-reply``), one SNS notification per message.
 Handlers are discovered from the Chalice app object, so a new one needs no change here.
 A failing handler is logged and its messages stay for the next round; the pump goes on.
 """
@@ -15,7 +17,7 @@ import time
 import uuid
 from datetime import datetime, timezone
 
-from chalice.app import Chalice, ScheduledEventConfig, SQSEventConfig
+from chalice.app import Chalice, ScheduledEventConfig, SNSEventConfig, SQSEventConfig
 from chalice.local import LambdaContext
 
 from chalicelib.local.cron import fires_between
@@ -42,6 +44,7 @@ class Pump:
         self._queue = queue
         self.schedules = [s for s in app.event_sources if isinstance(s, ScheduledEventConfig)]
         self.consumers = [s for s in app.event_sources if isinstance(s, SQSEventConfig)]
+        self.subscribers = [s for s in app.event_sources if isinstance(s, SNSEventConfig)]
 
     def run_schedules(self, now: datetime, since: datetime | None = None) -> None:
         """Call the ``@app.schedule`` functions due, as EventBridge would at ``now``.
@@ -61,11 +64,20 @@ class Pump:
             name = queue_name(consumer)
             while messages := self._queue.receive(name, consumer.batch_size, now.timestamp()):
                 handled += self._deliver(consumer.name, name, messages, now)
+        for subscriber in self.subscribers:
+            name = spool_name(subscriber)
+            # SNS invokes a subscriber with one record per notification.
+            while messages := self._queue.receive(name, 1, now.timestamp()):
+                event = sns_event(subscriber.topic, messages[0])
+                handled += self._settle(name, messages, self._invoke(subscriber.name, event), now)
         return handled
 
     def _deliver(self, function_name: str, name: str, messages: list[LocalMessage], now: datetime) -> int:
         """Deliver one batch; delete what was handled, hide what failed for a while."""
-        failed = self._invoke(function_name, sqs_event(name, messages))
+        return self._settle(name, messages, self._invoke(function_name, sqs_event(name, messages)), now)
+
+    def _settle(self, name: str, messages: list[LocalMessage], failed: set[str] | None,
+                now: datetime) -> int:
         handled = 0
         for message in messages:
             if failed is None or message.message_id in failed:
@@ -106,6 +118,25 @@ class Pump:
 def queue_name(consumer: SQSEventConfig) -> str:
     """The queue a handler consumes: its ``queue`` name, or the last part of its ``queue_arn``."""
     return consumer.queue or consumer.queue_arn.rsplit(":", 1)[-1]
+
+
+def spool_name(subscriber: SNSEventConfig) -> str:
+    """The spool an SNS subscriber is fed from: the topic's name (the end of an ARN) with
+    a ``tapaamo-`` prefix left off, e.g. ``inbound-sms``."""
+    return subscriber.topic.rsplit(":", 1)[-1].removeprefix("tapaamo-")
+
+
+def sns_event(topic: str, message: LocalMessage) -> dict:
+    """An SNS notification as Lambda delivers it to a subscriber."""
+    arn = topic if topic.startswith("arn:") else f"arn:aws:sns:{REGION}:{ACCOUNT}:{topic}"
+    sent = datetime.fromtimestamp(message.sent_at, timezone.utc)
+    return {"Records": [{
+        "EventSource": "aws:sns", "EventVersion": "1.0",
+        "EventSubscriptionArn": f"{arn}:{message.message_id}",
+        "Sns": {"Type": "Notification", "MessageId": message.message_id, "TopicArn": arn,
+                "Subject": None, "Message": message.body,
+                "Timestamp": sent.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
+                "MessageAttributes": {}}}]}
 
 
 def scheduled_event(rule_name: str, now: datetime) -> dict:

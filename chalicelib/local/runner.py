@@ -156,7 +156,8 @@ def _print_banner(settings: StackSettings, engine: Engine, token: str, seeded: l
         "Tapaamo local stack is running.",
         f"  API:            {settings.base_url}",
         f"  DynamoDB:       {engine.name} at {engine.endpoint} ({data})",
-        f"  Pump:           {len(pump.schedules)} scheduled function(s), {len(pump.consumers)} queue handler(s)",
+        f"  Pump:           {len(pump.schedules)} scheduled function(s), {len(pump.consumers)} queue handler(s),",
+        f"                  {len(pump.subscribers)} topic subscriber(s)",
         f"  Notifications:  {where}/notifications.log (and this terminal)",
         f"  Staff console:  {settings.base_url}/staff/ (sign in at {issuer} as `coordinator`",
         "                  or a demo worker, e.g. `w-aino`; any password)",
@@ -164,6 +165,10 @@ def _print_banner(settings: StackSettings, engine: Engine, token: str, seeded: l
         "  Staff token (coordinator):",
         f"    export TOKEN={token}",
         f"  Try: curl -H \"Authorization: Bearer $TOKEN\" {settings.base_url}/offices",
+        "  Reply to a page as the on-call worker (spooled under "
+        f"{where}/queue/inbound-sms):",
+        f"    TAPAAMO_LOCAL_DIR={where} .venv/bin/python -m chalicelib.cli sms-reply "
+        "--from <worker's phone> OK",
         "  Ctrl-C stops everything.",
         "",
     ]

@@ -101,6 +101,23 @@ TEXTS = {
                "The on-call worker has not answered yet. Call the social and crisis "
                "emergency service {crisis_phone}. In an emergency call 112."),
     },
+    # A paged worker's SMS reply that did nothing: what works (no params; no case data).
+    "page-reply": {
+        "fi": ("Tapaamo-päivystys", "Vastaa OK kuitataksesi uusimman tukipyynnön tai "
+               "LOPETA, kun se on hoidettu. Lisää koodi, jos pyyntöjä on useampi: OK 3FA9C1."),
+        "sv": ("Tapaamo-jour", "Svara OK för att kvittera den senaste begäran om stöd eller "
+               "LOPETA när den är klar. Lägg till koden vid flera: OK 3FA9C1."),
+        "en": ("Tapaamo on call", "Reply OK to acknowledge your newest request for help or "
+               "RESOLVE once it is done. Add the code if there are several: OK 3FA9C1."),
+    },
+    "page-reply:none": {
+        "fi": ("Tapaamo-päivystys", "Sinulle ei ole avointa tukipyyntöä tällä koodilla tai "
+               "se on jo kuitattu."),
+        "sv": ("Tapaamo-jour", "Du har ingen öppen begäran om stöd med den koden, eller så är "
+               "den redan kvitterad."),
+        "en": ("Tapaamo on call", "You have no open request for help with that code, or it "
+               "has been acknowledged already."),
+    },
     "review-due": {
         "fi": ("Määräpäivä lähestyy: {review}",
                "Asiakkuus {code}: {review}, määräpäivä {due}."),

@@ -61,12 +61,27 @@ OPERATIONS = [
     ("GET", "/staff/offices/{office_id}/edit", "Console: edit an office (form)", "console",
      None, PAGE),
     ("POST", "/staff/offices", "Console: save an office", "console", OFFICE_FORM, REDIRECT),
+    ("GET", "/staff/oncall", "Console: on call now and the next 14 days' coverage, gaps "
+     "marked", "console", None, PAGE),
+    ("GET", "/staff/oncall/cover", "Console: add a cover (form, prefilled from a gap)",
+     "console", None, PAGE),
+    ("POST", "/staff/oncall/cover", "Console: preview a cover (step=preview: the coverage "
+     "with it, nothing saved) or save it (step=save: 303)", "console",
+     _form("worker", "level", "start", "end", "step"), PAGE),
+    ("GET", "/staff/escalations", "Console: the help request board (open, unanswered, "
+     "acknowledged; refreshes itself)", "console", None, PAGE),
+    ("POST", "/staff/escalations/{escalation_id}/ack", "Console: acknowledge a request",
+     "console", _form(), REDIRECT),
+    ("POST", "/staff/escalations/{escalation_id}/resolve", "Console: resolve a request",
+     "console", _form("outcome"), REDIRECT),
 ]
 QUERIES = {
     "/staff/login": {"next": STR, "signed_out": STR},
     "/staff/callback": {"code": STR, "state": STR, "error": STR},
     "/staff/cases": {"worker": STR, "service": STR, "office": STR},
     "/staff/cases/{case_id}": {"notice": STR},
+    "/staff/oncall": {"notice": STR},
+    "/staff/oncall/cover": {"level": STR, "start": STR, "end": STR},
 }
 SIGN_IN = {"303": {"description": "a redirect: to /staff/login when not signed in, to the "
                               "provider from /staff/login, or the page after a form"}}

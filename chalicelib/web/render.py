@@ -17,7 +17,8 @@ from chalice import Response
 WEB_DIR = Path(__file__).parent
 STATIC_DIR = WEB_DIR / "static"
 # Each static file under its content-hashed name (page-<hash>.css), with its media type.
-STATIC_FILES = {"page.css": "text/css", "page.js": "text/javascript"}
+STATIC_FILES = {"page.css": "text/css", "page.js": "text/javascript",
+                "board.js": "text/javascript"}
 # An SVG (text, so API Gateway passes it without binary media types); browsers take it
 # from /favicon.ico by its Content-Type.
 FAVICON = STATIC_DIR / "favicon.svg"
@@ -46,7 +47,8 @@ def render(template: str, **context) -> str:
     """Render ``templates/<template>`` with ``context`` (autoescaped)."""
     names = {name: hashed for hashed, (name, _) in _static_files().items()}
     return _environment().get_template(template).render(stylesheet=names["page.css"],
-                                                        script=names["page.js"], **context)
+                                                        script=names["page.js"], static=names,
+                                                        **context)
 
 
 def html_response(body: str, status: int = 200, headers: dict | None = None) -> Response:

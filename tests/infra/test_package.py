@@ -155,6 +155,22 @@ def test_alarms_watch_the_metrics_the_code_emits_in_its_namespace(template):
         assert [] in directive["_aws"]["CloudWatchMetrics"][0]["Dimensions"]
 
 
+def test_inbound_sms_reaches_its_handler_from_this_accounts_two_way_sms_only(template):
+    resources = template["Resources"]
+    topic = resources["InboundSmsTopic"]["Properties"]
+    assert topic["KmsMasterKeyId"] == {"Ref": "DataKey"}
+    [source] = resources["InboundSms"]["Properties"]["Events"].values()
+    assert source["Type"] == "SNS"
+    assert topic["TopicName"] in json.dumps(source["Properties"]["Topic"])
+    [statement] = resources["InboundSmsTopicPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert statement["Principal"] == {"Service": "sms-voice.amazonaws.com"}
+    assert statement["Action"] == "sns:Publish"
+    assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
+    permission = resources["ConnectInvokesPageAck"]
+    assert permission["Condition"] == "HasConnect"
+    assert permission["Properties"]["FunctionName"] == {"Fn::GetAtt": ["ConnectAck", "Arn"]}
+
+
 def test_an_unknown_route_is_404_in_the_contracts_shape_and_echoes_nothing(template):
     from chalicelib.local.gateway import NO_ROUTE_BODY
 

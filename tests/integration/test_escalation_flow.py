@@ -152,6 +152,33 @@ def test_a_sweep_that_read_before_the_ack_pages_nobody_after_it(world):
     assert world.escalations.get(opened.escalation_id).escalation.status == "acknowledged"
 
 
+def race(*actions) -> list[Exception]:
+    """Run ``actions`` in threads let go at the same instant; the errors they raised."""
+    start, errors = threading.Barrier(len(actions)), []
+
+    def run(action):
+        start.wait()
+        try:
+            action()
+        except Exception as error:  # noqa: BLE001 - returned to the test's assertion
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
+def assert_nobody_paged_after_the_ack(world, escalation_id) -> None:
+    timeline = world.escalations.with_timeline(escalation_id)[1]
+    order = [t.event for t in timeline if t.event in ("paged", "acknowledged")]
+    assert order in (["paged", "acknowledged"], ["paged", "paged", "acknowledged"])
+    assert len(pages(world, escalation_id)) == order.count("paged")
+    assert fresh_escalator().sweep(T0 + timedelta(hours=3)) == 0
+
+
 @pytest.mark.parametrize("attempt", range(5))
 def test_ack_and_sweeper_in_parallel_threads_never_page_after_the_ack(real_world, attempt):
     world = real_world
@@ -159,29 +186,10 @@ def test_ack_and_sweeper_in_parallel_threads_never_page_after_the_ack(real_world
     escalator = Escalator(world.escalations, world.rota, world.settings)
     opened = escalator.raise_alarm(family_help(), T0)
     due_at = T0 + timedelta(seconds=300)
-    start = threading.Barrier(2)
-    errors = []
-
-    def run(action):
-        start.wait()
-        try:
-            action()
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
-            errors.append(error)
-
-    threads = [threading.Thread(target=run, args=(lambda: escalator.sweep(due_at),)),
-               threading.Thread(target=run, args=(lambda: escalator.acknowledge(
-                   opened.escalation_id, "anna", due_at),))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = race(lambda: escalator.sweep(due_at),
+                  lambda: escalator.acknowledge(opened.escalation_id, "anna", due_at))
     assert errors == []
-    timeline = world.escalations.with_timeline(opened.escalation_id)[1]
-    order = [t.event for t in timeline if t.event in ("paged", "acknowledged")]
-    assert order in (["paged", "acknowledged"], ["paged", "paged", "acknowledged"])
-    assert len(pages(world, opened.escalation_id)) == order.count("paged")
-    assert fresh_escalator().sweep(T0 + timedelta(hours=3)) == 0
+    assert_nobody_paged_after_the_ack(world, opened.escalation_id)
 
 
 def test_a_step_with_nobody_on_call_is_skipped_at_once(world):

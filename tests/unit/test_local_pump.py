@@ -124,3 +124,26 @@ def test_after_the_first_round_a_cron_schedule_runs_only_in_its_minute(tmp_path)
     assert [c[0] for c in calls] == ["every_minute", "every_minute", "every_morning"]
     pump.run_schedules(morning.replace(second=7), since=morning)  # same minute: not again
     assert [c[0] for c in calls].count("every_morning") == 1
+
+
+def test_an_sns_subscriber_gets_each_spooled_message_as_one_notification_and_a_failure_stays(
+        tmp_path):
+    calls, queue = [], LocalQueue(tmp_path)
+    app = Chalice(app_name="pump-sns-test")
+
+    @app.on_sns_message(topic="tapaamo-inbound-sms")
+    def inbound(event):
+        calls.append((event.message, event.to_dict()["Records"][0]["Sns"]["TopicArn"]))
+        if event.message == "bad":
+            raise RuntimeError("store down")
+
+    for body in ('{"messageBody": "OK"}', "bad"):
+        queue.send("inbound-sms", body, now=NOW.timestamp() - 10)
+
+    handled = Pump(app, queue).drain_queues(NOW)
+
+    assert handled == 1
+    assert calls == [('{"messageBody": "OK"}',
+                      "arn:aws:sns:eu-north-1:000000000000:tapaamo-inbound-sms"),
+                     ("bad", "arn:aws:sns:eu-north-1:000000000000:tapaamo-inbound-sms")]
+    assert [m.body for m in queue.receive("inbound-sms", 10, NOW.timestamp() + 60)] == ["bad"]
