@@ -34,7 +34,7 @@ def test_the_on_call_worker_reads_the_request_and_acknowledges_by_keyboard(page_
     number = f"+35840{uuid.uuid4().int % 10**7:07d}"  # a valid Finnish mobile number
     worker = f"w-oncall-{uuid.uuid4().hex[:6]}"
     assert page_stack.call("PUT", f"/workers/{worker}", {
-        "name": "Päivystäjä", "email": f"{worker}@example.org", "phone": number})[0] == 200
+        "name": "Päivystäjä", "email": f"{worker}@example.org", "phone": number})[0] == 201
     now = datetime.now(UTC)
     assert page_stack.call("POST", "/oncall/overrides", {
         "worker": worker, "level": "primary", "start": (now - timedelta(hours=1)).isoformat(),

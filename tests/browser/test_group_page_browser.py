@@ -32,7 +32,7 @@ def group_for(page_stack, urls: list[str], seats: int) -> str:
         "name": "Kallion toimipiste", "address": "Toinen linja 4, Helsinki", "rooms": 1})[0] == 200
     leaders = [f"w-{suffix}-l{n}" for n in (1, 2)]
     for leader in leaders:
-        assert page_stack.call("PUT", f"/workers/{leader}", {"name": "Leader"})[0] == 200
+        assert page_stack.call("PUT", f"/workers/{leader}", {"name": "Leader"})[0] == 201
     cases = [url.rsplit("/book/", 1)[1].partition(".")[0] for url in urls]
     status, group = page_stack.call("POST", "/groups", {
         "service": "tehostettu-perhetyo", "office": office, "workers": leaders,
