@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 
 # botocore's and PynamoDB's DEBUG records quote whole request and response bodies (names, phones,
-# messages: DESIGN.md §7); they are dropped even when someone turns DEBUG on.
+# messages: docs/domain.md §5); they are dropped even when someone turns DEBUG on.
 WIRE_LOGGERS = ("botocore.endpoint", "botocore.parsers", "botocore.awsrequest",
                 "pynamodb.connection.base")
 

@@ -1,4 +1,4 @@
-"""The family's booking JSON API under ``/book/{token}`` (DESIGN.md §4): the link is the
+"""The family's booking JSON API under ``/book/{token}`` (docs/api.md): the link is the
 credential, so every route opens it first (404 unknown, 410 expired or revoked)."""
 
 from __future__ import annotations

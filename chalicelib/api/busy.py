@@ -1,5 +1,5 @@
 """Busy sources of workers' own calendars: the API, the 10-minute sweep and the
-on-demand sync queue (DESIGN.md §4 "Busy times")."""
+on-demand sync queue (docs/api.md "Busy times")."""
 
 import logging
 

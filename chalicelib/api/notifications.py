@@ -1,5 +1,5 @@
 """Notifications: the coordinator's listing, the minute sweep and the SQS wake-ups
-(DESIGN.md §4, §3)."""
+(docs/api.md, docs/architecture.md §5)."""
 
 from chalice import Blueprint, Rate
 

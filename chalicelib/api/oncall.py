@@ -1,4 +1,4 @@
-"""On-call rota endpoints: rotations, overrides, the policy, who is on call, gaps (DESIGN.md §4)."""
+"""On-call rota endpoints: rotations, overrides, the policy, who is on call, gaps (docs/api.md)."""
 
 from __future__ import annotations
 

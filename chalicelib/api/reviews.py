@@ -1,4 +1,4 @@
-"""Review endpoints: rules per service and a case's plan and review deadlines (DESIGN.md §4)."""
+"""Review endpoints: rules per service and a case's plan and review deadlines (docs/api.md)."""
 
 from datetime import date
 

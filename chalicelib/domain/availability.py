@@ -1,6 +1,6 @@
 """Free meeting slots of a case and the validation of one requested booking.
 
-``free_slots`` and ``check_booking`` apply the same rules (DESIGN.md §2): a grid start is
+``free_slots`` and ``check_booking`` apply the same rules (docs/domain.md §2): a grid start is
 listed by the one exactly when the other accepts it for at least one location.
 """
 

@@ -1,6 +1,6 @@
 """The domain's few exception classes; ``api/`` maps each to one HTTP status.
 
-``code`` is the contract's snake_case error code (DESIGN.md §4), e.g. ``slot_taken``.
+``code`` is the contract's snake_case error code (docs/api.md), e.g. ``slot_taken``.
 """
 
 

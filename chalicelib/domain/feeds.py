@@ -2,7 +2,7 @@
 and privacy-safe texts (a case code, the kind of meeting, the place type or office).
 
 Feeds end up on Google's, Microsoft's and Apple's servers and on lock screens
-(DESIGN.md §7), so nothing here ever takes a name, phone number, e-mail or home address.
+(docs/domain.md §5), so nothing here ever takes a name, phone number, e-mail or home address.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ PLACES = {
     "en": {"home": "home visit", "daycare": "daycare", "school": "school",
            "placement": "placement"},
 }
-# Review kinds (DESIGN.md §2) as a worker's feed names them, in Finnish like the rest.
+# Review kinds (docs/domain.md §2) as a worker's feed names them, in Finnish like the rest.
 REVIEW_KINDS = {
     "plan": "suunnitelma", "review": "väliarviointi", "summary": "kausiyhteenveto",
     "network-meeting": "verkostotapaaminen", "final": "loppuarviointi",

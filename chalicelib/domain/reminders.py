@@ -1,6 +1,6 @@
 """When a family (and its workers) are reminded of a meeting: hours before, quiet hours.
 
-Rules (DESIGN.md §2, issue 6):
+Rules (docs/domain.md §2, issue 6):
 
 * ``hours`` before the meeting are counted on the Helsinki wall clock, so a 24 h reminder
   comes at the same clock time the day before, also across a DST change.

@@ -1,4 +1,4 @@
-"""Review rules per service (DESIGN.md §2): what is due when, their JSON form and defaults.
+"""Review rules per service (docs/domain.md §2): what is due when, their JSON form and defaults.
 
 A rule says when one kind of review (suunnitelma, arviointi, kausiyhteenveto …) is due
 relative to the start of the service, and how many days before it the workers and the

@@ -1,4 +1,4 @@
-"""The local pump: runs what ``chalice local`` never runs (DESIGN.md §6).
+"""The local pump: runs what ``chalice local`` never runs (docs/architecture.md §6).
 
 Every few seconds it calls each ``rate(...)`` ``@app.schedule`` function with a CloudWatch
 scheduled event, and each ``cron(...)`` one in the minutes its expression names (every one

@@ -1,6 +1,6 @@
 """Wake-ups for delivery: after a transaction queues notifications, one SQS message names them.
 
-A wake-up is a hint only (DESIGN.md §3): the ``tapaamo-notifications`` handler delivers
+A wake-up is a hint only (docs/architecture.md §5): the ``tapaamo-notifications`` handler delivers
 the named messages within seconds, and the minute sweep over the ``due`` index delivers
 anything a lost or failed wake-up left behind. So sending one is best effort: a failure
 is logged with the ids only and never fails the change that queued the messages.

@@ -1,5 +1,5 @@
 """Review use cases: rules per service, a case's reviews, completing one, and the sweeps
-that send reminders and overdue notices (DESIGN.md §2, §3)."""
+that send reminders and overdue notices (docs/domain.md §2, docs/architecture.md §5)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """A whole flow with known names, phones, e-mail and a message text: none of them may
-appear in any log record (every logger at DEBUG) or on stdout/stderr (DESIGN.md §7)."""
+appear in any log record (every logger at DEBUG) or on stdout/stderr (docs/domain.md §5)."""
 
 from __future__ import annotations
 

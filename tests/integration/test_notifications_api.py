@@ -1,4 +1,4 @@
-"""GET /notifications: coordinators only, by case or escalation (DESIGN.md §4)."""
+"""GET /notifications: coordinators only, by case or escalation (docs/api.md)."""
 
 import json
 
