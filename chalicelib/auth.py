@@ -7,13 +7,13 @@ container and cached by PyJWT.
 
 from __future__ import annotations
 
-import os
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from chalicelib.config import Settings
 from chalicelib.domain.access import Actor
 from chalicelib.domain.errors import Unauthorized
+from chalicelib.keyfile import read_or_create
 
 LOCAL_ISSUER = "tapaamo-local"
 AUDIENCE = "tapaamo"
@@ -30,7 +30,7 @@ def local_private_key(local_dir: Path):
     """
     path = local_dir / "jwt-key.pem"
     if not path.exists():
-        _create_local_key(local_dir, path)
+        read_or_create(path, _new_local_key)
     stat = path.stat()
     stamp = (str(path.resolve()), stat.st_ino, stat.st_mtime_ns, stat.st_size)
     if stamp not in _local_keys:
@@ -42,19 +42,13 @@ def local_private_key(local_dir: Path):
     return _local_keys[stamp]
 
 
-def _create_local_key(local_dir: Path, path: Path) -> None:
+def _new_local_key() -> bytes:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
 
-    local_dir.mkdir(parents=True, exist_ok=True)
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                            serialization.NoEncryption())
-    # Write then rename: two processes starting at once never read half a key.
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_bytes(pem)
-    tmp.chmod(0o600)
-    tmp.replace(path)
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption())
 
 
 def mint_local_token(local_dir: Path, role: str, worker: str | None, now: datetime,

@@ -114,8 +114,8 @@ def record_outcome(appointment_id):
     actor = actor_of(request)
     now = bootstrap.now()
     bootstrap.wiring()
+    appointment, case = _staff_appointment(actor, appointment_id)  # 404 before 422
     outcome = outcomes.outcome_of(json_object(request).get("outcome"))
-    appointment, case = _staff_appointment(actor, appointment_id)
     recorded = outcomes.record_outcome(appointment, case, outcome, actor.label(), now)
     return json_response(appointment_view(recorded))
 

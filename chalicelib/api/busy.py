@@ -8,6 +8,7 @@ from chalice import Blueprint, Rate, Response
 from chalicelib import bootstrap
 from chalicelib.api.auth import staff
 from chalicelib.api.http import actor_of, endpoint, json_object, json_response, parse
+from chalicelib.domain.access import require_self_or_coordinator
 from chalicelib.domain.busy_times import BusySource
 from chalicelib.domain.errors import Rejected
 from chalicelib.services import busy as use
@@ -30,6 +31,7 @@ def put_busy_source(worker_id):
     actor = actor_of(request)
     from chalicelib.api.busy_schemas import BusySourceIn  # pydantic: only when a body arrives
 
+    require_self_or_coordinator(actor, worker_id)  # who may, before what was sent
     body = parse(BusySourceIn, json_object(request))
     wiring = bootstrap.wiring()
     if body.url:

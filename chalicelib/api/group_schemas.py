@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import AwareDatetime, Field, field_validator
+from pydantic import Field, field_validator
 
-from chalicelib.api.schemas import Id, Strict
+from chalicelib.api.schemas import Id, Instant, Strict
 from chalicelib.domain.directory import SERVICES
 from chalicelib.domain.groups import MAX_LEADERS, MAX_SESSIONS
 
@@ -26,7 +26,7 @@ class GroupIn(Strict):
     service: Literal[SERVICES]
     office: Id
     workers: list[Id] = Field(min_length=1, max_length=MAX_LEADERS)
-    start: AwareDatetime
+    start: Instant
     minutes: int = Field(default=90, ge=30, le=240)
     sessions: int = Field(ge=1, le=MAX_SESSIONS)
     every_days: int = Field(default=7, ge=1, le=28)

@@ -8,6 +8,7 @@ from chalice import Blueprint
 from chalicelib import bootstrap
 from chalicelib.api.auth import staff
 from chalicelib.api.http import actor_of, endpoint, json_object, json_response, parse
+from chalicelib.domain.access import require_coordinator
 from chalicelib.domain.errors import Rejected
 from chalicelib.services import groups, seats
 from chalicelib.services.links import open_link
@@ -23,6 +24,7 @@ def create_group():
     actor = actor_of(request)
     now = bootstrap.now()
     bootstrap.wiring()
+    require_coordinator(actor)  # who may, before what was sent: 403, not 422
     body = parse(GroupIn, json_object(request))
     spec = groups.GroupSpec(
         service=body.service, office=body.office, workers=tuple(body.workers),

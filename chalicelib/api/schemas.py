@@ -4,13 +4,14 @@ pydantic and phonenumbers are too heavy for every cold start)."""
 from __future__ import annotations
 
 import unicodedata
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
 import phonenumbers
 from pydantic import (
     AfterValidator,
+    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -20,6 +21,8 @@ from pydantic import (
 )
 
 from chalicelib.domain.directory import CHANNELS, LANGUAGES, SERVICES, WORKER_ROLES
+from chalicelib.domain.errors import Invalid
+from chalicelib.domain.instants import parse_instant
 
 
 
@@ -38,6 +41,17 @@ Hours = Annotated[Decimal, Field(allow_inf_nan=False)]
 FEWEST_HOURS, MOST_HOURS = Decimal("0.25"), Decimal(24 * 14)
 EARLIEST_START = date(2000, 1, 1)
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
+
+
+def _this_century_instant(value: datetime) -> datetime:
+    try:
+        return parse_instant(value.isoformat(), "start")
+    except Invalid as error:
+        raise ValueError(error.message) from None
+
+
+# An instant with an offset, in this century (domain/instants.py says why).
+Instant = Annotated[AwareDatetime, AfterValidator(_this_century_instant)]
 
 
 def e164(value: str) -> str:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import secrets
 from datetime import datetime
 from pathlib import Path
 
 from chalicelib.config import Settings
+from chalicelib.keyfile import read_or_create
 
 WINDOW_SECONDS = 2 * 3600
 
@@ -31,15 +31,7 @@ def server_key(settings: Settings) -> bytes:
 
 
 def _local_key(local_dir: Path) -> bytes:
-    path = local_dir / "page-key"
-    if not path.exists():
-        local_dir.mkdir(parents=True, exist_ok=True)
-        # Write then rename: two processes starting at once never read half a key.
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(secrets.token_hex(32))
-        tmp.chmod(0o600)
-        tmp.replace(path)
-    return path.read_text().strip().encode()
+    return read_or_create(local_dir / "page-key", lambda: secrets.token_hex(32).encode()).strip()
 
 
 def form_token(key: bytes, link_token: str, now: datetime) -> str:

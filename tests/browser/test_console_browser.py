@@ -96,7 +96,7 @@ def test_a_coordinator_makes_a_pair_and_a_case_and_the_family_gets_its_link(
     desk.get_by_label("Työntekijä", exact=True).fill(pair[0])
     desk.get_by_label("Työparin toinen työntekijä").fill(pair[1])
     desk.get_by_label("Alkupäivä").fill((date.today() + timedelta(days=1)).isoformat())
-    desk.get_by_label("Kallio").check()
+    desk.get_by_role("checkbox", name="Kallio", exact=True).check()
     desk.get_by_label("Puhelin").fill("12")  # not a phone number: the API says so
     desk.get_by_role("button", name="Tallenna").click()
     expect(desk.locator("#e-phone")).to_contain_text("phone")

@@ -420,10 +420,11 @@ def test_a_booking_and_a_cancel_queue_messages_without_names(client, family):
                         ExpressionAttributeValues={":p": {"S": f"CASE#{family.case}#NOTES"}})
     notes = sorted((n["kind"], n["channel"], n["recipient"], tuple(sorted(n["params"])))
                    for n in map(from_dynamo, items["Items"]))
-    # One channel by default (the phone); the link is to the family's page.
+    # One channel by default (the phone). The outbox keeps a reference to the family's
+    # link, never the link itself: the sender makes it (services/message_links.py).
     assert notes == [
-        ("cancellation", "sms", "+358401234567", ("link", "location", "start")),
-        ("confirmation", "sms", "+358401234567", ("link", "location", "start")),
+        ("cancellation", "sms", "+358401234567", ("link_ref", "location", "start")),
+        ("confirmation", "sms", "+358401234567", ("link_ref", "location", "start")),
     ]
 
 

@@ -24,6 +24,7 @@ from tests.support.api import call
 from tests.support.booking import NOW, TUESDAY, at, book, make_family
 from tests.support.consistency import lock_problems
 from tests.support.ddblocal import ddb_engine  # noqa: F401 - fixture
+from tests.support.notify import sink_messages
 
 
 @pytest.fixture
@@ -105,22 +106,44 @@ def test_throttled_reads_are_503_not_500(client, family, token, operation):
     assert 500 not in answers and 503 in answers, answers
 
 
+@pytest.mark.parametrize("operation", ["Query", "TransactWriteItems"])
 def test_a_throttled_sweep_raises_so_it_is_retried_and_a_rerun_sends_nothing_twice(
-        client, family):
-    event = client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event",
-                                            detail={}, resources=[])
+        client, family, operation):
+    # Query: the sweep cannot read what is due; TransactWriteItems: it cannot claim it.
+    # Either way it fails and Lambda runs it again.
     with time_machine.travel(NOW, tick=False):
         assert book(client, family, at(TUESDAY, 10))[0] == 201
-        with failing("UpdateItem", throttled, times=1), pytest.raises(Exception):
-            client.lambda_.invoke("sweep_notifications", event)
-        client.lambda_.invoke("sweep_notifications", event)
-        client.lambda_.invoke("sweep_notifications", event)
-        status, body = call(client, "GET", f"/notifications?case={family.case}",
-                            family.coord)
+        with failing(operation, throttled, times=100), pytest.raises(ClientError):
+            sweep(client)
+        sweep(client)
+        sweep(client)
+    assert_sent_once(client, family)
+
+
+def test_a_throttled_record_of_sent_is_retried_in_the_sweep_and_sends_once(client, family):
+    with time_machine.travel(NOW, tick=False):
+        assert book(client, family, at(TUESDAY, 10))[0] == 201
+        with failing("UpdateItem", throttled, times=1) as left:
+            sweep(client)  # the one UpdateItem is recording "sent" (record_sent retries it)
+        assert left["n"] == 0
+        sweep(client)
+    assert_sent_once(client, family)
+
+
+def sweep(client) -> None:
+    event = client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event",
+                                            detail={}, resources=[])
+    client.lambda_.invoke("sweep_notifications", event)
+
+
+def assert_sent_once(client, family):
+    with time_machine.travel(NOW, tick=False):
+        status, body = call(client, "GET", f"/notifications?case={family.case}", family.coord)
     assert status == 200
     sent = [n for n in body["notifications"] if n["kind"] == "confirmation"]
     assert sent and all(n["status"] == "sent" for n in sent)
     assert len({(n["channel"], n["kind"]) for n in sent}) == len(sent)  # each once
+    assert len(sink_messages(os.environ["TAPAAMO_LOCAL_DIR"])) == len(sent)  # what went out
 
 
 # --- DynamoDB Local paused (SIGSTOP), killed and restarted ---------------------------------

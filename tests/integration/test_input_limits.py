@@ -84,6 +84,15 @@ def test_a_week_long_shift_is_accepted(client, coord):
     assert status in (200, 201), body
 
 
+@pytest.mark.parametrize("start", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:00:00-12:00",
+                                   "1999-12-31T23:59:59+00:00", "2100-01-01T00:00:00+00:00"])
+def test_a_group_starting_outside_this_century_is_422_naming_start(client, family, start):
+    status, error = call(client, "POST", "/groups", family.coord, {
+        "service": "perhetyo", "office": family.office, "workers": family.workers[:1],
+        "start": start, "sessions": 1, "seats": 1})
+    assert status == 422 and error["error"]["field"] == "start", error
+
+
 def json_routes() -> list[tuple[str, str]]:
     """Every route that may read a JSON body (POST/PUT/PATCH; not the HTML forms)."""
     from app import app

@@ -4,6 +4,7 @@ entry fails), token enumeration only ever seeing 404, security headers on HTML."
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -13,7 +14,8 @@ from tests.support.booking import NOW, TUESDAY, at, book, make_family
 
 # Who may call each staff route: "coordinator" only; "self" (the worker in the path, or a
 # coordinator); "case" (a worker of the case, or a coordinator); "case-in-body" (the same,
-# with the case named in the body); "staff" (any signed-in).
+# with the case named in the body); "leader" (a leader of the group, or a coordinator);
+# "staff" (any signed-in).
 MATRIX = {
     ("GET", "/offices"): "staff",
     ("PUT", "/offices/{office_id}"): "coordinator",
@@ -24,6 +26,10 @@ MATRIX = {
     ("POST", "/workers/{worker_id}/extra-hours"): "self",
     ("GET", "/workers/{worker_id}/appointments"): "self",
     ("POST", "/workers/{worker_id}/feed-tokens"): "self",
+    ("PUT", "/workers/{worker_id}/busy-source"): "self",
+    ("GET", "/workers/{worker_id}/busy-source"): "self",
+    ("DELETE", "/workers/{worker_id}/busy-source"): "self",
+    ("POST", "/workers/{worker_id}/busy-source/sync"): "self",
     ("GET", "/cases"): "staff",  # a worker gets their own (tests/integration/test_staff_lists.py)
     ("POST", "/cases"): "coordinator",
     ("GET", "/cases/{case_id}"): "case",
@@ -37,6 +43,11 @@ MATRIX = {
     ("PUT", "/review-rules/{service}"): "coordinator",
     ("POST", "/appointments"): "case-in-body",
     ("POST", "/appointments/{appointment_id}/cancel"): "case",
+    ("POST", "/appointments/{appointment_id}/outcome"): "case",
+    ("POST", "/groups"): "coordinator",
+    ("GET", "/groups/{group_id}"): "leader",  # its leaders (the worker is one) and coordinators
+    ("PATCH", "/groups/{group_id}"): "coordinator",
+    ("PUT", "/feedback-surveys/{service}"): "coordinator",
     ("GET", "/notifications"): "coordinator",
     ("GET", "/oncall/rotations"): "staff",
     ("POST", "/oncall/rotations"): "coordinator",
@@ -77,12 +88,18 @@ def world(client, token):
         booked = book(client, family, at(TUESDAY, 10))[1]
         reviews = call(client, "GET", f"/cases/{family.case}/reviews", coord)[1]["reviews"]
         escalation = call(client, "POST", "/escalations", coord, {"source": "staff"})[1]
+        group = call(client, "POST", "/groups", coord, {
+            "service": "perhetyo", "office": family.office, "workers": [mine],
+            "start": at(TUESDAY + timedelta(days=7), 17), "minutes": 90, "sessions": 2,
+            "seats": 4})[1]
+        assert call(client, "PUT", f"/workers/{mine}/busy-source", coord,
+                    {"kind": "graph", "mailbox": "ohjaaja@example.fi"})[0] == 200
         yield {"family": family, "coord": coord, "mine": token("worker", mine),
                "other": token("worker", other),
                "params": {"worker_id": mine, "case_id": family.case, "office_id": family.office,
                           "appointment_id": booked["id"], "service": "perhetyo",
                           "review_id": reviews[0]["id"] if reviews else "r1",
-                          "escalation_id": escalation["id"]}}
+                          "escalation_id": escalation["id"], "group_id": group["id"]}}
 
 
 def _path(template: str, params: dict) -> str:
@@ -105,7 +122,7 @@ def test_staff_route_answers_by_role(client, world, method, template):
     assert coordinator not in (401, 403) and coordinator < 500
     if rule == "coordinator":
         assert own == 403 and other == 403
-    elif rule in ("self", "case"):
+    elif rule in ("self", "case", "leader"):
         assert own not in REFUSED and own < 500, own
         assert other in (403, 404), other
     elif rule == "case-in-body":  # an empty body names no case: refused as malformed
