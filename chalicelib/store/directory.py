@@ -29,7 +29,7 @@ from chalicelib.domain.directory import Case, Contact, Office, Worker
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.paging import Page, page_of
 from chalicelib.store import directory_lists as lists
-from chalicelib.store.table import DecimalAttribute, TableModel
+from chalicelib.store.table import ByParentIndex, DecimalAttribute, TableModel
 from chalicelib.store.tx import (Transaction, TransactionCancelled, batch_get, client,
                                  table_name, to_dynamo)
 
@@ -53,6 +53,7 @@ class WorkerItem(TableModel):
     language = UnicodeAttribute(default="fi")
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
+    by_parent = ByParentIndex()
 
 
 class ContactMap(MapAttribute):
@@ -233,6 +234,12 @@ class DynamoDirectory:
         found = self.get_workers(ids.items)
         return Page(tuple(found[i] for i in ids.items if i in found), ids.cursor)
 
+    def office_workers(self, office_id: str | None) -> list[Worker]:
+        """Every worker (of ``office_id``, or all) in id order: ONE Query of the workers'
+        list on ``by_parent``, whose projection holds the whole profile (no item reads)."""
+        found = map(worker_from_item, WorkerItem.by_parent.query(lists.WORKERS))
+        return [w for w in found if office_id is None or w.office == office_id]
+
     def get_workers(self, ids) -> dict[str, Worker]:
         keys = [worker_key(i) for i in set(ids)]
         return {w.id: w for w in map(worker_from_item, WorkerItem.batch_get(keys))}
@@ -358,6 +365,10 @@ class InMemoryDirectory:
 
     def list_workers(self, cursor: str | None, size: int) -> Page[Worker]:
         return page_of("workers", self.workers.values(), lambda w: w.id, cursor, size)
+
+    def office_workers(self, office_id: str | None) -> list[Worker]:
+        return [self.workers[k] for k in sorted(self.workers)
+                if office_id is None or self.workers[k].office == office_id]
 
     def get_workers(self, ids) -> dict[str, Worker]:
         return {i: self.workers[i] for i in set(ids) if i in self.workers}
