@@ -82,12 +82,15 @@ def team(visit: Visit):
                 wiring.directory, query, max(today, monday), visit.now)]
         except (NotFound, Forbidden, DomainError) as refused:
             errors.update(staff_forms.form_error(refused, {"workers": "worker1"}))
-    offices = use.list_offices(wiring.directory)
+    # The office names item the feeds read too, kept per container: no round trip mostly.
+    names = wiring.office_names.item
+    offices = sorted(wiring.office_names.of(wiring.shared.read([names], visit.now)[names]
+                                            ).items())
     return visit.page(
         "team.html", "staff.team.title", status=422 if errors else 200,
-        office=office or "", office_options=[(o.id, o.name_in(visit.lang)) for o in offices],
+        office=office or "", office_options=offices,
         weeks=calendar_view.weeks_nav(monday, today),
         grid=calendar_view.team_rows(visit.words, grid), free=free,
         values={"minutes": "90", **{k: v for k, v in asked.items() if v}}, errors=errors,
         worker_options=[(w.id, f"{w.name} ({w.id})") for w, _ in grid.rows],
-        places=staff_view.place_choices(visit.words, offices))
+        places=staff_view.place_options(visit.words, offices))

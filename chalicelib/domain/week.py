@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 from chalicelib.domain.diary import WorkerDiary
 from chalicelib.domain.errors import Rejected
-from chalicelib.domain.intervals import Interval, intersect, merge
-from chalicelib.domain.workdays import at_local
+from chalicelib.domain.intervals import Interval, merge
+from chalicelib.domain.workdays import at_local, local
 
 ISO_WEEK = re.compile(r"(\d{4})-W(\d{2})")
 # Absence reasons (poissaolon syy) are codes from this list: no free text about a person.
@@ -71,19 +71,35 @@ class DayLoad:
     whole_day_absent: bool
 
 
-def day_load(diary: WorkerDiary, day: date) -> DayLoad:
-    """How much of ``day`` the worker's appointments take, and their absence that day.
+def day_loads(diary: WorkerDiary, days: list[date]) -> list[DayLoad]:
+    """How much of each day the worker's appointments take, and their absence that day.
 
     >>> from chalicelib.domain.diary import Busy
     >>> d = date(2026, 12, 1)
-    >>> day_load(WorkerDiary("w", busy=(Busy(Interval(at_local(d, 9), at_local(d, 10, 30)),
-    ...                                      "home:c"),)), d).booked_minutes
+    >>> day_loads(WorkerDiary("w", busy=(Busy(Interval(at_local(d, 9), at_local(d, 10, 30)),
+    ...                                       "home:c"),)), [d])[0].booked_minutes
     90
     """
-    span = day_span(day)
-    booked = intersect(merge(b.interval for b in diary.busy), [span])
-    absent = intersect(merge(diary.absences), [span])
-    return DayLoad(day, int(sum((i.end - i.start for i in booked), timedelta()).total_seconds()
-                            // 60),
-                   bool(absent), any(i.start <= span.start and i.end >= span.end
-                                     for i in absent))
+    wanted = set(days)
+    minutes: dict[date, timedelta] = {d: timedelta() for d in days}
+    away: dict[date, list[Interval]] = {d: [] for d in days}
+    # One pass over the intervals, each cut at the days it touches (not days × intervals).
+    for interval in merge(b.interval for b in diary.busy):
+        for day, part in _by_day(interval, wanted):
+            minutes[day] += part.end.astimezone(UTC) - part.start.astimezone(UTC)
+    for interval in merge(diary.absences):
+        for day, part in _by_day(interval, wanted):
+            away[day].append(part)
+    return [DayLoad(d, int(minutes[d].total_seconds() // 60), bool(away[d]),
+                    any(p == day_span(d) for p in away[d])) for d in days]
+
+
+def _by_day(interval: Interval, wanted: set[date]):
+    """(day, the part of ``interval`` on it) for the wanted local days it touches."""
+    day = local(interval.start).date()
+    while at_local(day, 0) < interval.end:
+        span = day_span(day)
+        if day in wanted and interval.overlaps(span):
+            # Lengths are taken in UTC: wall-clock differences are an hour off across DST.
+            yield day, Interval(max(interval.start, span.start), min(interval.end, span.end))
+        day += timedelta(days=1)

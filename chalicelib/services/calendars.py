@@ -19,7 +19,7 @@ from chalicelib.domain.feeds import AgendaEntry
 from chalicelib.domain.intervals import Interval
 from chalicelib.domain.oncall import Shift, shifts_of
 from chalicelib.domain.review_state import Deadline
-from chalicelib.domain.week import DayLoad, day_load, days_from
+from chalicelib.domain.week import DayLoad, day_loads, days_from
 from chalicelib.domain.workdays import at_local
 from chalicelib.services import booking
 from chalicelib.services import directory as use
@@ -128,7 +128,7 @@ def team(directory, office_id: str | None, first_day: date) -> TeamGrid:
     diaries, _ = read_diaries([w.id for w in workers],
                               calendar.weeks_between(days[0], days[-1]), booking.RULES)
     return TeamGrid(first_day, days, tuple(
-        (w, tuple(day_load(diaries[w.id], d) for d in days)) for w in workers))
+        (w, tuple(day_loads(diaries[w.id], list(days)))) for w in workers))
 
 
 @dataclass(frozen=True)

@@ -29,9 +29,9 @@ from chalicelib.domain.directory import Case, Contact, Office, Worker
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.paging import Page, page_of
 from chalicelib.store import directory_lists as lists
-from chalicelib.store.table import ByParentIndex, DecimalAttribute, TableModel
+from chalicelib.store.table import DecimalAttribute, TableModel
 from chalicelib.store.tx import (Transaction, TransactionCancelled, batch_get, client,
-                                 table_name, to_dynamo)
+                                 query, table_name, to_dynamo)
 
 OFFICE_NAMES_KEY = ("DIRECTORY", "OFFICE_NAMES")
 _NAME_OF = "office#"
@@ -53,7 +53,6 @@ class WorkerItem(TableModel):
     language = UnicodeAttribute(default="fi")
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
-    by_parent = ByParentIndex()
 
 
 class ContactMap(MapAttribute):
@@ -128,6 +127,13 @@ def worker_from_item(item: WorkerItem) -> Worker:
         roles=tuple(item.roles or ()),
         language=item.language or "fi",
     )
+
+
+def worker_from_plain(item: dict) -> Worker:
+    """A worker from a plain item (``tx.query``), without PynamoDB's model in between."""
+    return Worker(id=item["pk"].removeprefix("WORKER#"), name=item["name"],
+                  email=item.get("email"), phone=item.get("phone"), office=item.get("office"),
+                  roles=tuple(item.get("roles") or ()), language=item.get("language") or "fi")
 
 
 def case_from_item(item: CaseItem) -> Case:
@@ -237,8 +243,12 @@ class DynamoDirectory:
     def office_workers(self, office_id: str | None) -> list[Worker]:
         """Every worker (of ``office_id``, or all) in id order: ONE Query of the workers'
         list on ``by_parent``, whose projection holds the whole profile (no item reads)."""
-        found = map(worker_from_item, WorkerItem.by_parent.query(lists.WORKERS))
-        return [w for w in found if office_id is None or w.office == office_id]
+        params = {"IndexName": "by_parent", "KeyConditionExpression": "gsi1pk = :list",
+                  "ExpressionAttributeValues": {":list": to_dynamo(lists.WORKERS)}}
+        if office_id is not None:
+            params["FilterExpression"] = "office = :office"
+            params["ExpressionAttributeValues"][":office"] = to_dynamo(office_id)
+        return [worker_from_plain(i) for i in query(**params) if i["sk"] == "PROFILE"]
 
     def get_workers(self, ids) -> dict[str, Worker]:
         keys = [worker_key(i) for i in set(ids)]
