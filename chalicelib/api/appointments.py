@@ -17,7 +17,7 @@ from chalicelib.domain.errors import NotFound, Rejected
 from chalicelib.domain.instants import parse_day
 from chalicelib.domain.workdays import at_local
 from chalicelib.services import booking, links, outcomes, worker_time
-from chalicelib.store.appointments import appointment_from_item, appointment_key
+from chalicelib.services.appointment_access import staff_appointment
 from chalicelib.store.directory import case_key
 from chalicelib.store.links import case_from_plain
 from chalicelib.store.tx import batch_get
@@ -82,27 +82,13 @@ def staff_book():
     return json_response(result, status=status)
 
 
-def _staff_appointment(actor, appointment_id: str):
-    """An appointment and its case, if the actor may see the case (else 404)."""
-    item = batch_get([appointment_key(appointment_id)]).get(appointment_key(appointment_id))
-    if item is None:
-        raise NotFound("no such appointment")
-    appointment = appointment_from_item(item)
-    case_item = batch_get([case_key(appointment.case_id)]).get(case_key(appointment.case_id))
-    if case_item is None:
-        raise NotFound("no such appointment")
-    case = case_from_plain(case_item)
-    require_case_access(actor, case)
-    return appointment, case
-
-
 @endpoint(bp, "/appointments/{appointment_id}/cancel", methods=["POST"], authorizer=staff)
 def staff_cancel(appointment_id):
     actor = actor_of(bp.current_request)
     now = bootstrap.now()
     bootstrap.wiring()
     # The case is needed anyway: the family is told of the cancellation.
-    appointment, case = _staff_appointment(actor, appointment_id)
+    appointment, case = staff_appointment(actor, appointment_id)
     cancelled = booking.cancel(appointment, case, now,
                                public_url=bootstrap.wiring().settings.public_url)
     return json_response(appointment_view(cancelled))
@@ -114,7 +100,7 @@ def record_outcome(appointment_id):
     actor = actor_of(request)
     now = bootstrap.now()
     bootstrap.wiring()
-    appointment, case = _staff_appointment(actor, appointment_id)  # 404 before 422
+    appointment, case = staff_appointment(actor, appointment_id)  # 404 before 422
     outcome = outcomes.outcome_of(json_object(request).get("outcome"))
     recorded = outcomes.record_outcome(appointment, case, outcome, actor.label(), now)
     return json_response(appointment_view(recorded))

@@ -30,7 +30,8 @@ FORM = ["application/x-www-form-urlencoded"]
 LANG_COOKIE = "tapaamo_staff_lang"
 NAV = (("home", "/staff/"), ("cases", "/staff/cases"), ("workers", "/staff/workers"),
        ("offices", "/staff/offices"), ("oncall", "/staff/oncall"),
-       ("escalations", "/staff/escalations"))
+       ("escalations", "/staff/escalations"), ("outcomes", "/staff/outcomes"),
+       ("feed", "/staff/feed"))
 
 
 @dataclass

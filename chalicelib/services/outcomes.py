@@ -15,7 +15,7 @@ from chalicelib.domain.errors import Conflict, Rejected
 from chalicelib.domain.workdays import local
 from chalicelib.services.feedback import feedback_keys, queue_feedback
 from chalicelib.store import appointments as store
-from chalicelib.store.tx import Transaction, TransactionCancelled, batch_get, utc_iso
+from chalicelib.store.tx import Transaction, TransactionCancelled, batch_get
 
 
 def outcome_of(value) -> str:
@@ -41,10 +41,7 @@ def record_outcome(appointment: Appointment, case: Case, outcome: str, by: str,
     recorded = replace(appointment, outcome=outcome_of(outcome), updated_at=now)
 
     def write(tx: Transaction) -> None:
-        tx.update(*store.appointment_key(appointment.id),
-                  "SET outcome = :o, outcome_by = :by, updated_at = :now", "appointment",
-                  "#st = :booked", {"#st": "status"},
-                  {":o": outcome, ":by": by, ":now": utc_iso(now), ":booked": "booked"})
+        store.set_outcome(tx, appointment, outcome, by, now)
 
     try:
         _commit_with_feedback(write, case, recorded, now)
