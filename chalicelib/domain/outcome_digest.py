@@ -15,6 +15,7 @@ from chalicelib.domain.workdays import at_local, is_working_day, local
 
 WINDOW = timedelta(days=30)  # older meetings are history: the feed shows 30 days back too
 DIGEST_HOUR = 7  # Helsinki: the digest goes out from 07:00 on a working day
+CODES_SHOWN = 3  # so the SMS stays one segment; the page it links to lists them all
 
 
 def awaiting_outcome(entries: Iterable[AgendaEntry], until: datetime) -> list[AgendaEntry]:
@@ -64,7 +65,8 @@ def digest_cutoff(now: datetime) -> datetime | None:
 
 
 def digest_params(entries: Iterable[AgendaEntry]) -> dict[str, str]:
-    """What the digest says: how many meetings and which case codes (each once, sorted).
+    """What the digest says: how many meetings and which case codes (each once, sorted;
+    beyond :data:`CODES_SHOWN` only how many more).
 
     >>> from datetime import UTC
     >>> t = datetime(2026, 12, 1, 9, tzinfo=UTC)
@@ -72,7 +74,12 @@ def digest_params(entries: Iterable[AgendaEntry]) -> dict[str, str]:
     ...      for i, c in (("a1", "k2"), ("a2", "k1"), ("a3", "k2"))]
     >>> digest_params(e)
     {'count': '3', 'codes': 'k1, k2'}
+    >>> digest_params([*e, *(AgendaEntry(f"b{n}", f"k{n}", t, t, "home", "meeting", "booked",
+    ...                                  0, t, t) for n in range(3, 6))])["codes"]
+    'k1, k2, k3 +2'
     """
     entries = list(entries)
+    codes = sorted({e.case_id for e in entries})
+    more = len(codes) - CODES_SHOWN
     return {"count": str(len(entries)),
-            "codes": ", ".join(sorted({e.case_id for e in entries}))}
+            "codes": ", ".join(codes[:CODES_SHOWN]) + (f" +{more}" if more > 0 else "")}

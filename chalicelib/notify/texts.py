@@ -145,7 +145,7 @@ TEXTS = {
         "fi": ("Kirjaa tapaamisten toteutuminen",
                "Tapaamisia ilman kirjausta: {count} (asiakkuudet {codes}). Kirjaa: {link}"),
         "sv": ("Registrera mötenas utfall",
-               "Möten utan registrerat utfall: {count} (klienter {codes}). Registrera: {link}"),
+               "Möten utan utfall: {count} (klienter {codes}). Registrera: {link}"),
         "en": ("Record your meetings' outcomes",
                "Meetings without an outcome: {count} (cases {codes}). Record them: {link}"),
     },
