@@ -8,18 +8,22 @@ from __future__ import annotations
 
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from html import unescape
 from pathlib import Path
 from urllib.parse import urlencode, urlparse
 
 import pytest
+import time_machine
 
 from chalicelib.domain.workdays import at_local
 from tests.integration.test_reviews_api import run_job
 from tests.support.api import call, make_worker
-from tests.support.booking import TUESDAY, at, clock, coord, make_family  # noqa: F401
+from tests.support.booking import NOW, TUESDAY, at, clock, coord, make_family  # noqa: F401
+from tests.support.client import app_client, staff_headers
 from tests.support.console import console_cookie, csrf_of
+from tests.support.ddblocal import ddb_local  # noqa: F401 - fixture
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 WEDNESDAY = date(2026, 12, 2)
@@ -157,3 +161,20 @@ def test_the_feed_page_makes_a_link_shown_once_and_the_old_one_answers_410(clien
     assert client.http.get(feed).status_code == 410
     status, html = page(client, "/staff/feed", console_cookie("coordinator"))
     assert status == 200 and 'action="/staff/feed"' not in html
+
+
+def test_on_dynamodb_local_parallel_runs_of_the_digest_send_one_message_per_worker(ddb_local):
+    with app_client() as client:
+        with time_machine.travel(NOW, tick=False):
+            coordinator = staff_headers(ddb_local["TAPAAMO_LOCAL_DIR"])
+            family = make_family(client, coordinator)
+            assert call(client, "POST", "/appointments", coordinator, {
+                "case": family.case, "start": at(TUESDAY, 10), "location": "home"})[0] == 201
+        with time_machine.travel(at_local(WEDNESDAY, 7, 1), tick=False):
+            with ThreadPoolExecutor(max_workers=6) as pool:
+                queued = list(pool.map(lambda _: run_job(client, "outcome_digest_daily"),
+                                       range(6)))
+            run_job(client, "sweep_notifications")
+    assert sum(queued) == 2  # the pair's two workers, once each
+    received = [m["to"] for m in sent(ddb_local) if "/staff/outcomes" in m["body"]]
+    assert sorted(received) == sorted(f"{w}@example.org" for w in family.workers)
