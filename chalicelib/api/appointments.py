@@ -102,7 +102,8 @@ def record_outcome(appointment_id):
     bootstrap.wiring()
     appointment, case = staff_appointment(actor, appointment_id)  # 404 before 422
     outcome = outcomes.outcome_of(json_object(request).get("outcome"))
-    recorded = outcomes.record_outcome(appointment, case, outcome, actor.label(), now)
+    recorded = outcomes.record_by_staff(bootstrap.wiring().directory, actor, appointment, case,
+                                        outcome, now)
     return json_response(appointment_view(recorded))
 
 

@@ -37,8 +37,8 @@ def awaiting(visit: Visit):
 @console_route(bp, "/staff/appointments/{appointment_id}/outcome", methods=["POST"])
 def record(visit: Visit, appointment_id: str):
     appointment, case = staff_appointment(visit.actor, appointment_id)  # 404 before the form
-    outcomes.record_outcome(appointment, case, outcomes.outcome_of(visit.field("outcome")),
-                            visit.actor.label(), visit.now)
+    outcomes.record_by_staff(bootstrap.wiring().directory, visit.actor, appointment, case,
+                             outcomes.outcome_of(visit.field("outcome")), visit.now)
     if visit.field("back") == "outcomes":
         return visit.go(f"{outcome_digest.PAGE_PATH}?notice=outcome_saved")
     return visit.go(f"/staff/cases/{case.id}?notice=outcome_saved#past-title")

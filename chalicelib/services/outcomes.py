@@ -9,6 +9,7 @@ import secrets
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from chalicelib.domain.access import Actor
 from chalicelib.domain.appointment import OUTCOMES, Appointment
 from chalicelib.domain.directory import Case, place_identity
 from chalicelib.domain.errors import Conflict, Rejected
@@ -47,6 +48,15 @@ def record_outcome(appointment: Appointment, case: Case, outcome: str, by: str,
         _commit_with_feedback(write, case, recorded, now)
     except TransactionCancelled as cancelled:
         raise Conflict("this appointment is no longer booked", code="not_booked") from cancelled
+    return recorded
+
+
+def record_by_staff(directory, actor: Actor, appointment: Appointment, case: Case,
+                    outcome: str, now: datetime) -> Appointment:
+    """:func:`record_outcome` for a member of staff (the API's and the console's form),
+    written to the case's audit trail as ``appointment.outcome``."""
+    recorded = record_outcome(appointment, case, outcome, actor.label(), now)
+    directory.add_audit(case.id, now, actor.label(), "appointment.outcome")
     return recorded
 
 

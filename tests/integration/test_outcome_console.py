@@ -80,6 +80,9 @@ def test_a_worker_records_held_on_the_case_page_and_the_feed_says_so(client, clo
     assert "Tapaamisen toteutuminen kirjattiin." in words and "Pidetty" in words
     ics = client.http.get(feed).body.decode().replace("\r\n ", "")
     assert f"SUMMARY:Tapaamo {family.case} · kotikäynti · pidetty" in ics
+    status, audit = call(client, "GET", f"/cases/{family.case}/audit", token("coordinator"))
+    assert {"actor": f"worker:{worker}", "action": "appointment.outcome"} in [
+        {k: e[k] for k in ("actor", "action")} for e in audit["entries"]]
 
 
 def test_another_pairs_worker_cannot_record_an_outcome_in_the_console_or_the_api(
