@@ -275,4 +275,5 @@ def worker_agenda(worker: str, start: datetime, end: datetime) -> list[dict]:
              "start": datetime.fromisoformat(i["start"]),
              "end": datetime.fromisoformat(i["end"]), "location": i["location"],
              "kind": i["kind"], "status": i["status"], "sequence": int(i["sequence"]),
-             "updated_at": datetime.fromisoformat(i["updated_at"])} for i in items]
+             "updated_at": datetime.fromisoformat(i["updated_at"]),
+             "outcome": i.get("outcome")} for i in items]

@@ -80,6 +80,9 @@ def test_a_worker_records_held_on_the_case_page_and_the_feed_says_so(client, clo
     assert "Tapaamisen toteutuminen kirjattiin." in words and "Pidetty" in words
     ics = client.http.get(feed).body.decode().replace("\r\n ", "")
     assert f"SUMMARY:Tapaamo {family.case} · kotikäynti · pidetty" in ics
+    status, listed = call(client, "GET", f"/workers/{worker}/appointments?from=2026-12-01",
+                          token("coordinator"))
+    assert [a["outcome"] for a in listed["appointments"]] == ["held"]
     status, audit = call(client, "GET", f"/cases/{family.case}/audit", token("coordinator"))
     assert {"actor": f"worker:{worker}", "action": "appointment.outcome"} in [
         {k: e[k] for k in ("actor", "action")} for e in audit["entries"]]
