@@ -6,10 +6,11 @@ from chalice import Chalice
 
 from chalicelib.api import (ack_pages, appointments, auth, booking, busy, directory,
                             escalations, feedback, feeds, groups, health, help, hooks,
-                            notifications, oncall, oncall_events, page_forms, page_groups,
-                            page_views, phone_replies, review_jobs, reviews, staff_calendar,
-                            staff_calendar_forms, staff_case_forms, staff_directory,
-                            staff_escalations, staff_oncall, staff_pages, staff_signin)
+                            notifications, oncall, oncall_events, outcome_jobs, page_forms,
+                            page_groups, page_views, phone_replies, review_jobs, reviews,
+                            staff_calendar, staff_calendar_forms, staff_case_forms,
+                            staff_directory, staff_escalations, staff_feed, staff_oncall,
+                            staff_outcomes, staff_pages, staff_signin)
 
 app = Chalice(app_name="tapaamo")
 # Chalice keeps its app logger ("tapaamo", parent of every chalicelib logger) at ERROR
@@ -21,6 +22,7 @@ app.register_blueprint(directory.bp)
 app.register_blueprint(notifications.bp)
 app.register_blueprint(reviews.bp)
 app.register_blueprint(review_jobs.bp)
+app.register_blueprint(outcome_jobs.bp)
 app.register_blueprint(feeds.bp)
 app.register_blueprint(oncall.bp)
 app.register_blueprint(escalations.bp)
@@ -45,3 +47,5 @@ app.register_blueprint(staff_calendar.bp)
 app.register_blueprint(staff_calendar_forms.bp)
 app.register_blueprint(staff_escalations.bp)
 app.register_blueprint(staff_oncall.bp)
+app.register_blueprint(staff_outcomes.bp)
+app.register_blueprint(staff_feed.bp)

@@ -17,6 +17,7 @@ from chalicelib.domain.errors import Rejected
 from chalicelib.domain.instants import parse_day
 from chalicelib.domain.workdays import at_local
 from chalicelib.services import links, outcomes, staff_booking, worker_time
+from chalicelib.services.appointment_access import staff_appointment
 
 bp = Blueprint(__name__)
 
@@ -82,9 +83,10 @@ def record_outcome(appointment_id):
     actor = actor_of(request)
     now = bootstrap.now()
     bootstrap.wiring()
-    appointment, case = staff_booking.appointment_of(actor, appointment_id)  # 404 before 422
+    appointment, case = staff_appointment(actor, appointment_id)  # 404 before 422
     outcome = outcomes.outcome_of(json_object(request).get("outcome"))
-    recorded = outcomes.record_outcome(appointment, case, outcome, actor.label(), now)
+    recorded = outcomes.record_by_staff(bootstrap.wiring().directory, actor, appointment, case,
+                                        outcome, now)
     return json_response(appointment_view(recorded))
 
 

@@ -31,7 +31,8 @@ LANG_COOKIE = "tapaamo_staff_lang"
 NAV = (("home", "/staff/"), ("week", "/staff/week"), ("team", "/staff/team"),
        ("cases", "/staff/cases"), ("workers", "/staff/workers"),
        ("offices", "/staff/offices"), ("oncall", "/staff/oncall"),
-       ("escalations", "/staff/escalations"))
+       ("escalations", "/staff/escalations"), ("outcomes", "/staff/outcomes"),
+       ("feed", "/staff/feed"))
 
 
 @dataclass

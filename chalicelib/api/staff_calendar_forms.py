@@ -21,6 +21,7 @@ from chalicelib.domain.errors import Conflict, Invalid, Rejected
 from chalicelib.domain.week import FIRST_YEAR, LAST_YEAR
 from chalicelib.domain.workdays import local
 from chalicelib.services import staff_booking, worker_time
+from chalicelib.services.appointment_access import staff_appointment
 from chalicelib.services import directory as use
 from chalicelib.web import calendar_view, oncall_view, staff_forms, staff_view
 
@@ -62,14 +63,14 @@ def book(visit: Visit):
 
 @console_route(bp, "/staff/appointments/{appointment_id}")
 def appointment(visit: Visit, appointment_id: str):
-    found, case = staff_booking.appointment_of(visit.actor, appointment_id)
+    found, case = staff_appointment(visit.actor, appointment_id)
     return _appointment_page(visit, found, case, {
         "start": oncall_view.field_value(found.start), "location": found.location}, {})
 
 
 @console_route(bp, "/staff/appointments/{appointment_id}/move", methods=["POST"])
 def move(visit: Visit, appointment_id: str):
-    old, case = staff_booking.appointment_of(visit.actor, appointment_id)  # 404 first
+    old, case = staff_appointment(visit.actor, appointment_id)  # 404 first
     values = {n: visit.field(n) for n in ("start", "location")}
     try:
         staff_booking.move(visit.actor, old, case, _instant(values["start"], "start"),

@@ -16,7 +16,7 @@ from chalicelib.domain.appointment import (AFTER_HOURS_REASONS, KINDS, Appointme
 from chalicelib.domain.directory import Case
 from chalicelib.domain.errors import NotFound, Rejected
 from chalicelib.services import booking, outcomes
-from chalicelib.store.appointments import appointment_from_item, appointment_key
+from chalicelib.services.appointment_access import staff_appointment
 from chalicelib.store.directory import case_key
 from chalicelib.store.links import case_from_plain
 from chalicelib.store.tx import batch_get
@@ -69,23 +69,10 @@ def book(actor: Actor, ask: StaffBooking, now: datetime, public_url: str,
     return booking.book(_request(actor, case, ask, public_url), items, now)
 
 
-def appointment_of(actor: Actor, appointment_id: str) -> tuple[Appointment, Case]:
-    """An appointment and its case, if the actor may see the case (else 404)."""
-    item = batch_get([appointment_key(appointment_id)]).get(appointment_key(appointment_id))
-    if item is None:
-        raise NotFound("no such appointment")
-    appointment = appointment_from_item(item)
-    case_item = batch_get([case_key(appointment.case_id)]).get(case_key(appointment.case_id))
-    if case_item is None:
-        raise NotFound("no such appointment")
-    case = case_from_plain(case_item)
-    require_case_access(actor, case)
-    return appointment, case
-
-
 def move(actor: Actor, old: Appointment, case: Case, start: datetime, location: str,
          now: datetime, public_url: str) -> tuple[int, dict]:
-    """Move ``old`` (opened with :func:`appointment_of`) to ``start`` at ``location``."""
+    """Move ``old`` (opened with ``appointment_access.staff_appointment``) to ``start``
+    at ``location``."""
     items = batch_get(booking.office_keys(location))
     ask = StaffBooking(case.id, start, location, old.minutes, old.kind)
     return booking.move(_request(actor, case, ask, public_url), old, items, now)
@@ -93,7 +80,7 @@ def move(actor: Actor, old: Appointment, case: Case, start: datetime, location: 
 
 def cancel(actor: Actor, appointment_id: str, now: datetime, public_url: str) -> Appointment:
     """Cancel an appointment of the actor's case (the family is told)."""
-    appointment, case = appointment_of(actor, appointment_id)
+    appointment, case = staff_appointment(actor, appointment_id)
     return booking.cancel(appointment, case, now, public_url=public_url)
 
 

@@ -58,6 +58,7 @@ def entry_from_item(item: dict) -> AgendaEntry:
         sequence=int(item["sequence"]),
         created_at=_instant(item["created_at"]),
         updated_at=_instant(item["updated_at"]),
+        outcome=item.get("outcome"),
     )
 
 

@@ -7,7 +7,8 @@ Item layout (the lock items are in ``calendar.py``):
   updated_at, booked_by, buckets (the lock buckets it holds), rooms (holds an office
   room), outcome (held|no-show|cancelled-late, once recorded), ``gsi1pk=CASE#<case>#APPTS``, ``gsi1sk=<start UTC ISO>`` (a case's list).
 * agenda ``pk=AGENDA#<worker>`` ``sk=<start UTC ISO>#<appointment id>``: case_id, start,
-  end, location, kind, status, sequence, updated_at: a worker's list and feed in one Query.
+  end, location, kind, status, sequence, updated_at, outcome: a worker's list and feed in
+  one Query.
 """
 
 from __future__ import annotations
@@ -67,7 +68,21 @@ def agenda_item(worker: str, a: Appointment) -> dict:
     return {"pk": pk, "sk": sk, "case_id": a.case_id, "appointment_id": a.id,
             "start": utc_iso(a.start), "end": utc_iso(a.end), "location": a.location,
             "kind": a.kind, "status": a.status, "sequence": a.sequence,
-            "created_at": utc_iso(a.created_at), "updated_at": utc_iso(a.updated_at)}
+            "created_at": utc_iso(a.created_at), "updated_at": utc_iso(a.updated_at),
+            "outcome": a.outcome}
+
+
+def set_outcome(tx: Transaction, a: Appointment, outcome: str, by: str, now: datetime) -> None:
+    """Record ``outcome`` on a booked appointment and on its workers' agenda entries (the
+    feeds show it). Fails (label ``appointment``) if it is no longer booked."""
+    tx.update(*appointment_key(a.id), "SET outcome = :o, outcome_by = :by, updated_at = :now",
+              "appointment", "#st = :booked", {"#st": "status"},
+              {":o": outcome, ":by": by, ":now": utc_iso(now), ":booked": "booked"})
+    for worker in a.workers:
+        # An entry booking wrote: never create a partial one (label ``agenda``).
+        tx.update(*agenda_key(worker, a), "SET outcome = :o, updated_at = :now",
+                  f"agenda:{worker}", "attribute_exists(pk)", None,
+                  {":o": outcome, ":now": utc_iso(now)})
 
 
 def _load_entry(a: Appointment) -> str:
@@ -262,4 +277,5 @@ def worker_agenda(worker: str, start: datetime, end: datetime) -> list[dict]:
              "start": datetime.fromisoformat(i["start"]),
              "end": datetime.fromisoformat(i["end"]), "location": i["location"],
              "kind": i["kind"], "status": i["status"], "sequence": int(i["sequence"]),
-             "updated_at": datetime.fromisoformat(i["updated_at"])} for i in items]
+             "updated_at": datetime.fromisoformat(i["updated_at"]),
+             "outcome": i.get("outcome")} for i in items]

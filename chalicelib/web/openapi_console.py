@@ -55,6 +55,16 @@ OPERATIONS = [
      "console", _form(), REDIRECT),
     ("POST", "/staff/cases/{case_id}/reviews/{review_id}/complete",
      "Console: mark a review done", "console", _form(), REDIRECT),
+    ("GET", "/staff/outcomes", "Console: my meetings that ended without an outcome (the "
+     "morning digest links here)", "console", None, PAGE),
+    ("POST", "/staff/appointments/{appointment_id}/outcome", "Console: record a meeting's "
+     "outcome (held, no-show, cancelled-late; back=case|outcomes: where to return)",
+     "console", _form("outcome", "back"), REDIRECT),
+    ("GET", "/staff/feed", "Console: my calendar subscription (how to add it; make a new "
+     "link)", "console", None, PAGE),
+    ("POST", "/staff/feed", "Console: make a new feed link, shown once on the page this "
+     "answers with (webcal, https, QR code); the old link answers 410", "console", _form(),
+     PAGE),
     ("GET", "/staff/workers", "Console: workers", "console", None, PAGE),
     ("GET", "/staff/workers/new", "Console: new worker (form)", "console", None, PAGE),
     ("GET", "/staff/workers/{worker_id}/edit", "Console: edit a worker (form)", "console",
@@ -100,6 +110,7 @@ QUERIES = {
     "/staff/callback": {"code": STR, "state": STR, "error": STR},
     "/staff/cases": {"worker": STR, "service": STR, "office": STR},
     "/staff/cases/{case_id}": {"notice": STR},
+    "/staff/outcomes": {"notice": STR},
     "/staff/oncall": {"notice": STR},
     "/staff/oncall/cover": {"level": STR, "start": STR, "end": STR},
     "/staff/week": {"week": STR, "worker": STR, "case": STR, "notice": STR},
