@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, StrictBool, field_validator
 
 from chalicelib.api.schemas import Id, Instant, Strict
 from chalicelib.domain.directory import SERVICES
@@ -32,6 +32,7 @@ class GroupIn(Strict):
     every_days: int = Field(default=7, ge=1, le=28)
     seats: int = Field(ge=1, le=MAX_SEATS)
     cases: list[Id] | None = Field(default=None, max_length=MAX_INVITED)
+    per_session: StrictBool = False
 
     @field_validator("workers", "cases")
     @classmethod
@@ -50,3 +51,17 @@ class GroupPatch(Strict):
     @classmethod
     def _distinct_cases(cls, ids: list[str] | None) -> list[str] | None:
         return _distinct(ids)
+
+
+class SeatCancel(Strict):
+    """``POST /book/{token}/groups/{id}/seats/cancel``: ``session`` for a drop-in group."""
+
+    session: Id | None = None
+
+
+class SeatIn(SeatCancel):
+    """``POST /book/{token}/groups/{id}/seats``: with ``waiting_list`` false a full group
+    answers 409 instead of a place in line; ``session``: the one session of a drop-in
+    group (``per_session``) the seat is for."""
+
+    waiting_list: StrictBool = True

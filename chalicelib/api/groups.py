@@ -30,7 +30,7 @@ def create_group():
         service=body.service, office=body.office, workers=tuple(body.workers),
         start=body.start, minutes=body.minutes, sessions=body.sessions,
         every_days=body.every_days, seats=body.seats,
-        cases=None if body.cases is None else tuple(body.cases))
+        cases=None if body.cases is None else tuple(body.cases), per_session=body.per_session)
     made = groups.create_group(actor, spec, now)
     return json_response(groups.group_view(made), status=201)
 
@@ -65,26 +65,30 @@ def family_groups(token):
     bootstrap.wiring()
     case, _ = open_link(token, now)
     listed = seats.family_groups(case, now)
-    return json_response({"groups": [seats.family_view(g, place) for g, place in listed]})
+    return json_response({"groups": [seats.family_view(*one) for one in listed]})
 
 
 @endpoint(bp, "/book/{token}/groups/{group_id}/seats", methods=["POST"])
 def take_seat(token, group_id):
+    from chalicelib.api.group_schemas import SeatIn
+
     request = bp.current_request
     now = bootstrap.now()
     bootstrap.wiring()
-    wait = json_object(request).get("waiting_list", True)
-    if not isinstance(wait, bool):
-        raise Rejected("waiting_list: true or false", code="invalid_value",
-                       field="waiting_list")
+    body = parse(SeatIn, json_object(request))
     case, _ = open_link(token, now)
-    return json_response({"status": seats.take_seat(case, group_id, now, wait)}, status=201)
+    place = seats.take_seat(case, group_id, now, body.waiting_list, body.session)
+    return json_response({"status": place}, status=201)
 
 
 @endpoint(bp, "/book/{token}/groups/{group_id}/seats/cancel", methods=["POST"])
 def give_up_seat(token, group_id):
+    from chalicelib.api.group_schemas import SeatCancel
+
+    request = bp.current_request
     now = bootstrap.now()
     bootstrap.wiring()
+    body = parse(SeatCancel, json_object(request))
     case, _ = open_link(token, now)
-    seats.give_up_seat(case, group_id, now)
+    seats.give_up_seat(case, group_id, now, body.session)
     return json_response({"status": "cancelled"})

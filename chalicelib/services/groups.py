@@ -46,6 +46,7 @@ class GroupSpec:
     every_days: int
     seats: int
     cases: tuple[str, ...] | None
+    per_session: bool = False
 
 
 def create_group(actor: Actor, spec: GroupSpec, now: datetime,
@@ -66,7 +67,8 @@ def create_group(actor: Actor, spec: GroupSpec, now: datetime,
     group = Group(id=group_id, service=spec.service, office=office.id, workers=spec.workers,
                   minutes=spec.minutes, every_days=spec.every_days, seats=spec.seats,
                   sessions=tuple(Session(s.id, s.start, s.end) for s in sessions),
-                  cases=spec.cases, created_at=now, updated_at=now)
+                  cases=spec.cases, created_at=now, updated_at=now,
+                  per_session=spec.per_session)
     plan = calendar.Plan()
     timers = [reminder_timer_fields(s.start, FAMILY_REMINDERS, now) for s in sessions]
     store.add_group(plan, group, list(zip(sessions, timers)), rules, office.rooms)
@@ -104,9 +106,9 @@ def change_group(actor: Actor, group_id: str, changes: dict, now: datetime) -> G
     before, version, _ = found
     after = replace(before, seats=changes.get("seats", before.seats),
                     cases=_cases(changes.get("cases", before.cases)), updated_at=now)
-    if after.seats < before.taken:
-        raise Rejected(f"seats: {before.taken} families hold a seat", code="seats_below_taken",
-                       field="seats")
+    if after.seats < before.most_taken:
+        raise Rejected(f"seats: {before.most_taken} families hold a seat",
+                       code="seats_below_taken", field="seats")
     tx = Transaction()
     store.change_group(tx, after, version, before)
     try:
@@ -123,8 +125,9 @@ def group_view(group: Group) -> dict:
             "workers": list(group.workers), "start": group.start, "minutes": group.minutes,
             "every_days": group.every_days, "seats": group.seats,
             "seats_left": group.seats_left, "waiting": group.waiting,
+            "per_session": group.per_session,
             "sessions": [{"id": s.id, "start": s.start, "end": s.end,
-                          "seats_left": group.seats_left} for s in group.sessions]}
+                          "seats_left": group.seats_left_in(s)} for s in group.sessions]}
     if group.cases is not None:
         view["cases"] = list(group.cases)
     return view

@@ -47,7 +47,7 @@ def run_reminders(directory, now: datetime, public_url: str, limit: int = 100) -
             cases[timer.case_id] = directory.get_case(timer.case_id)
         case = cases[timer.case_id]
         # A group session's case id is its group's: it reminds every seated family.
-        families = [case] if case else seated_families(timer.case_id)
+        families = [case] if case else seated_families(timer.case_id, timer.appointment_id)
         workers = directory.get_workers(timer.workers) if timer.audience == "workers" else {}
         return fire(timer, families, now, public_url, workers)
 
