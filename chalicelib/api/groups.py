@@ -1,5 +1,6 @@
-"""Peer-support groups: the coordinator's series (``/groups``) and the family's seats
-(``/book/{token}/groups``, the link is the credential)."""
+"""Peer-support groups: the coordinator's series (``/groups``, and a session cancelled by
+a coordinator or a leader) and the family's seats (``/book/{token}/groups``, the link is the
+credential)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from chalicelib.api.auth import staff
 from chalicelib.api.http import actor_of, endpoint, json_object, json_response, parse
 from chalicelib.domain.access import require_coordinator
 from chalicelib.domain.errors import Rejected
-from chalicelib.services import groups, seats
+from chalicelib.services import group_sessions, groups, seats
 from chalicelib.services.links import open_link
 
 bp = Blueprint(__name__)
@@ -57,6 +58,16 @@ def change_group(group_id):
     changed = groups.change_group(actor, group_id, changes, now)
     seats.fill_from_line(group_id, now)
     return json_response(groups.group_view(groups.read_group(actor, changed.id)))
+
+
+@endpoint(bp, "/groups/{group_id}/sessions/{session_id}/cancel", methods=["POST"],
+          authorizer=staff)
+def cancel_session(group_id, session_id):
+    actor = actor_of(bp.current_request)
+    now = bootstrap.now()
+    bootstrap.wiring()
+    return json_response(groups.group_view(
+        group_sessions.cancel_session(actor, group_id, session_id, now)))
 
 
 @endpoint(bp, "/book/{token}/groups")

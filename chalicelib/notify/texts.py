@@ -38,6 +38,15 @@ TEXTS = {
         "en": ("Meeting cancelled", "The meeting {start}, {location}, is cancelled. "
                "Book a new one: {link}"),
     },
+    # A group session cancelled by staff (``audience: group``): nothing to book instead.
+    "cancellation:group": {
+        "fi": ("Ryhmän kokoontuminen peruttu", "Vertaistukiryhmän kokoontuminen {start}, "
+               "{location}, on peruttu. Katso: {link}"),
+        "sv": ("Gruppträffen är inställd", "Kamratstödsgruppens träff {start}, {location}, "
+               "är inställd. Se: {link}"),
+        "en": ("Group session cancelled", "The peer-support group's session {start}, "
+               "{location}, is cancelled. See: {link}"),
+    },
     "reminder": {
         "fi": ("Muistutus tapaamisesta", "Muistutus: tapaaminen {start}, {location}. "
                "Muuta tai peru: {link}"),
@@ -150,8 +159,8 @@ TEXTS = {
     },
 }
 
-FAMILY_KINDS = ("confirmation", "rescheduled", "cancellation", "reminder", "booking-link",
-                "group-seat", "feedback")
+FAMILY_KINDS = ("confirmation", "rescheduled", "cancellation", "cancellation:group",
+                "reminder", "booking-link", "group-seat", "feedback")
 # The feedback e-mail's QR code image, as a screen reader says it.
 QR_ALT = {"fi": "QR-koodi kyselyn linkkiin", "sv": "QR-kod till enkätens länk",
           "en": "QR code of the survey link"}
