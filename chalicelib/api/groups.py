@@ -11,7 +11,7 @@ from chalicelib.api.auth import staff
 from chalicelib.api.http import actor_of, endpoint, json_object, json_response, parse
 from chalicelib.domain.access import require_coordinator
 from chalicelib.domain.errors import Rejected
-from chalicelib.services import group_sessions, groups, seats
+from chalicelib.services import group_changes, groups, seats
 from chalicelib.services.links import open_link
 
 bp = Blueprint(__name__)
@@ -31,7 +31,8 @@ def create_group():
         service=body.service, office=body.office, workers=tuple(body.workers),
         start=body.start, minutes=body.minutes, sessions=body.sessions,
         every_days=body.every_days, seats=body.seats,
-        cases=None if body.cases is None else tuple(body.cases), per_session=body.per_session)
+        cases=None if body.cases is None else tuple(body.cases), per_session=body.per_session,
+        worker_reminders=tuple(float(h) for h in body.worker_reminders))
     made = groups.create_group(actor, spec, now)
     return json_response(groups.group_view(made), status=201)
 
@@ -51,11 +52,15 @@ def change_group(group_id):
     actor = actor_of(request)
     now = bootstrap.now()
     bootstrap.wiring()
+    require_coordinator(actor)  # who may, before what was sent: 403, not 422
     body = parse(GroupPatch, json_object(request))
     changes = {name: getattr(body, name) for name in body.model_fields_set}
-    if changes.get("seats", 0) is None:
-        raise Rejected("seats: a whole number", code="invalid_value", field="seats")
-    changed = groups.change_group(actor, group_id, changes, now)
+    for name in ("seats", "workers", "office", "sessions"):
+        if name in changes and changes[name] is None:
+            raise Rejected(f"{name}: may not be null", code="invalid_value", field=name)
+    if "sessions" in changes:
+        changes["sessions"] = {s.id: s.start for s in body.sessions}
+    changed = group_changes.change_group(actor, group_id, changes, now)
     seats.fill_from_line(group_id, now)
     return json_response(groups.group_view(groups.read_group(actor, changed.id)))
 
@@ -67,7 +72,7 @@ def cancel_session(group_id, session_id):
     now = bootstrap.now()
     bootstrap.wiring()
     return json_response(groups.group_view(
-        group_sessions.cancel_session(actor, group_id, session_id, now)))
+        group_changes.cancel_session(actor, group_id, session_id, now)))
 
 
 @endpoint(bp, "/book/{token}/groups")

@@ -38,6 +38,7 @@ class Group:
 
     ``taken`` counts families seated for the series, ``waiting`` the families in line;
     ``per_session``: seats are taken per session (``Session.taken``).
+    ``worker_reminders``: hours before each session its leaders are reminded.
     """
 
     id: str
@@ -54,6 +55,7 @@ class Group:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     per_session: bool = False
+    worker_reminders: tuple[float, ...] = ()
 
     @property
     def seats_left(self) -> int:
@@ -111,6 +113,11 @@ class Roster:
     def position_of(self, case_id: str) -> int | None:
         """1 for the first in line."""
         return self.waiting.index(case_id) + 1 if case_id in self.waiting else None
+
+
+def is_group_id(parent_id: str) -> bool:
+    """Whether an appointment's case id is a group's (a group session's)."""
+    return parent_id.startswith("g")
 
 
 def session_starts(first: datetime, every_days: int, count: int) -> list[datetime]:

@@ -14,7 +14,7 @@ from datetime import datetime
 from chalicelib.domain.appointment import Appointment
 from chalicelib.domain.directory import Case
 from chalicelib.domain.errors import Conflict, NotFound, Rejected, Unavailable
-from chalicelib.domain.groups import Group, Roster, Session, is_open, may_join
+from chalicelib.domain.groups import Group, Roster, Session, is_group_id, is_open, may_join
 from chalicelib.domain.notification import Notification
 from chalicelib.services.booking import back_off
 from chalicelib.services.links import family_link
@@ -232,7 +232,7 @@ def fill_from_line(group_id: str, now: datetime) -> int:
 def seated_families(group_id: str, session_id: str) -> list[Case]:
     """The cases seated in session ``session_id`` of ``group_id`` (none when it is no
     group), for its reminders: the series' families and those seated in that session."""
-    found = store.read_group(group_id) if group_id.startswith("g") else None
+    found = store.read_group(group_id) if is_group_id(group_id) else None
     if found is None:
         return []
     seated = found[2].seated_in(session_id)

@@ -66,6 +66,8 @@ def group_item(group: Group, version: int = 0) -> dict:
             "workers": list(group.workers), "minutes": group.minutes,
             "every_days": group.every_days, "seats": group.seats, "taken": group.taken,
             "waiting": group.waiting, "created_at": utc_iso(group.created_at),
+            # Whole minutes: plain integers store the same through PynamoDB and raw writes.
+            "worker_reminder_minutes": [round(h * 60) for h in group.worker_reminders],
             "updated_at": utc_iso(group.updated_at), "version": version,
             "sessions": [{"id": s.id, "start": utc_iso(s.start), "end": utc_iso(s.end)}
                          for s in group.sessions]}
@@ -90,21 +92,26 @@ def group_from_item(item: dict) -> Group:
                                datetime.fromisoformat(s["end"]), int(taken.get(s["id"], 0)))
                        for s in item["sessions"]),
         per_session=bool(item.get("per_session")),
+        worker_reminders=tuple(int(m) / 60 for m in item.get("worker_reminder_minutes") or ()),
         cases=tuple(item["cases"]) if "cases" in item else None,
         taken=int(item.get("taken", 0)), waiting=int(item.get("waiting", 0)),
         created_at=datetime.fromisoformat(item["created_at"]),
         updated_at=datetime.fromisoformat(item["updated_at"]))
 
 
-def add_group(plan: Plan, group: Group, sessions: list[tuple[Appointment, dict]],
-              rules: BookingRules, rooms: int) -> None:
+def add_group(plan: Plan, group: Group,
+              sessions: list[tuple[Appointment, dict, dict | None]], rules: BookingRules,
+              rooms: int) -> None:
     """Every session's locks (leaders' calendars, a room), appointment (with its reminder
-    timer, ``store.reminders.reminder_timer_fields``) and agenda entries, the group item
+    timer, ``store.reminders.reminder_timer_fields``), its leaders' reminder timer
+    (``store.reminders.worker_timer_item``, if any) and agenda entries, the group item
     and its invitations: one transaction."""
-    for session, timer in sessions:
+    for session, timer, worker_timer in sessions:
         hold_workers(plan, session, rules)
         take_rooms(plan, session, rules, rooms)
         put_appointment(plan.tx, session, timer)
+        if worker_timer:
+            plan.tx.put(worker_timer, "worker-timer")
     plan.tx.put(group_item(group), "group", "attribute_not_exists(pk)")
     for case_id in group.cases or ():
         _invite(plan.tx, case_id, group)
@@ -251,13 +258,18 @@ def change_group(tx: Transaction, group: Group, version: int, before: Group) -> 
             removes.append(f"#{attr}")
     names |= _names("#taken")
     values |= {":version": version, ":seats": group.seats}
-    expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
     condition = "#f{v} = :version AND #taken <= :seats".format(v=list(fields).index("version"))
     if group.per_session:  # no session may hold more than the seats left to it
         names |= _names("#st")
+        kept = {s.id for s in before.sessions}
         for n, session in enumerate(group.sessions):
             names[f"#s{n}"] = session.id
-            condition += f" AND #st.#s{n} <= :seats"
+            if session.id in kept:
+                condition += f" AND #st.#s{n} <= :seats"
+            else:  # a moved session: a new appointment, no seat yet
+                sets.append(f"#st.#s{n} = :zero")
+                values[":zero"] = 0
+    expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
     tx.update(*group_key(group.id), expression, "group", condition, names, values)
     for case_id in set(group.cases or ()) - set(before.cases or ()):
         _invite(tx, case_id, group)
