@@ -9,14 +9,9 @@ from datetime import timedelta
 import time_machine
 
 from chalicelib.domain.workdays import at_local
-from tests.integration.test_groups import (  # noqa: F401 - fixtures
-    coord,
-    families,
-    make_group,
-    seat,
-    sent,
-    team,
-)
+from tests.integration.test_group_sessions import one_family_per_session
+from tests.integration.test_groups import (coord, families, make_group, seat,  # noqa: F401
+                                           sent, team)
 from tests.integration.test_reviews_api import run_job
 from tests.support.api import call, make_worker
 from tests.support.booking import TUESDAY
@@ -61,12 +56,8 @@ def test_a_leader_cancels_a_session_and_each_seated_family_is_told_once(client, 
 
 
 def test_in_a_drop_in_group_only_that_sessions_families_are_told(client, coord, team, aws):
-    group = make_group(client, coord, team, sessions=2, seats=3, per_session=True)
-    first, second = group["sessions"]
-    in_first, in_second = families(client, coord, team, 2)
-    seat(client, in_first, group["id"], session=first["id"])
-    seat(client, in_second, group["id"], session=second["id"])
-    assert cancel(client, coord, group, second["id"])[0] == 200
+    group = one_family_per_session(client, coord, team)
+    assert cancel(client, coord, group, group["sessions"][1]["id"])[0] == 200
     run_job(client, "sweep_notifications")
     assert [m["to"] for m in sent(aws) if "peruttu" in m["body"]] == ["+358407000001"]
 

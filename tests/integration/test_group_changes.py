@@ -10,14 +10,8 @@ from datetime import timedelta
 import time_machine
 
 from chalicelib.domain.workdays import at_local
-from tests.integration.test_groups import (  # noqa: F401 - fixtures
-    coord,
-    families,
-    make_group,
-    seat,
-    sent,
-    team,
-)
+from tests.integration.test_groups import (coord, families, make_group, seat,  # noqa: F401
+                                           sent, team)
 from tests.integration.test_reviews_api import run_job
 from tests.support.api import call, make_worker
 from tests.support.booking import TUESDAY, at, make_family

@@ -89,12 +89,17 @@ def test_lowering_a_drop_in_groups_seats_below_a_sessions_families_is_refused(cl
     assert call(client, "PATCH", f"/groups/{group['id']}", coord, {"seats": 2})[0] == 200
 
 
-def test_only_the_families_of_a_session_are_reminded_of_it(client, coord, team, aws):
+def one_family_per_session(client, coord, team) -> dict:
+    """A drop-in group of two sessions and a family seated in each (phones ...0000 and
+    ...0001)."""
     group = make_group(client, coord, team, sessions=2, seats=4, per_session=True)
-    first, second = group["sessions"]
-    early, late = families(client, coord, team, 2)
-    seat(client, early, group["id"], session=first["id"])
-    seat(client, late, group["id"], session=second["id"])
+    for family, session in zip(families(client, coord, team, 2), group["sessions"]):
+        assert seat(client, family, group["id"], session=session["id"])[0] == 201
+    return group
+
+
+def test_only_the_families_of_a_session_are_reminded_of_it(client, coord, team, aws):
+    one_family_per_session(client, coord, team)
     for day in (TUESDAY, TUESDAY + timedelta(days=7)):
         with time_machine.travel(at_local(day - timedelta(days=1), 17, 1), tick=False):
             run_job(client, "sweep_notifications")

@@ -9,7 +9,8 @@ from datetime import timedelta
 import time_machine
 
 from chalicelib.domain.workdays import at_local
-from tests.integration.test_groups import coord, families, make_group, seat, sent, team  # noqa: F401
+from tests.integration.test_groups import (coord, families, make_group, seat,  # noqa: F401
+                                           sent, team)
 from tests.integration.test_reviews_api import run_job
 from tests.support.api import call
 from tests.support.booking import TUESDAY
