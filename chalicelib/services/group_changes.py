@@ -77,7 +77,7 @@ def change_group(actor: Actor, group_id: str, changes: dict, now: datetime,
     moved: list[tuple[Session, Appointment]] = []
     if changes.keys() & {"sessions", "workers", "office"}:
         after, moved = _move(plan, after, changes, actor, now, rules)
-    store.change_group(plan.tx, after, version, before)
+    store.change_group(plan.tx, after, version, before, frozenset(s.id for s, _ in moved))
     notes = _moved_notes(before, after, roster, moved)
     _commit(plan, notes, now, slot_taken=bool(moved))
     return after

@@ -238,9 +238,12 @@ def leave_line(tx: Transaction, group_id: str, case_id: str) -> None:
               names=_names("#waiting"), values={":one": 1})
 
 
-def change_group(tx: Transaction, group: Group, version: int, before: Group) -> None:
+def change_group(tx: Transaction, group: Group, version: int, before: Group,
+                 empty: frozenset[str] = frozenset()) -> None:
     """Write a PATCHed ``group`` (fenced by ``version``; counters left as they are) and
-    its invitations' changes against ``before``."""
+    its invitations' changes against ``before``. A drop-in session no longer in ``group``
+    loses its counter (so no seat can be taken in it any more); one in ``empty`` (moved)
+    must hold no seat."""
     item = group_item(group, version + 1)
     fields = {k: v for k, v in item.items()
               if k not in ("pk", "sk", "taken", "waiting", "session_taken", "created_at",
@@ -268,6 +271,13 @@ def change_group(tx: Transaction, group: Group, version: int, before: Group) -> 
                 condition += f" AND #st.#s{n} <= :seats"
             else:  # a moved session: a new appointment, no seat yet
                 sets.append(f"#st.#s{n} = :zero")
+                values[":zero"] = 0
+        gone = [s.id for s in before.sessions if group.session(s.id) is None]
+        for n, session_id in enumerate(gone):
+            names[f"#g{n}"] = session_id
+            removes.append(f"#st.#g{n}")
+            if session_id in empty:
+                condition += f" AND #st.#g{n} = :zero"
                 values[":zero"] = 0
     expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
     tx.update(*group_key(group.id), expression, "group", condition, names, values)
