@@ -15,7 +15,7 @@ from chalice import Blueprint
 
 from chalicelib import bootstrap
 from chalicelib.api.console import Visit, console_route
-from chalicelib.api.staff_calendar import week_page
+from chalicelib.api.staff_week import week_page
 from chalicelib.domain.access import require_self_or_coordinator
 from chalicelib.domain.errors import Conflict, Invalid, Rejected
 from chalicelib.domain.week import FIRST_YEAR, LAST_YEAR
