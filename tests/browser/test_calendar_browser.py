@@ -16,18 +16,11 @@ import pytest
 from playwright.sync_api import expect
 
 from chalicelib.domain.workdays import local
-from tests.browser.test_console_browser import photograph, sign_in
+from tests.browser.test_console_browser import desk, photograph, sign_in  # noqa: F401 - desk
 from tests.browser.test_outcomes_browser import assessment_with_meetings
 
 pytestmark = pytest.mark.browser
 WORKER = "w-mikko"
-
-
-@pytest.fixture
-def desk(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="fi-FI")
-    yield context.new_page()
-    context.close()
 
 
 def assessment(stack) -> tuple[str, str, str]:
