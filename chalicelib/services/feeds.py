@@ -4,6 +4,12 @@ family's feed and one appointment as ``.ics``.
 A feed token is ``<worker id>.<secret>`` (192 random bits); only its sha256 is stored,
 in the worker's own agenda partition, so one Query returns the hash and the appointments
 and the hash is checked (in constant time) before anything else is used.
+
+A worker feed's ETag is made from the feed's version (raised by every write the feed
+shows, in that write's transaction) and the Helsinki day, so a poll where nothing changed
+reads only the feed record (:func:`worker_feed_tag`). It is a weak ETag: within a day the
+bytes of one version may still differ a little (an event leaving the window, a renamed
+office), which a calendar client learns with the next change or the next day.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from chalicelib.domain.access import Actor, require_self_or_coordinator
 from chalicelib.domain.directory import Case, Office
 from chalicelib.domain.errors import Gone, NotFound
 from chalicelib.domain.review_state import Deadline
+from chalicelib.domain.workdays import local
 from chalicelib.ical import FeedEvent, render_calendar
 from chalicelib.services.booking import open_appointment
 from chalicelib.services.links import open_link
@@ -47,6 +54,14 @@ class EventSource:
 
     item: Shared
     events: Callable[[str, datetime, Any], Iterable[FeedEvent]]
+
+
+@dataclass(frozen=True)
+class WorkerFeed:
+    """A rendered worker feed and its ETag."""
+
+    ics: bytes
+    tag: str
 
 
 def token_hash(token: str) -> str:
@@ -93,25 +108,54 @@ def keep_feed_token(agenda, worker_id: str, token: str, public_url: str,
     return feed_url(public_url, token)
 
 
-def worker_feed(agenda, shared: SharedItems, offices: OfficeNames,
-                sources: Iterable[EventSource], token: str, now: datetime) -> bytes:
-    """The worker's feed: appointments (30 days back, 365 ahead), open review deadlines
-    (read with the appointments), office names and each source's events.
+def worker_feed_tag(agenda, token: str, now: datetime) -> str:
+    """The ETag the worker's feed has now, from the feed record alone (one small read).
 
-    Two round trips at most: the agenda Query, then one read of the shared items (office
-    names, the sources' items) that ``shared`` holds no young enough copy of.
+    Raises:
+        NotFound: The token is unknown or malformed.
+        Gone: The token was replaced by a newer one (one of the last few).
+    """
+    record = agenda.feed_record(owner_of(token))
+    _require_token(record, token)
+    return feed_tag(record.version, now)
+
+
+def feed_tag(version: int, now: datetime) -> str:
+    """A weak ETag from the feed's version and the Helsinki day (the window moves daily).
+
+    >>> from datetime import UTC
+    >>> feed_tag(7, datetime(2026, 5, 4, 22, 30, tzinfo=UTC))
+    'W/"7-20260505"'
+    """
+    return f'W/"{version}-{local(now):%Y%m%d}"'
+
+
+def _require_token(record, token: str) -> None:
+    presented = token_hash(token)
+    if record.token_hash is None or not hmac.compare_digest(record.token_hash, presented):
+        if any(hmac.compare_digest(old, presented) for old in record.replaced):
+            raise Gone("this calendar address was replaced by a new one", code="feed_replaced")
+        raise NotFound("not found")
+
+
+def worker_feed(agenda, shared: SharedItems, offices: OfficeNames,
+                sources: Iterable[EventSource], token: str, now: datetime) -> WorkerFeed:
+    """The worker's feed and its ETag: appointments (30 days back, 400 ahead; cancelled
+    ones for 30 days), open review deadlines (read with the appointments), office names
+    and each source's events.
+
+    Two round trips at most (while the agenda stays under 1 MB): the agenda Query, then
+    one read of the shared items (office names, the sources' items) that ``shared``
+    holds no young enough copy of.
 
     Raises:
         NotFound: The token is unknown or malformed.
         Gone: The token was replaced by a newer one (one of the last few).
     """
     worker_id = owner_of(token)
-    read = agenda.worker_agenda(worker_id, feeds.window_start(now))
-    presented = token_hash(token)
-    if read.token_hash is None or not hmac.compare_digest(read.token_hash, presented):
-        if any(hmac.compare_digest(old, presented) for old in read.replaced):
-            raise Gone("this calendar address was replaced by a new one", code="feed_replaced")
-        raise NotFound("not found")
+    read = agenda.worker_agenda(worker_id, feeds.window_start(now), feeds.window_end(now),
+                                feeds.cancelled_until(now))
+    _require_token(read, token)
     entries = [e for e in read.entries if feeds.shown(e, now)]
     wanted = {e.office for e in entries if e.office}
     found = shared.read([*(source.item for source in sources),
@@ -123,7 +167,7 @@ def worker_feed(agenda, shared: SharedItems, offices: OfficeNames,
     events.extend(deadline_event(d) for d in read.deadlines)
     for source in sources:
         events.extend(source.events(worker_id, now, found[source.item]))
-    return render_calendar(CALENDAR_NAME, events)
+    return WorkerFeed(render_calendar(CALENDAR_NAME, events), feed_tag(read.version, now))
 
 
 def family_feed(directory, token: str, now: datetime) -> bytes:

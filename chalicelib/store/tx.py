@@ -8,6 +8,12 @@ labels every operation, and reports which labels failed their condition.
 Everything goes through the botocore client PynamoDB already holds, so a botocore event
 hook (bench/) counts every DynamoDB round trip in one place.
 
+Every write into a worker's agenda partition (``AGENDA#<worker>``: appointments, review
+deadlines) changes that worker's feed, so the commit also bumps the partition's feed
+version (:data:`FEED_VERSION_SK`) in the same transaction: a feed poll where nothing
+changed reads that one item (``agenda.py``). Writes the feed shows from elsewhere (the
+on-call rota) name the workers with :meth:`Transaction.touch_feed`.
+
 Every change that queues notifications commits here, so this is where delivery is woken:
 after a commit that queued some, the outbox ids go to the listener bootstrap set
 (:func:`on_outbox_commit`; the store does not import notify/).
@@ -23,6 +29,12 @@ from decimal import Decimal
 from chalicelib.domain.errors import Unavailable
 from chalicelib.domain.numbers import exact_number
 from chalicelib.store.table import TableModel
+
+
+FEED_PREFIX = "AGENDA#"
+# The feed record: the feed token's hash and the feed's version (``agenda.py``). ``~``
+# sorts after every appointment's ISO instant and after ``~deadline#``.
+FEED_VERSION_SK = "~feed-token"
 
 
 def client():
@@ -111,6 +123,7 @@ class Transaction:
     ops: list[dict] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # outbox ids to wake delivery for
+    feeds: set[str] = field(default_factory=set)  # agenda partitions whose feed changes
 
     def put(self, item: TableModel | dict, label: str, condition: str | None = None,
             names: dict | None = None, values: dict | None = None) -> None:
@@ -132,7 +145,15 @@ class Transaction:
                names: dict | None = None, values: dict | None = None) -> None:
         self._add("Delete", {"Key": key(pk, sk)}, label, condition, names, values)
 
+    def touch_feed(self, worker_id: str) -> None:
+        """Bump the worker's feed version with this transaction (writes the feed shows that
+        are not in the worker's agenda partition, e.g. on-call shifts)."""
+        self.feeds.add(f"{FEED_PREFIX}{worker_id}")
+
     def _add(self, kind, body, label, condition, names, values) -> None:
+        pk, _ = _key_of(body)
+        if pk.startswith(FEED_PREFIX):
+            self.feeds.add(pk)
         body = {"TableName": table_name(), **body}
         if condition:
             body["ConditionExpression"] = condition
@@ -147,9 +168,10 @@ class Transaction:
         """Run the transaction; ``token`` makes a retried call idempotent for 10 minutes."""
         if not self.ops:
             return
-        if len(self.ops) > 100:
+        ops = [*self.ops, *self._feed_bumps()]
+        if len(ops) > 100:
             raise ValueError("a DynamoDB transaction holds at most 100 operations")
-        params = {"TransactItems": self.ops}
+        params = {"TransactItems": ops}
         if token:
             params["ClientRequestToken"] = token
         ddb = client()
@@ -165,6 +187,24 @@ class Transaction:
             raise TransactionCancelled(failed, reasons) from error
         if self.notes:
             _outbox_listener(list(self.notes))
+
+
+    def _feed_bumps(self) -> list[dict]:
+        """One version bump per changed feed (sorted: a retried commit sends the same
+        request), unless the transaction writes that feed record itself."""
+        written = {pk for op in self.ops for body in op.values()
+                   for pk, sk in [_key_of(body)] if sk == FEED_VERSION_SK}
+        return [{"Update": {
+            "TableName": table_name(), "Key": key(pk, FEED_VERSION_SK),
+            "UpdateExpression": "SET #v = if_not_exists(#v, :zero) + :one",
+            "ExpressionAttributeNames": {"#v": "version"},
+            "ExpressionAttributeValues": {":zero": {"N": "0"}, ":one": {"N": "1"}}}}
+            for pk in sorted(self.feeds - written)]
+
+
+def _key_of(body: dict) -> tuple[str, str]:
+    item = body.get("Key") or body["Item"]
+    return item["pk"]["S"], item["sk"]["S"]
 
 
 def committed(tx: Transaction) -> bool:
