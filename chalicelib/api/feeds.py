@@ -52,9 +52,12 @@ def worker_feed(token):
 
 @endpoint(bp, "/book/{token}/calendar.ics")
 def family_feed(token):
-    wiring = bootstrap.wiring()
-    ics = use.family_feed(wiring.directory, token, bootstrap.now())
-    return calendar_response(ics)
+    wiring, now = bootstrap.wiring(), bootstrap.now()
+    tags = _if_none_match(bp.current_request)
+    if tags and _matches(tag := use.family_feed_tag(token, now), tags):
+        return _not_modified(_headers(tag))
+    feed = use.family_feed(wiring.directory, token, now)
+    return calendar_response(feed.ics, tag=feed.tag)
 
 
 @endpoint(bp, "/book/{token}/appointments/{appointment_id}")

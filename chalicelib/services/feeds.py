@@ -7,7 +7,8 @@ and the hash is checked (in constant time) before anything else is used.
 
 A worker feed's ETag is made from the feed's version (raised by every write the feed
 shows, in that write's transaction) and the Helsinki day, so a poll where nothing changed
-reads only the feed record (:func:`worker_feed_tag`). It is a weak ETag: within a day the
+reads only the feed record (:func:`worker_feed_tag`); a family's calendar likewise has a
+version, read with its booking link (:func:`family_feed_tag`). It is a weak ETag: within a day the
 bytes of one version may still differ a little (an event leaving the window, a renamed
 office), which a calendar client learns with the next change or the next day.
 """
@@ -36,6 +37,7 @@ from chalicelib.services.offices import OfficeNames
 from chalicelib.services.seats import seated_sessions
 from chalicelib.store.appointments import case_appointments
 from chalicelib.store.shared import Shared, SharedItems
+from chalicelib.store.tx import family_feed_key
 
 CALENDAR_NAME = "Tapaamo"
 SECRET_BYTES = 24
@@ -57,8 +59,8 @@ class EventSource:
 
 
 @dataclass(frozen=True)
-class WorkerFeed:
-    """A rendered worker feed and its ETag."""
+class Feed:
+    """A rendered feed and its ETag."""
 
     ics: bytes
     tag: str
@@ -120,14 +122,15 @@ def worker_feed_tag(agenda, token: str, now: datetime) -> str:
     return feed_tag(record.version, now)
 
 
-def feed_tag(version: int, now: datetime) -> str:
-    """A weak ETag from the feed's version and the Helsinki day (the window moves daily).
+def feed_tag(version: int, now: datetime, language: str | None = None) -> str:
+    """A weak ETag from the feed's version and the Helsinki day (the window moves daily),
+    and for a family's calendar its language (the texts are in it).
 
     >>> from datetime import UTC
     >>> feed_tag(7, datetime(2026, 5, 4, 22, 30, tzinfo=UTC))
     'W/"7-20260505"'
     """
-    return f'W/"{version}-{local(now):%Y%m%d}"'
+    return f'W/"{version}-{f"{language}-" if language else ""}{local(now):%Y%m%d}"'
 
 
 def _require_token(record, token: str) -> None:
@@ -139,7 +142,7 @@ def _require_token(record, token: str) -> None:
 
 
 def worker_feed(agenda, shared: SharedItems, offices: OfficeNames,
-                sources: Iterable[EventSource], token: str, now: datetime) -> WorkerFeed:
+                sources: Iterable[EventSource], token: str, now: datetime) -> Feed:
     """The worker's feed and its ETag: appointments (30 days back, 400 ahead; cancelled
     ones for 30 days), open review deadlines (read with the appointments), office names
     and each source's events.
@@ -167,21 +170,38 @@ def worker_feed(agenda, shared: SharedItems, offices: OfficeNames,
     events.extend(deadline_event(d) for d in read.deadlines)
     for source in sources:
         events.extend(source.events(worker_id, now, found[source.item]))
-    return WorkerFeed(render_calendar(CALENDAR_NAME, events), feed_tag(read.version, now))
+    return Feed(render_calendar(CALENDAR_NAME, events), feed_tag(read.version, now))
 
 
-def family_feed(directory, token: str, now: datetime) -> bytes:
-    """The family's own appointments and its groups' sessions in their language, with the
-    office's address.
+def family_feed_tag(token: str, now: datetime) -> str:
+    """The ETag the family's calendar has now: the link, the case and the calendar's
+    version in one BatchGetItem.
 
     Raises:
         NotFound: unknown link (404). Gone: the link expired or was revoked (410).
     """
-    case, _ = open_link(token, now)
+    return _open_family_feed(token, now)[1]
+
+
+def family_feed(directory, token: str, now: datetime) -> Feed:
+    """The family's own appointments and its groups' sessions in their language, with the
+    office's address, and the calendar's ETag (its version read before them).
+
+    Raises:
+        NotFound: unknown link (404). Gone: the link expired or was revoked (410).
+    """
+    case, tag = _open_family_feed(token, now)
     listed = [*case_appointments(case.id, feeds.window_start(now)),
               *seated_sessions(case, now)]
     entries = [e for e in map(feeds.entry_of, listed) if feeds.shown(e, now)]
-    return _family_calendar(directory, case, entries)
+    return Feed(_family_calendar(directory, case, entries), tag)
+
+
+def _open_family_feed(token: str, now: datetime) -> tuple[Case, str]:
+    version_key = family_feed_key(owner_of(token))
+    case, items = open_link(token, now, [version_key])
+    version = int((items.get(version_key) or {}).get("version") or 0)
+    return case, feed_tag(version, now, case.contact.language)
 
 
 def family_appointment(directory, token: str, appointment_id: str, now: datetime) -> bytes:

@@ -11,8 +11,9 @@ hook (bench/) counts every DynamoDB round trip in one place.
 Every write into a worker's agenda partition (``AGENDA#<worker>``: appointments, review
 deadlines) changes that worker's feed, so the commit also bumps the partition's feed
 version (:data:`FEED_VERSION_SK`) in the same transaction: a feed poll where nothing
-changed reads that one item (``agenda.py``). Writes the feed shows from elsewhere (the
-on-call rota) name the workers with :meth:`Transaction.touch_feed`.
+changed reads that one item (``agenda.py``). Writes a feed shows from elsewhere name it:
+:meth:`Transaction.touch_feed` (a worker's on-call shifts),
+:meth:`Transaction.touch_family_feed` (a case's appointments and group seats).
 
 Every change that queues notifications commits here, so this is where delivery is woken:
 after a commit that queued some, the outbox ids go to the listener bootstrap set
@@ -35,6 +36,11 @@ FEED_PREFIX = "AGENDA#"
 # The feed record: the feed token's hash and the feed's version (``agenda.py``). ``~``
 # sorts after every appointment's ISO instant and after ``~deadline#``.
 FEED_VERSION_SK = "~feed-token"
+
+
+def family_feed_key(case_id: str) -> tuple[str, str]:
+    """The version of a family's calendar (``/book/{token}/calendar.ics``): ``version``."""
+    return f"FAMILYFEED#{case_id}", "VERSION"
 
 
 def client():
@@ -123,7 +129,7 @@ class Transaction:
     ops: list[dict] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # outbox ids to wake delivery for
-    feeds: set[str] = field(default_factory=set)  # agenda partitions whose feed changes
+    feeds: set[tuple[str, str]] = field(default_factory=set)  # feed records to bump
 
     def put(self, item: TableModel | dict, label: str, condition: str | None = None,
             names: dict | None = None, values: dict | None = None) -> None:
@@ -148,12 +154,16 @@ class Transaction:
     def touch_feed(self, worker_id: str) -> None:
         """Bump the worker's feed version with this transaction (writes the feed shows that
         are not in the worker's agenda partition, e.g. on-call shifts)."""
-        self.feeds.add(f"{FEED_PREFIX}{worker_id}")
+        self.feeds.add((f"{FEED_PREFIX}{worker_id}", FEED_VERSION_SK))
+
+    def touch_family_feed(self, case_id: str) -> None:
+        """Bump the family's calendar version with this transaction."""
+        self.feeds.add(family_feed_key(case_id))
 
     def _add(self, kind, body, label, condition, names, values) -> None:
         pk, _ = _key_of(body)
         if pk.startswith(FEED_PREFIX):
-            self.feeds.add(pk)
+            self.feeds.add((pk, FEED_VERSION_SK))
         body = {"TableName": table_name(), **body}
         if condition:
             body["ConditionExpression"] = condition
@@ -192,14 +202,13 @@ class Transaction:
     def _feed_bumps(self) -> list[dict]:
         """One version bump per changed feed (sorted: a retried commit sends the same
         request), unless the transaction writes that feed record itself."""
-        written = {pk for op in self.ops for body in op.values()
-                   for pk, sk in [_key_of(body)] if sk == FEED_VERSION_SK}
+        written = {_key_of(body) for op in self.ops for body in op.values()}
         return [{"Update": {
-            "TableName": table_name(), "Key": key(pk, FEED_VERSION_SK),
+            "TableName": table_name(), "Key": key(pk, sk),
             "UpdateExpression": "SET #v = if_not_exists(#v, :zero) + :one",
             "ExpressionAttributeNames": {"#v": "version"},
             "ExpressionAttributeValues": {":zero": {"N": "0"}, ":one": {"N": "1"}}}}
-            for pk in sorted(self.feeds - written)]
+            for pk, sk in sorted(self.feeds - written)]
 
 
 def _key_of(body: dict) -> tuple[str, str]:

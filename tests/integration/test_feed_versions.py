@@ -143,3 +143,36 @@ def test_a_304_still_checks_the_token(client, team):
     assert poll(client, path, etag) == 410
     forged = path.replace(".", ".x", 1)
     assert poll(client, forged, etag) == 404
+
+
+def family_calendar(team) -> str:
+    return f"/book/{team['link']}/calendar.ics"
+
+
+def test_the_familys_calendar_follows_its_bookings_and_seats_only(client, team):
+    path = family_calendar(team)
+    before = etag_of(client, path)
+    staff_book(client, team, TUESDAY_TEN, case=team["other"])  # another family's
+    assert poll(client, path, before) == 304
+    booked = family_book(client, team["link"], TUESDAY_TEN + timedelta(days=1))
+    assert poll(client, path, before) == 200
+    after_booking = etag_of(client, path)
+    status, body = call(client, "POST", f"/book/{team['link']}/appointments/{booked}/cancel",
+                        {})
+    assert status == 200, body
+    assert poll(client, path, after_booking) == 200
+    after_cancel = etag_of(client, path)
+    status, group = call(client, "POST", "/groups", team["coord"], {
+        "service": "tehostettu-perhetyo", "office": team["office"], "workers": [team["worker"]],
+        "start": helsinki(2026, 2, 12, 17, 0).isoformat(), "minutes": 90, "sessions": 2,
+        "seats": 4, "cases": [team["case"]]})
+    assert status == 201, group
+    assert poll(client, path, after_cancel) == 304  # invited, not seated: nothing shown
+    status, body = call(client, "POST", f"/book/{team['link']}/groups/{group['id']}/seats",
+                        JSON, {})
+    assert status == 201, body
+    assert poll(client, path, after_cancel) == 200
+    seated = etag_of(client, path)
+    with dynamodb_requests() as calls:
+        assert poll(client, path, seated) == 304
+    assert calls == ["BatchGetItem"]  # the link, the case and the calendar's version
