@@ -112,6 +112,8 @@ def misses(report: dict) -> list[str]:
                               ("p50_ms", target.get("p50_ms"))):
             if limit is not None and row[figure] > limit:
                 found.append(f"feed poll {name}: {figure} {row[figure]} > {limit}")
+        if any(s >= 500 for s in row["status"]):
+            found.append(f"feed poll {name} answered {row['status']}")
     # The median, not the max: on a shared machine one run in twenty can stall for a
     # scheduling slice (seen: 475 ms beside a p50 of 11 ms); the max is still printed.
     if report.get("first_render", {}).get("p50_ms", 0) > FIRST_RENDER_MS:

@@ -102,16 +102,16 @@ def seed_agenda(worker: str, count: int, now) -> None:
 
 
 def reschedule(worker: str, run: int, now) -> None:
-    """One of the worker's appointments changed (sequence raised), as a commit does it:
-    the feed version is bumped in the same transaction."""
+    """The same appointment of the worker changed again (its sequence raised), written
+    as a commit writes it: the feed version is bumped in the same transaction."""
     from chalicelib.store.tx import Transaction, utc_iso
 
-    start = now + timedelta(days=1 + run % 7, hours=9)
+    start = now + timedelta(days=1, hours=9)
     item = {"pk": f"AGENDA#{worker}", "sk": f"{utc_iso(start)}#moved", "case_id": "k00000001",
             "appointment_id": "moved", "start": utc_iso(start),
             "end": utc_iso(start + timedelta(minutes=90)), "location": "home",
-            "kind": "meeting", "status": "booked", "sequence": run,
-            "created_at": utc_iso(now), "updated_at": utc_iso(now)}
+            "kind": "meeting", "status": "booked", "sequence": run + 1,
+            "created_at": utc_iso(now), "updated_at": utc_iso(now + timedelta(minutes=run))}
     tx = Transaction()
     tx.put(item, "agenda")
     tx.commit()

@@ -22,6 +22,7 @@ import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from chalicelib.domain import feeds
@@ -40,6 +41,7 @@ from chalicelib.store.shared import Shared, SharedItems
 from chalicelib.store.tx import family_feed_key
 
 CALENDAR_NAME = "Tapaamo"
+EVENTS_KEPT = 40_000  # two feeds of the largest size benchmarked (bench/feeds.py)
 SECRET_BYTES = 24
 _TOKEN = re.compile(r"(?P<owner>[a-z0-9][a-z0-9-]{0,39})\.(?P<secret>[A-Za-z0-9_-]{22,64})")
 
@@ -214,6 +216,10 @@ def family_appointment(directory, token: str, appointment_id: str, now: datetime
     return _family_calendar(directory, case, [feeds.entry_of(appointment)])
 
 
+# Kept per container: an entry holds its appointment's version (sequence, updated_at), so
+# a kept event is never stale, and a large feed drawn again reuses its events and, through
+# them, their VEVENT text (ical.py keeps that per event).
+@lru_cache(maxsize=EVENTS_KEPT)
 def staff_event(entry: feeds.AgendaEntry, office_name: str | None) -> FeedEvent:
     """A worker's event: case code, kind and place; details only behind staff sign-in.
 

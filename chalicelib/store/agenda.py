@@ -193,10 +193,11 @@ class InMemoryAgenda:
         mine = self.entries.get(worker_id, {}).values()
         record = self.feed_record(worker_id)
         return WorkerAgenda(record.token_hash,
-                            tuple(e for e in mine if e.start >= since
-                                  and (until is None or e.start < until)
-                                  and not (cancelled_since and e.cancelled
-                                           and e.updated_at <= cancelled_since)),
+                            tuple(sorted((e for e in mine if e.start >= since
+                                          and (until is None or e.start < until)
+                                          and not (cancelled_since and e.cancelled
+                                                   and e.updated_at <= cancelled_since)),
+                                         key=lambda e: (e.start, e.id))),
                             tuple(self.deadlines.get(worker_id, ())), record.replaced,
                             record.version)
 
