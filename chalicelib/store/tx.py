@@ -256,12 +256,14 @@ def batch_get(keys: list[tuple[str, str]], consistent: bool = False,
     return found
 
 
-def query(**params) -> list[dict]:
-    """Every page of one Query as plain items (one round trip unless it passes 1 MB)."""
+def query(raw: bool = False, **params) -> list[dict]:
+    """Every page of one Query as plain items (``raw``: as DynamoDB returns them), one
+    round trip unless it passes 1 MB."""
     ddb, items, params = client(), [], {"TableName": table_name(), **params}
     while True:
         response = ddb.query(**params)
-        items.extend(from_dynamo(raw) for raw in response.get("Items", []))
+        found = response.get("Items", [])
+        items.extend(found if raw else map(from_dynamo, found))
         if "LastEvaluatedKey" not in response:
             return items
         params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
