@@ -10,7 +10,8 @@ third of them before the feed's window (history it must not read), the rest insi
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -117,30 +118,26 @@ def reschedule(worker: str, run: int, now) -> None:
     tx.commit()
 
 
-class read_units:  # noqa: N801 - used as a context manager, like contextlib's
+@contextmanager
+def read_units() -> Iterator[list[float]]:
     """Ask every DynamoDB read in the block for its consumed capacity; yields the list of
     read units the answers report."""
+    from botocore.client import BaseClient
 
-    def __enter__(self) -> list[float]:
-        from botocore.client import BaseClient
+    used: list[float] = []
+    real = BaseClient._make_api_call
 
-        self.used: list[float] = []
-        self.real: Callable = BaseClient._make_api_call
-        real, used = self.real, self.used
+    def counted(client, operation, params):
+        if client.meta.service_model.service_name != "dynamodb" or operation not in READS:
+            return real(client, operation, params)
+        answer = real(client, operation, {**params, "ReturnConsumedCapacity": "TOTAL"})
+        spent = answer.get("ConsumedCapacity")
+        for entry in spent if isinstance(spent, list) else [spent] if spent else []:
+            used.append(float(entry.get("CapacityUnits", 0)))
+        return answer
 
-        def counted(client, operation, params):
-            if client.meta.service_model.service_name != "dynamodb" or operation not in READS:
-                return real(client, operation, params)
-            answer = real(client, operation, {**params, "ReturnConsumedCapacity": "TOTAL"})
-            spent = answer.get("ConsumedCapacity")
-            for entry in spent if isinstance(spent, list) else [spent] if spent else []:
-                used.append(float(entry.get("CapacityUnits", 0)))
-            return answer
-
-        BaseClient._make_api_call = counted
-        return self.used
-
-    def __exit__(self, *exc) -> None:
-        from botocore.client import BaseClient
-
-        BaseClient._make_api_call = self.real
+    BaseClient._make_api_call = counted
+    try:
+        yield used
+    finally:
+        BaseClient._make_api_call = real
