@@ -112,9 +112,11 @@ def add_booking(plan: Plan, new: Appointment, rules: BookingRules, *, rooms: int
 
 
 def put_appointment(tx: Transaction, new: Appointment, timer: dict | None = None) -> None:
-    """Put ``new`` (it must not exist yet) and its workers' agenda entries."""
+    """Put ``new`` (it must not exist yet) and its workers' agenda entries (their feeds'
+    versions follow, see ``tx.py``); the family's calendar version too."""
     tx.put({**appointment_item(new), **(timer or {})}, "appointment",
            "attribute_not_exists(pk)")
+    tx.touch_family_feed(new.case_id)
     for worker in new.workers:
         tx.put(agenda_item(worker, new), f"agenda:{worker}")
 
@@ -238,6 +240,7 @@ def _release(plan: Plan, old: Appointment, rules: BookingRules,
     for attr in TIMER_ATTRIBUTES:  # a cancelled appointment sends no reminder
         apt.op(attr, "REMOVE")
     plan.tx.delete(*worker_timer_key(old.id), label="old-worker-timer")  # nor to workers
+    plan.tx.touch_family_feed(old.case_id)
     for worker in old.workers:
         agenda = plan.item(agenda_key(worker, old), f"agenda-old:{worker}")
         agenda.op("status", "SET", "cancelled")

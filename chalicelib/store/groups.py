@@ -213,6 +213,7 @@ def leave_seat(tx: Transaction, group_id: str, case_id: str, first_in_line: str 
     group (only while nobody waits: label ``group``)."""
     pk, sk = seat_key(group_id, case_id)
     tx.delete(pk, sk, "seat", "attribute_exists(pk)")
+    tx.touch_family_feed(case_id)  # the sessions leave the family's calendar
     if first_in_line is None:
         tx.update(*group_key(group_id), "SET #taken = #taken - :one", "group",
                   "#waiting = :zero", _names("#taken", "#waiting"), {":one": 1, ":zero": 0})
@@ -296,6 +297,7 @@ def _move_in(tx: Transaction, group_id: str, case_id: str, now: datetime) -> Non
 def _put_seat(tx: Transaction, group_id: str, case_id: str, now: datetime, label: str) -> None:
     pk, sk = seat_key(group_id, case_id)
     tx.put({"pk": pk, "sk": sk, "at": utc_iso(now)}, label, "attribute_not_exists(pk)")
+    tx.touch_family_feed(case_id)  # the sessions join the family's calendar
 
 
 def _names(*placeholders: str) -> dict:

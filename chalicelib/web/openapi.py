@@ -422,7 +422,8 @@ def _refusals(kind: str, who: str) -> dict:
     answers = {"4XX": refusal, "503": {"description": "busy: retry after Retry-After",
                                        **refusal}}
     if kind == "ics":
-        answers["304"] = {"description": "not modified (If-None-Match)"}
+        answers["304"] = {"description": "not modified (If-None-Match; a worker feed's "
+                                         "weak ETag follows the feed's version)"}
         # A worker feed's replaced address says so in words a calendar app can show.
         answers["410"] = {"description": "a replaced feed address, or a gone booking link",
                           "content": {"text/plain": {"schema": STR},
