@@ -12,8 +12,8 @@ PAIRS = 10  # 20 instructors, 10 cases each
 
 def console_pages(bench) -> None:
     """``bench.timed`` rows for the console over ``CASES`` cases of ``PAIRS`` pairs."""
-    from tests.support.api import case_payload, make_worker
-    from tests.support.console import console_cookie
+    from harness.api import case_payload, make_worker
+    from harness.console import console_cookie
 
     office = bench.family.office
     pairs = [(make_worker(bench.client, bench.coord), make_worker(bench.client, bench.coord))

@@ -72,6 +72,11 @@ def queue_feedback(tx: Transaction, case: Case, appointment: Appointment, items:
     return True
 
 
+def sent_keys(case_id: str) -> list[tuple[str, str]]:
+    """What to read with a link for :func:`sent_survey`."""
+    return [store.sent_key(case_id)]
+
+
 def sent_survey(items: dict, case: Case) -> str | None:
     """The survey link the family was sent (read with ``sent_key``), for its page."""
     return store.url_of(items, store.sent_key(case.id))

@@ -8,15 +8,13 @@ and the hash is checked (in constant time) before anything else is used.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
-import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from chalicelib import tokens
 from chalicelib.domain import feeds
 from chalicelib.domain.access import Actor, require_self_or_coordinator
 from chalicelib.domain.directory import Case, Office
@@ -29,6 +27,7 @@ from chalicelib.services.offices import OfficeNames
 from chalicelib.services.seats import seated_sessions
 from chalicelib.store.appointments import case_appointments
 from chalicelib.store.shared import Shared, SharedItems
+from chalicelib.tokens import token_hash
 
 CALENDAR_NAME = "Tapaamo"
 SECRET_BYTES = 24
@@ -47,10 +46,6 @@ class EventSource:
 
     item: Shared
     events: Callable[[str, datetime, Any], Iterable[FeedEvent]]
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def owner_of(token: str) -> str:
@@ -76,7 +71,7 @@ def issue_feed_token(agenda, directory, actor: Actor, worker_id: str, public_url
     require_self_or_coordinator(actor, worker_id)
     if worker_id not in directory.get_workers([worker_id]):
         raise NotFound("no such worker")
-    token = f"{worker_id}.{secrets.token_urlsafe(SECRET_BYTES)}"
+    token = f"{worker_id}.{tokens.draw(SECRET_BYTES)}"
     agenda.put_feed_token(worker_id, token_hash(token), now)
     return feed_url(public_url, token)
 
@@ -88,7 +83,7 @@ def keep_feed_token(agenda, worker_id: str, token: str, public_url: str,
     current = agenda.worker_agenda(worker_id, now).token_hash
     if current is None:
         agenda.put_feed_token(worker_id, token_hash(token), now)
-    elif not hmac.compare_digest(current, token_hash(token)):
+    elif not tokens.same(current, token_hash(token)):
         return None
     return feed_url(public_url, token)
 
@@ -108,8 +103,8 @@ def worker_feed(agenda, shared: SharedItems, offices: OfficeNames,
     worker_id = owner_of(token)
     read = agenda.worker_agenda(worker_id, feeds.window_start(now))
     presented = token_hash(token)
-    if read.token_hash is None or not hmac.compare_digest(read.token_hash, presented):
-        if any(hmac.compare_digest(old, presented) for old in read.replaced):
+    if read.token_hash is None or not tokens.same(read.token_hash, presented):
+        if any(tokens.same(old, presented) for old in read.replaced):
             raise Gone("this calendar address was replaced by a new one", code="feed_replaced")
         raise NotFound("not found")
     entries = [e for e in read.entries if feeds.shown(e, now)]

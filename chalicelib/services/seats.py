@@ -16,18 +16,17 @@ from chalicelib.domain.directory import Case
 from chalicelib.domain.errors import Conflict, NotFound, Rejected, Unavailable
 from chalicelib.domain.groups import Group, Roster, is_open, may_join
 from chalicelib.domain.notification import Notification
-from chalicelib.services.booking import back_off
 from chalicelib.services.links import family_link
 from chalicelib.store import groups as store
 from chalicelib.store.appointments import appointment_from_item, appointment_key
-from chalicelib.store.directory import case_key
+from chalicelib.store.directory_items import case_key
 from chalicelib.store.links import case_from_plain
 from chalicelib.store.outbox import enqueue
+from chalicelib.store.retry import AGAIN, back_off, retrying
 from chalicelib.store.tx import Transaction, TransactionCancelled, batch_get, utc_iso
 
 ATTEMPTS = 8  # parallel families conflict on one group item: more tries than a booking
 MAX_LISTED = 30
-BUSY = "busy"
 
 
 def family_groups(case: Case, now: datetime) -> list[tuple[Group, str | None]]:
@@ -68,36 +67,30 @@ def take_seat(case: Case, group_id: str, now: datetime, wait: bool = True) -> st
         Conflict: 409 ``group_full`` (only with ``wait`` False).
     """
     _joinable(case, group_id, now)
-    for attempt in range(ATTEMPTS):
-        place = _attempt(lambda tx: store.take_seat(tx, group_id, case.id, now), "seated",
-                         attempt)
-        if place == BUSY:
-            continue
+
+    def attempt(_):
+        place = _commit(lambda tx: store.take_seat(tx, group_id, case.id, now), "seated")
         if place:
             return place
         if not wait:
             raise Conflict("every seat is taken", code="group_full")
         ticket = store.next_ticket(group_id)
-        place = _attempt(lambda tx: store.join_line(tx, group_id, case.id, ticket, now),
-                         "waiting", attempt)
-        if place not in (None, BUSY):
-            return place
         # None: a seat came free between the two tries; try for it again.
-    raise Unavailable("the group is busy, try again")
+        return _commit(lambda tx: store.join_line(tx, group_id, case.id, ticket, now),
+                       "waiting") or AGAIN
+
+    return retrying(attempt, ATTEMPTS, Unavailable("the group is busy, try again"))
 
 
-def _attempt(build, done: str, attempt: int) -> str | None:
+def _commit(build, done: str) -> str | None:
     """Commit the transaction ``build(tx)`` fills: ``done`` when it commits, the family's
-    place when it has one already, :data:`BUSY` (after a back-off) when the store was busy,
-    None when the group's own condition failed (full, or no longer full)."""
+    place when it has one already, None when the group's own condition failed (full, or
+    no longer full)."""
     tx = Transaction()
     build(tx)
     try:
         tx.commit()
         return done
-    except Unavailable:
-        back_off(attempt)
-        return BUSY
     except TransactionCancelled as cancelled:
         if "seat" in cancelled.failed:
             return "seated"
@@ -107,11 +100,11 @@ def _attempt(build, done: str, attempt: int) -> str | None:
 def give_up_seat(case: Case, group_id: str, now: datetime) -> None:
     """Leave the group (seat or line); a freed seat goes to the first in line. Leaving
     twice is a no-op."""
-    for attempt in range(ATTEMPTS):
+    def attempt(_):
         group, roster = _roster(case, group_id)
         place = roster.place_of(case.id)
         if place is None:
-            return
+            return None
         if not is_open(group, now):
             raise Rejected("the group's last session has begun", code="group_closed")
         tx = Transaction()
@@ -124,12 +117,11 @@ def give_up_seat(case: Case, group_id: str, now: datetime) -> None:
                 _tell_seated(tx, group, first, now)
         try:
             tx.commit()
-            return
-        except Unavailable:
-            back_off(attempt)
+            return None
         except TransactionCancelled:
-            pass  # the roster changed under us: read it again
-    raise Unavailable("the group is busy, try again")
+            return AGAIN  # the roster changed under us: read it again
+
+    retrying(attempt, ATTEMPTS, Unavailable("the group is busy, try again"))
 
 
 def fill_from_line(group_id: str, now: datetime) -> int:
@@ -149,7 +141,7 @@ def fill_from_line(group_id: str, now: datetime) -> int:
             tx.commit()
             moved += 1
         except Unavailable:
-            back_off(attempt % ATTEMPTS)
+            back_off(attempt % ATTEMPTS, ATTEMPTS)
         except TransactionCancelled:
             pass
     return moved

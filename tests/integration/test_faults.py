@@ -20,10 +20,10 @@ from botocore.exceptions import ClientError
 
 from chalicelib import bootstrap
 from chalicelib.domain.booking_rules import iso_week_key
-from tests.support.api import call
-from tests.support.booking import NOW, TUESDAY, at, book, make_family
-from tests.support.consistency import lock_problems
-from tests.support.ddblocal import ddb_engine  # noqa: F401 - fixture
+from harness.api import call
+from harness.booking import NOW, TUESDAY, at, book, make_family
+from harness.consistency import lock_problems
+from harness.ddblocal import ddb_engine  # noqa: F401 - fixture
 from tests.support.notify import sink_messages
 
 
