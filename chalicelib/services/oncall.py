@@ -51,7 +51,8 @@ def _change(rota_store, change) -> Rota:
     """Read-modify-write the rota document, retrying when another write won the race."""
     def attempt(_):
         try:
-            return rota_store.save(change(rota_store.load()))
+            before = rota_store.load()
+            return rota_store.save(change(before), before)
         except Conflict:
             return AGAIN
 

@@ -17,7 +17,7 @@ from chalicelib.web.openapi_schemas import REF, STR, obj
 MEDIA = {"json": "application/json", "html": "text/html", "ics": "text/calendar",
          "svg": "image/svg+xml"}
 MODELS = ("OfficeIn", "WorkerIn", "CaseIn", "EscalationIn", "HelpIn", "MissedCallIn",
-          "BusySourceIn", "GroupIn", "GroupPatch")
+          "BusySourceIn", "GroupIn", "GroupPatch", "SeatIn", "SeatCancel")
 # Refusals come in the contract's shape; the gateway's own (a missing bearer header, a
 # content type no route takes) in Chalice's.
 ERROR = obj({"error": obj({"code": {"type": "string", "pattern": "^[a-z0-9_]+$"},
@@ -101,7 +101,8 @@ def _refusals(kind: str, who: str) -> dict:
     answers = {"4XX": refusal, "503": {"description": "busy: retry after Retry-After",
                                        **refusal}}
     if kind == "ics":
-        answers["304"] = {"description": "not modified (If-None-Match)"}
+        answers["304"] = {"description": "not modified (If-None-Match; a worker feed's "
+                                         "weak ETag follows the feed's version)"}
         # A worker feed's replaced address says so in words a calendar app can show.
         answers["410"] = {"description": "a replaced feed address, or a gone booking link",
                           "content": {"text/plain": {"schema": STR},

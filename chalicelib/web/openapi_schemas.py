@@ -42,14 +42,18 @@ REF = "#/components/schemas/{model}"
 APPOINTMENT = obj({"id": STR, "start": INSTANT, "end": INSTANT, "location": STR,
                    "status": STR}, {"case": STR, "kind": STR, "minutes": INT,
                                     "outcome": nullable({"enum": list(OUTCOMES)})})
-SESSION = obj({"id": STR, "start": INSTANT, "end": INSTANT}, {"seats_left": INT})
+# ``status``: the family's seat in one session of a drop-in group (``per_session``).
+SESSION = obj({"id": STR, "start": INSTANT, "end": INSTANT},
+              {"seats_left": INT, "status": nullable({"enum": ["seated"]})})
 GROUP = obj({"id": STR, "sessions": {"type": "array", "items": SESSION}},
             {"service": STR, "office": STR, "workers": {"type": "array", "items": STR},
              "start": INSTANT, "minutes": INT, "every_days": INT, "seats": INT,
-             "seats_left": INT, "waiting": INT, "cases": {"type": "array", "items": STR}})
+             "seats_left": INT, "waiting": INT, "per_session": BOOL,
+             "worker_reminders": {"type": "array", "items": NUM},
+             "cases": {"type": "array", "items": STR}})
 FAMILY_GROUP = obj({"id": STR, "sessions": {"type": "array", "items": SESSION},
                     "seats_left": INT, "status": nullable({"enum": ["seated", "waiting"]})},
-                   {"service": STR, "office": STR, "minutes": INT})
+                   {"service": STR, "office": STR, "minutes": INT, "per_session": BOOL})
 GROUP_FORM = {"application/x-www-form-urlencoded": {"schema": obj({"csrf": STR})}}
 # Never the URL (a published link's token), the username or the secret's reference.
 BUSY_SOURCE = obj({"kind": {"enum": ["graph", "caldav", "ics"]}, "host": STR,

@@ -63,3 +63,14 @@ def test_app_imports_only_blueprints_and_nothing_imports_app():
     importers = [p for p in ROOT.glob("chalicelib/**/*.py")
                  if any(m == "app" for m in imported_modules(p))]
     assert importers == []
+
+
+def test_every_blueprint_is_in_the_independence_contract():
+    """A new blueprint joins "Blueprints do not import each other" (pyproject.toml)."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    (contract,) = [c for c in config["contracts"] if c["type"] == "independence"]
+    blueprints = {f"chalicelib.api.{p.stem}" for p in (ROOT / "chalicelib" / "api").glob("*.py")
+                  if "Blueprint(" in p.read_text() and p.stem != "auth"}
+    assert blueprints - set(contract["modules"]) == set()
