@@ -16,6 +16,7 @@ from chalicelib.domain.rota import Reach, Rota
 from chalicelib.domain.workdays import HELSINKI
 from chalicelib.store.oncall import ROTA_KEY, rota_from_raw
 from chalicelib.store.outbox import enqueue
+from chalicelib.store.retry import AGAIN, retrying
 from chalicelib.store.shared import Shared
 from chalicelib.store.tx import Transaction, TransactionCancelled
 
@@ -48,13 +49,14 @@ def _contacts_of(directory, worker_ids) -> dict[str, Reach]:
 
 def _change(rota_store, change) -> Rota:
     """Read-modify-write the rota document, retrying when another write won the race."""
-    for _ in range(ATTEMPTS):
+    def attempt(_):
         try:
             before = rota_store.load()
             return rota_store.save(change(before), before)
         except Conflict:
-            continue
-    raise Unavailable("the rota is busy; try again")
+            return AGAIN
+
+    return retrying(attempt, ATTEMPTS, Unavailable("the rota is busy; try again"))
 
 
 def put_rotation(rota_store, directory, actor: Actor, rotation: Rotation) -> Rotation:

@@ -15,9 +15,9 @@ import pytest
 from chalicelib.store.agenda import TOKEN_SK, agenda_pk
 from tests.integration.test_feeds_api import (  # noqa: F401 - fixtures
     JSON, clock, family_book, feed_path, helsinki, staff_book, team)
-from tests.support.api import call, make_worker, unique
-from tests.support.booking import coord  # noqa: F401 - fixture
-from tests.support.round_trips import dynamodb_requests
+from harness.api import call, make_worker, unique
+from harness.booking import coord  # noqa: F401 - fixture
+from harness.round_trips import dynamodb_requests
 
 TUESDAY_TEN = helsinki(2026, 2, 10, 10, 0)
 TODAY_TWO_PM = helsinki(2026, 2, 2, 14, 0)  # the clock's day (Monday), after 11:00
