@@ -50,7 +50,8 @@ def _change(rota_store, change) -> Rota:
     """Read-modify-write the rota document, retrying when another write won the race."""
     for _ in range(ATTEMPTS):
         try:
-            return rota_store.save(change(rota_store.load()))
+            before = rota_store.load()
+            return rota_store.save(change(before), before)
         except Conflict:
             continue
     raise Unavailable("the rota is busy; try again")

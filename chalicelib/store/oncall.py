@@ -14,12 +14,10 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
-from pynamodb.exceptions import PutError
-
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.escalation import Policy, Step
 from chalicelib.domain.oncall import Override, Rotation
-from chalicelib.domain.rota import Reach, Rota
+from chalicelib.domain.rota import Reach, Rota, shift_workers_changed
 from chalicelib.store import tx as raw
 from chalicelib.store.table import TableModel
 
@@ -120,18 +118,22 @@ class DynamoRotaStore:
                                      ConsistentRead=True).get("Item")
         return rota_from_raw(item)
 
-    def save(self, rota: Rota) -> Rota:
-        """Store ``rota`` if nobody saved since it was loaded; Conflict otherwise."""
+    def save(self, rota: Rota, before: Rota | None = None) -> Rota:
+        """Store ``rota`` if nobody saved since ``before`` (what was loaded) was; Conflict
+        otherwise. The feeds of the workers whose shifts changed are bumped with it."""
         item = rota_to_item(rota)
         item.version = rota.version + 1
-        condition = (RotaItem.pk.does_not_exist() if rota.version == 0
-                     else RotaItem.version == rota.version)
+        tx = raw.Transaction()
+        if rota.version == 0:
+            tx.put(item, "rota", "attribute_not_exists(pk)")
+        else:
+            tx.put(item, "rota", "version = :v", values={":v": rota.version})
+        for worker in sorted(shift_workers_changed(before or Rota(), rota)):
+            tx.touch_feed(worker)
         try:
-            item.save(condition=condition)
-        except PutError as error:
-            if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
-                raise _stale_write() from error
-            raise
+            tx.commit()
+        except raw.TransactionCancelled as error:
+            raise _stale_write() from error
         return rota_from_item(item)
 
 
@@ -144,7 +146,7 @@ class InMemoryRotaStore:
     def load(self) -> Rota:
         return self.rota
 
-    def save(self, rota: Rota) -> Rota:
+    def save(self, rota: Rota, before: Rota | None = None) -> Rota:
         if rota.version != self.rota.version:
             raise _stale_write()
         self.rota = Rota(rota.rotations, rota.overrides, rota.policy, dict(rota.contacts),

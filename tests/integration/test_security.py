@@ -47,6 +47,7 @@ MATRIX = {
     ("POST", "/groups"): "coordinator",
     ("GET", "/groups/{group_id}"): "leader",  # its leaders (the worker is one) and coordinators
     ("PATCH", "/groups/{group_id}"): "coordinator",
+    ("POST", "/groups/{group_id}/sessions/{session_id}/cancel"): "leader",
     ("PUT", "/feedback-surveys/{service}"): "coordinator",
     ("GET", "/notifications"): "coordinator",
     ("GET", "/oncall/rotations"): "staff",
@@ -99,7 +100,8 @@ def world(client, token):
                "params": {"worker_id": mine, "case_id": family.case, "office_id": family.office,
                           "appointment_id": booked["id"], "service": "perhetyo",
                           "review_id": reviews[0]["id"] if reviews else "r1",
-                          "escalation_id": escalation["id"], "group_id": group["id"]}}
+                          "escalation_id": escalation["id"], "group_id": group["id"],
+                          "session_id": group["sessions"][1]["id"]}}
 
 
 def _path(template: str, params: dict) -> str:
