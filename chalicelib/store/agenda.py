@@ -168,9 +168,11 @@ class DynamoAgenda:
 
 
 def _plain(raw: dict) -> dict:
-    """An agenda item's projected attributes: strings, whole numbers, lists of strings."""
+    """An agenda item's projected attributes: strings, whole numbers, lists of strings,
+    and NULL (an entry without an outcome, as a plain put of ``agenda_item`` writes it)."""
     return {name: value["S"] if "S" in value else int(value["N"]) if "N" in value
-            else [v["S"] for v in value["L"]] for name, value in raw.items()}
+            else None if "NULL" in value else [v["S"] for v in value["L"]]
+            for name, value in raw.items()}
 
 
 def _record(item: dict | None) -> FeedRecord:
