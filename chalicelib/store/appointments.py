@@ -91,14 +91,16 @@ def _load_entry(a: Appointment) -> str:
 
 def add_booking(plan: Plan, new: Appointment, rules: BookingRules, *, rooms: int | None,
                 weekly_limit: int | None, releasing: Appointment | None = None,
-                timer: dict | None = None, worker_timer: dict | None = None) -> None:
+                timer: dict | None = None, worker_timer: dict | None = None,
+                any_hour: bool = False) -> None:
     """The changes and conditions that book ``new`` (and release ``releasing``, a move).
 
     Conditions: every lock bucket free and not absent for every worker (or held by the
     appointment being moved), buffer buckets free or at the same place, off-hours buckets
-    opened, a room free, and for a family booking the weekly count and the day free.
+    opened (not for ``any_hour``: a crisis meeting), a room free, and for a family
+    booking the weekly count and the day free.
     """
-    hold_workers(plan, new, rules, releasing)
+    hold_workers(plan, new, rules, releasing, any_hour=any_hour)
     take_rooms(plan, new, rules, rooms, releasing)
     _count_load(plan, new, weekly_limit, releasing)
     if releasing:
@@ -120,7 +122,7 @@ def put_appointment(tx: Transaction, new: Appointment, timer: dict | None = None
 
 
 def hold_workers(plan: Plan, new: Appointment, rules: BookingRules,
-                 releasing: Appointment | None = None) -> None:
+                 releasing: Appointment | None = None, *, any_hour: bool = False) -> None:
     """Lock ``new``'s buckets in every worker's calendar (labels ``cal:<worker>``).
 
     Conditions: each lock bucket free (or held by ``releasing``, a move) and not absent,
@@ -129,7 +131,7 @@ def hold_workers(plan: Plan, new: Appointment, rules: BookingRules,
     meeting = Interval(new.start, new.end)
     old = set(releasing.buckets) if releasing else set()
     old_value = f"{releasing.place}|{releasing.id}" if releasing else None
-    off_hours = set(off_hours_buckets(meeting, rules))
+    off_hours = set() if any_hour else set(off_hours_buckets(meeting, rules))
     for worker in new.workers:
         _require_calendar_free(plan, worker, meeting, new.buckets, rules)
         held = old if releasing and worker in releasing.workers else set()

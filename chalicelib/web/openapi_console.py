@@ -24,6 +24,10 @@ CASE_FORM = _form("service", "worker1", "worker2", "social_worker", "start_date"
                   "language", "channels", "reminders")
 WORKER_FORM = _form("id", "name", "email", "phone", "office", "language", "roles", "editing")
 OFFICE_FORM = _form("id", "name", "name_sv", "address", "rooms", "editing")
+# Times are <input type="datetime-local"> values, Helsinki wall-clock time.
+SPAN_FORM = _form("worker", "start", "end", "reason", "week", "case")
+BOOK_FORM = _form("worker", "case", "start", "minutes", "kind", "location", "after_hours",
+                  "week")
 
 # The same rows as ``openapi.OPERATIONS``; who "console" is the session cookie.
 OPERATIONS = [
@@ -89,6 +93,22 @@ OPERATIONS = [
      "console", _form(), REDIRECT),
     ("POST", "/staff/escalations/{escalation_id}/resolve", "Console: resolve a request",
      "console", _form("outcome"), REDIRECT),
+    ("GET", "/staff/week", "Console: my week (Monday–Sunday, Helsinki) beside my pair's busy "
+     "times and the family's free slots; the calendar forms", "console", None, PAGE),
+    ("POST", "/staff/week/absences", "Console: add an absence (reason: a code)", "console",
+     SPAN_FORM, REDIRECT),
+    ("POST", "/staff/week/extra-hours", "Console: open extra hours (evening, weekend)",
+     "console", SPAN_FORM, REDIRECT),
+    ("POST", "/staff/week/appointments", "Console: book for a family (a crisis meeting with "
+     "after_hours, a reason code, may fall outside 07–20)", "console", BOOK_FORM, REDIRECT),
+    ("GET", "/staff/appointments/{appointment_id}", "Console: an appointment: move or cancel "
+     "(forms)", "console", None, PAGE),
+    ("POST", "/staff/appointments/{appointment_id}/move", "Console: move an appointment",
+     "console", _form("start", "location"), REDIRECT),
+    ("POST", "/staff/appointments/{appointment_id}/cancel", "Console: cancel an appointment "
+     "(the family is told)", "console", _form(), REDIRECT),
+    ("GET", "/staff/team", "Console: the team's two weeks (workers × days: booked hours, "
+     "absences) and who is free (coordinators)", "console", None, PAGE),
 ]
 QUERIES = {
     "/staff/login": {"next": STR, "signed_out": STR},
@@ -98,6 +118,9 @@ QUERIES = {
     "/staff/outcomes": {"notice": STR},
     "/staff/oncall": {"notice": STR},
     "/staff/oncall/cover": {"level": STR, "start": STR, "end": STR},
+    "/staff/week": {"week": STR, "worker": STR, "case": STR, "notice": STR},
+    "/staff/team": {"week": STR, "office": STR, "worker1": STR, "worker2": STR,
+                    "minutes": STR, "place": STR},
 }
 SIGN_IN = {"303": {"description": "a redirect: to /staff/login when not signed in, to the "
                               "provider from /staff/login, or the page after a form"}}

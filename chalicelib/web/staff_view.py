@@ -140,8 +140,12 @@ def review_kind(words: Words, kind: str) -> str:
 
 def place_choices(words: Words, offices) -> list[tuple[str, str]]:
     """(value, label) of every place a case can have: the place kinds, then the offices."""
-    return [*((k, words(f"place.{k}")) for k in PLACE_KINDS),
-            *((o.id, o.name_in(words.language)) for o in offices)]
+    return place_options(words, [(o.id, o.name_in(words.language)) for o in offices])
+
+
+def place_options(words: Words, offices: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(value, label) of the place kinds, then ``offices`` as (id, name)."""
+    return [*((k, words(f"place.{k}")) for k in PLACE_KINDS), *offices]
 
 
 def _known(words: Words, key: str) -> bool:

@@ -33,8 +33,8 @@ def desk(browser):
     context.close()
 
 
-def assessment_with_meetings(stack) -> tuple[str, str]:
-    """A new case of ``WORKER`` and a fresh partner: three meetings held, the latest one
+def assessment_with_meetings(stack, worker: str = WORKER) -> tuple[str, str]:
+    """A new case of ``worker`` and a fresh partner: three meetings held, the latest one
     recorded as a no-show. Returns the case id and that meeting's day as Finnish writes it."""
     from datetime import date
 
@@ -43,7 +43,7 @@ def assessment_with_meetings(stack) -> tuple[str, str]:
         "name": "Pari Testinen", "email": f"{partner}@example.org"})[0] in (200, 201)
     today = date.today()
     status, case = stack.call("POST", "/cases", {
-        "service": "palvelutarpeen-arviointi", "workers": [WORKER, partner],
+        "service": "palvelutarpeen-arviointi", "workers": [worker, partner],
         "start_date": (today - timedelta(days=40)).isoformat(), "meeting_minutes": 90,
         "meetings_per_week": 2, "locations": ["home"],
         "contact": {"phone": "040 123 4567", "language": "fi"}})
