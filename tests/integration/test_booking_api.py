@@ -153,7 +153,7 @@ def test_weekly_and_daily_limits_stop_the_family_but_not_staff(client, coord):
 def test_an_absence_removes_slots_and_refuses_bookings(client, coord, family):
     worker = family.workers[0]
     status, body = call(client, "POST", f"/workers/{worker}/absences", coord,
-                        {"start": at(TUESDAY, 12), "end": at(TUESDAY, 16), "reason": "koulutus"})
+                        {"start": at(TUESDAY, 12), "end": at(TUESDAY, 16), "reason": "training"})
     assert status == 201 and body["id"] and body["conflicts"] == []
     starts = slot_starts(client, family)
     assert at(TUESDAY, 10, 30) in starts and at(TUESDAY, 11) not in starts
