@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
+from chalicelib.domain.errors import NotFound
 from chalicelib.domain.escalation import Policy, Step
 from chalicelib.domain.oncall import (Override, Rotation, coverage, gaps, on_call_at,
                                       target_resolver)
@@ -18,6 +19,10 @@ from chalicelib.domain.oncall import (Override, Rotation, coverage, gaps, on_cal
 DEFAULT_POLICY = Policy((Step("primary", 600), Step("secondary", 600)), repeat=1)
 # Overrides that ended this long ago no longer matter for paging or gap alerts.
 OVERRIDE_RETENTION = timedelta(days=90)
+
+
+def _override_order(override: Override):
+    return override.start, override.end, override.worker, override.level
 
 
 @dataclass(frozen=True)
@@ -72,9 +77,42 @@ class Rota:
                       now: datetime) -> Rota:
         """The rota with ``override`` added and overrides long past dropped."""
         kept = tuple(o for o in self.overrides if o.end > now - OVERRIDE_RETENTION)
-        overrides = tuple(sorted({*kept, override}, key=lambda o: (o.start, o.end, o.worker,
-                                                                    o.level)))
+        overrides = tuple(sorted({*kept, override}, key=_override_order))
         return replace(self, overrides=overrides, contacts={**self.contacts, **contacts})
+
+    def rotation(self, rotation_id: str) -> Rotation:
+        """The rotation called ``rotation_id``; NotFound if there is none."""
+        found = next((r for r in self.rotations if r.id == rotation_id), None)
+        if found is None:
+            raise NotFound(f"no rotation {rotation_id!r}", code="unknown_rotation")
+        return found
+
+    def override(self, key: str) -> Override:
+        """The override whose ``key`` is ``key``; NotFound if there is none."""
+        found = next((o for o in self.overrides if o.key == key), None)
+        if found is None:
+            raise NotFound("no such override", code="unknown_override")
+        return found
+
+    def with_rotation_ended(self, rotation_id: str, at: datetime) -> Rota:
+        """The rota with the rotation stopping at ``at`` (see ``Rotation.ended_at``)."""
+        return self.with_rotation(self.rotation(rotation_id).ended_at(at), {})
+
+    def with_override_ended(self, key: str, at: datetime) -> Rota:
+        """The rota with the override cut short at ``at``; one not begun by then is removed."""
+        override = self.override(key)
+        kept = tuple(o for o in self.overrides if o is not override)
+        if at <= override.start:
+            return replace(self, overrides=kept)
+        ended = replace(override, end=min(override.end, at))
+        return replace(self, overrides=tuple(sorted({*kept, ended}, key=_override_order)))
+
+    def with_override_replaced(self, key: str, override: Override, contacts: dict[str, Reach],
+                               now: datetime) -> Rota:
+        """The rota with the override ``key`` changed into ``override`` (an edit)."""
+        old = self.override(key)
+        rest = replace(self, overrides=tuple(o for o in self.overrides if o is not old))
+        return rest.with_override(override, contacts, now)
 
     def with_policy(self, policy: Policy) -> Rota:
         return replace(self, policy=policy)

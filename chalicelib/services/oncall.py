@@ -72,6 +72,28 @@ def put_override(rota_store, directory, actor: Actor, override: Override,
     return override
 
 
+def end_rotation(rota_store, actor: Actor, rotation_id: str, at: datetime) -> Rotation:
+    """Stop a rotation at ``at``: after it, its level falls to another rotation or a gap."""
+    require_coordinator(actor)
+    saved = _change(rota_store, lambda rota: rota.with_rotation_ended(rotation_id, at))
+    return saved.rotation(rotation_id)
+
+
+def end_override(rota_store, actor: Actor, key: str, at: datetime) -> None:
+    """Cut an override short at ``at``; one that has not begun by then is removed."""
+    require_coordinator(actor)
+    _change(rota_store, lambda rota: rota.with_override_ended(key, at))
+
+
+def replace_override(rota_store, directory, actor: Actor, key: str, override: Override,
+                     now: datetime) -> Override:
+    """Change the override ``key`` into ``override`` (one write: never both, never none)."""
+    require_coordinator(actor)
+    contacts = _contacts_of(directory, [override.worker])
+    _change(rota_store, lambda rota: rota.with_override_replaced(key, override, contacts, now))
+    return override
+
+
 def put_policy(rota_store, directory, actor: Actor, policy: Policy) -> Policy:
     """Set the policy new escalations freeze; ``worker:<id>`` targets must exist."""
     require_coordinator(actor)
@@ -86,6 +108,11 @@ def put_policy(rota_store, directory, actor: Actor, policy: Policy) -> Policy:
 def list_rotations(rota_store, cursor: str | None, size: int) -> Page[Rotation]:
     """A page of the rotations in id order (the rota is one item: one GetItem per page)."""
     return page_of("rotations", rota_store.load().rotations, lambda r: r.id, cursor, size)
+
+
+def list_overrides(rota_store) -> tuple[Override, ...]:
+    """The overrides kept (the last 90 days' and every future one), by start."""
+    return rota_store.load().overrides
 
 
 def policy_in_force(rota_store) -> tuple[Policy, bool]:

@@ -32,6 +32,7 @@ class RotationMap(MapAttribute):
     workers = ListAttribute(of=UnicodeAttribute)
     start = UTCDateTimeAttribute()
     shift_hours = NumberAttribute()
+    end = UTCDateTimeAttribute(null=True)
 
 
 class OverrideMap(MapAttribute):
@@ -77,7 +78,8 @@ def policy_to_map(policy: Policy) -> PolicyMap:
 
 def rota_from_item(item: RotaItem) -> Rota:
     return Rota(
-        rotations=tuple(Rotation(r.id, r.level, tuple(r.workers), r.start, int(r.shift_hours))
+        rotations=tuple(Rotation(r.id, r.level, tuple(r.workers), r.start, int(r.shift_hours),
+                                 r.end)
                         for r in item.rotations or ()),
         overrides=tuple(Override(o.worker, o.level, o.start, o.end)
                         for o in item.overrides or ()),
@@ -96,7 +98,8 @@ def rota_to_item(rota: Rota) -> RotaItem:
     return RotaItem(
         *ROTA_KEY,
         rotations=[RotationMap(id=r.id, level=r.level, workers=list(r.workers), start=r.start,
-                               shift_hours=r.shift_hours) for r in rota.rotations],
+                               shift_hours=r.shift_hours, end=r.end)
+                   for r in rota.rotations],
         overrides=[OverrideMap(worker=o.worker, level=o.level, start=o.start, end=o.end)
                    for o in rota.overrides],
         policy=policy_to_map(rota.policy) if rota.policy else None,

@@ -109,7 +109,12 @@ CASE_SUMMARY = obj({"id": STR, "service": STR, "workers": {"type": "array", "ite
                     "social_worker": nullable(STR), "start_date": DAY, "meetings_per_week": INT,
                     "locations": {"type": "array", "items": STR}})
 ROTATION = obj({"id": STR, "level": STR, "workers": {"type": "array", "items": STR},
-                "start": INSTANT, "shift_hours": INT})
+                "start": INSTANT, "shift_hours": INT}, {"end": nullable(INSTANT)})
+OVERRIDE = obj({"id": STR, "worker": STR, "level": STR, "start": INSTANT, "end": INSTANT})
+OVERRIDE_IN = obj({"worker": STR, "level": {"enum": ["primary", "secondary"]}, "start": INSTANT,
+                   "end": INSTANT})
+# When a rotation or override stops (default: now).
+END_AT = obj(optional={"at": INSTANT})
 STEP = obj({"notify": STR, "wait_seconds": INT})
 # A paged list's ``?cursor=`` (opaque: the last page's ``cursor``, passed back) and ``?limit=``.
 PAGE_QUERY = {"cursor": STR, "limit": {"type": "integer", "minimum": 1, "maximum": 100}}
@@ -213,13 +218,21 @@ OPERATIONS = [
      (200, "json", listing("notifications", NOTIFICATION))),
     ("GET", "/oncall/rotations", "The rotations, a page at a time", "staff", None,
      (200, "json", paged("rotations", ROTATION))),
-    ("POST", "/oncall/rotations", "Add or replace a rotation", "staff",
-     obj({"id": STR, "level": {"enum": ["primary", "secondary"]},
-          "workers": {"type": "array", "items": STR}, "start": INSTANT, "shift_hours": INT}),
+    ("POST", "/oncall/rotations", "Add or replace (edit) a rotation; end: it stops there",
+     "staff", obj({"id": STR, "level": {"enum": ["primary", "secondary"]},
+                   "workers": {"type": "array", "items": STR}, "start": INSTANT,
+                   "shift_hours": INT}, {"end": nullable(INSTANT)}),
      (201, "json", ROTATION)),
-    ("POST", "/oncall/overrides", "Cover a span", "staff",
-     obj({"worker": STR, "level": {"enum": ["primary", "secondary"]}, "start": INSTANT,
-          "end": INSTANT}), (201, "json", obj({"worker": STR, "level": STR}))),
+    ("POST", "/oncall/rotations/{rotation_id}/end", "Stop a rotation at an instant (default: "
+     "now); the shift running then is cut short", "staff", END_AT, (200, "json", ROTATION)),
+    ("GET", "/oncall/overrides", "The overrides kept (the last 90 days' and every future one)",
+     "staff", None, (200, "json", listing("overrides", OVERRIDE))),
+    ("POST", "/oncall/overrides", "Cover a span", "staff", OVERRIDE_IN,
+     (201, "json", OVERRIDE)),
+    ("PUT", "/oncall/overrides/{override_id}", "Change an override (its id is from the list)",
+     "staff", OVERRIDE_IN, (200, "json", OVERRIDE)),
+    ("POST", "/oncall/overrides/{override_id}/end", "Cut an override short at an instant "
+     "(default: now); one not begun by then is removed", "staff", END_AT, (204, "none", None)),
     ("GET", "/oncall/policy", "The escalation policy in force (default: none was put)",
      "staff", None, (200, "json", obj({"steps": {"type": "array", "items": STEP},
                                        "repeat": INT, "default": BOOL}))),

@@ -51,7 +51,11 @@ MATRIX = {
     ("GET", "/notifications"): "coordinator",
     ("GET", "/oncall/rotations"): "staff",
     ("POST", "/oncall/rotations"): "coordinator",
+    ("POST", "/oncall/rotations/{rotation_id}/end"): "coordinator",
+    ("GET", "/oncall/overrides"): "staff",
     ("POST", "/oncall/overrides"): "coordinator",
+    ("PUT", "/oncall/overrides/{override_id}"): "coordinator",
+    ("POST", "/oncall/overrides/{override_id}/end"): "coordinator",
     ("GET", "/oncall/policy"): "staff",
     ("PUT", "/oncall/policy"): "coordinator",
     ("GET", "/oncall/now"): "staff",
@@ -99,7 +103,8 @@ def world(client, token):
                "params": {"worker_id": mine, "case_id": family.case, "office_id": family.office,
                           "appointment_id": booked["id"], "service": "perhetyo",
                           "review_id": reviews[0]["id"] if reviews else "r1",
-                          "escalation_id": escalation["id"], "group_id": group["id"]}}
+                          "escalation_id": escalation["id"], "group_id": group["id"],
+                          "rotation_id": "r-none", "override_id": "primary.none"}}
 
 
 def _path(template: str, params: dict) -> str:
