@@ -56,11 +56,22 @@ def _change(rota_store, change) -> Rota:
     raise Unavailable("the rota is busy; try again")
 
 
-def put_rotation(rota_store, directory, actor: Actor, rotation: Rotation) -> Rotation:
-    """Add a rotation, or replace the one with the same id; copies the workers' phones."""
+def put_rotation(rota_store, directory, actor: Actor, rotation: Rotation,
+                 only_new: bool = False) -> Rotation:
+    """Add a rotation, or replace the one with the same id; copies the workers' phones.
+
+    Args:
+        only_new: refuse (422 ``rotation_exists``) rather than replace one of that id.
+    """
     require_coordinator(actor)
     contacts = _contacts_of(directory, rotation.workers)
-    _change(rota_store, lambda rota: rota.with_rotation(rotation, contacts))
+
+    def change(rota: Rota) -> Rota:
+        if only_new and any(r.id == rotation.id for r in rota.rotations):
+            raise Rejected("a rotation with this id exists", code="rotation_exists", field="id")
+        return rota.with_rotation(rotation, contacts)
+
+    _change(rota_store, change)
     return rotation
 
 

@@ -67,7 +67,20 @@ OPERATIONS = [
      "console", None, PAGE),
     ("POST", "/staff/oncall/cover", "Console: preview a cover (step=preview: the coverage "
      "with it, nothing saved) or save it (step=save: 303)", "console",
-     _form("worker", "level", "start", "end", "step"), PAGE),
+     _form("worker", "level", "start", "end", "replaces", "step"), PAGE),
+    ("POST", "/staff/oncall/overrides/end", "Console: end a cover now (one still to come "
+     "is removed)", "console", _form("override"), REDIRECT),
+    ("GET", "/staff/oncall/rotations/new", "Console: new rotation (form)", "console", None,
+     PAGE),
+    ("GET", "/staff/oncall/rotations/{rotation_id}/edit", "Console: change a rotation (form)",
+     "console", None, PAGE),
+    ("POST", "/staff/oncall/rotations", "Console: preview a rotation (step=preview) or save "
+     "it (step=save: 303)", "console",
+     _form("id", "level", "workers", "start", "shift_hours", "end", "editing", "step"), PAGE),
+    ("GET", "/staff/oncall/rotations/{rotation_id}/end", "Console: end a rotation (form)",
+     "console", None, PAGE),
+    ("POST", "/staff/oncall/rotations/{rotation_id}/end", "Console: preview a rotation's end "
+     "(step=preview) or save it (step=save: 303)", "console", _form("at", "step"), PAGE),
     ("GET", "/staff/escalations", "Console: the help request board (open, unanswered, "
      "acknowledged; refreshes itself)", "console", None, PAGE),
     ("POST", "/staff/escalations/{escalation_id}/ack", "Console: acknowledge a request",
@@ -81,7 +94,7 @@ QUERIES = {
     "/staff/cases": {"worker": STR, "service": STR, "office": STR},
     "/staff/cases/{case_id}": {"notice": STR},
     "/staff/oncall": {"notice": STR},
-    "/staff/oncall/cover": {"level": STR, "start": STR, "end": STR},
+    "/staff/oncall/cover": {"level": STR, "start": STR, "end": STR, "edit": STR},
 }
 SIGN_IN = {"303": {"description": "a redirect: to /staff/login when not signed in, to the "
                               "provider from /staff/login, or the page after a form"}}
