@@ -6,10 +6,10 @@ from chalice import Chalice
 
 from chalicelib.api import (ack_pages, appointments, auth, booking, busy, directory,
                             escalations, feedback, feeds, groups, health, help, hooks,
-                            notifications, oncall, oncall_events, page_forms, page_groups,
-                            page_views, phone_replies, review_jobs, reviews, staff_case_forms,
-                            staff_directory, staff_escalations, staff_oncall, staff_pages,
-                            staff_rotations, staff_signin)
+                            notifications, oncall, oncall_events, oncall_swaps, page_forms,
+                            page_groups, page_views, phone_replies, review_jobs, reviews,
+                            staff_case_forms, staff_directory, staff_escalations,
+                            staff_oncall, staff_pages, staff_rotations, staff_signin)
 
 app = Chalice(app_name="tapaamo")
 # Chalice keeps its app logger ("tapaamo", parent of every chalicelib logger) at ERROR
@@ -28,6 +28,7 @@ app.register_blueprint(ack_pages.bp)
 app.register_blueprint(help.bp)
 app.register_blueprint(hooks.bp)
 app.register_blueprint(oncall_events.bp)
+app.register_blueprint(oncall_swaps.bp)
 app.register_blueprint(phone_replies.bp)
 app.register_blueprint(booking.bp)
 app.register_blueprint(appointments.bp)

@@ -1,4 +1,5 @@
-"""The whole on-call rota as one value: rotations, overrides, the policy, on-call phones.
+"""The whole on-call rota as one value: rotations, overrides, the policy, on-call phones
+and the shift swaps asked for.
 
 It is stored as one document so that "who is on call now, and what is their number?"
 costs one read (the phone system asks it on every call). Phones and e-mails are copied
@@ -13,7 +14,8 @@ from datetime import datetime, timedelta
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.escalation import Policy, Step
 from chalicelib.domain.oncall import (Override, Rotation, coverage, gaps, on_call_at,
-                                      target_resolver)
+                                      shifts_of, target_resolver)
+from chalicelib.domain.swaps import SWAP_RETENTION, Swap
 
 # Used until a coordinator PUTs a policy: primary, then secondary, twice over.
 DEFAULT_POLICY = Policy((Step("primary", 600), Step("secondary", 600)), repeat=1)
@@ -45,6 +47,7 @@ class Rota:
     policy: Policy | None = None
     contacts: dict[str, Reach] = field(default_factory=dict)
     version: int = 0
+    swaps: tuple[Swap, ...] = ()
 
     @property
     def policy_in_force(self) -> Policy:
@@ -63,6 +66,29 @@ class Rota:
     def resolver(self):
         """``who_is_on_call(target, at)`` for the escalation machine."""
         return target_resolver(self.rotations, self.overrides)
+
+    def shifts_of(self, worker_id: str, start: datetime, end: datetime):
+        """The worker's shifts overlapping [start, end) (``domain.oncall.shifts_of``)."""
+        return shifts_of(worker_id, self.rotations, self.overrides, start, end)
+
+    def swap(self, swap_id: str) -> Swap:
+        """The swap request ``swap_id``; NotFound if there is none."""
+        found = next((s for s in self.swaps if s.id == swap_id), None)
+        if found is None:
+            raise NotFound("no such swap request", code="unknown_swap")
+        return found
+
+    def with_swap(self, swap: Swap, now: datetime) -> Rota:
+        """The rota with ``swap`` added (or replacing its older self); old ones dropped."""
+        kept = tuple(s for s in self.swaps
+                     if s.id != swap.id and s.end > now - SWAP_RETENTION)
+        return replace(self, swaps=tuple(sorted((*kept, swap), key=lambda s: (s.start, s.id))))
+
+    def with_swap_accepted(self, accepted: Swap, contacts: dict[str, Reach],
+                           now: datetime) -> Rota:
+        """The rota with ``accepted`` recorded and its override in force, in one value."""
+        return self.with_swap(accepted, now).with_override(accepted.covering_override(),
+                                                           contacts, now)
 
     def reach(self, worker_id: str) -> Reach:
         return self.contacts.get(worker_id, Reach(None, None))

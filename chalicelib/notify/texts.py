@@ -135,6 +135,15 @@ TEXTS = {
         "sv": ("Lucka i jouren", "Jourlistan ({level}) har en lucka {start} - {end}."),
         "en": ("On-call gap", "Nobody is on call ({level}) {start} - {end}."),
     },
+    # To the worker whose swap request another worker accepted: the shift, no names.
+    "swap-accepted": {
+        "fi": ("Vuoronvaihto hyväksytty", "Tapaamo: vuoronvaihtosi hyväksyttiin. Päivystysvuoron "
+               "{start} - {end} hoitaa toinen päivystäjä. Katso: {link}"),
+        "sv": ("Turbyte godkänt", "Tapaamo: ditt turbyte godkändes. Jourpasset {start} - {end} "
+               "sköts av en annan jourhavande. Se: {link}"),
+        "en": ("Swap accepted", "Tapaamo: your swap was accepted. Another worker takes the "
+               "on-call shift {start} - {end}. See: {link}"),
+    },
     "feedback": {
         "fi": ("Palautekysely", "Kiitos yhteistyöstä! Kerro kokemuksestasi: {link}"),
         "sv": ("Responsenkät", "Tack för samarbetet! Berätta om din erfarenhet: {link}"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from chalicelib.domain.access import Actor, require_coordinator
@@ -46,12 +46,20 @@ def _contacts_of(directory, worker_ids) -> dict[str, Reach]:
     return {w.id: Reach(w.phone, w.email) for w in known.values()}
 
 
-def _change(rota_store, change) -> Rota:
-    """Read-modify-write the rota document, retrying when another write won the race."""
+def change_rota(rota_store, change, notes=()) -> Rota:
+    """Read-modify-write the rota document, retrying when another write won the race.
+
+    Args:
+        rota_store: the rota's repository.
+        change: ``Rota -> Rota``, run again on each retry (it may refuse: DomainError).
+        notes: ``(Notification, now)`` pairs queued with the write that wins, never twice.
+    """
     for _ in range(ATTEMPTS):
         try:
-            return rota_store.save(change(rota_store.load()))
-        except Conflict:
+            return rota_store.save(change(rota_store.load()), notes)
+        except Conflict as lost:
+            if lost.code != "concurrent_update":
+                raise  # the change itself refused, e.g. a swap accepted already
             continue
     raise Unavailable("the rota is busy; try again")
 
@@ -71,7 +79,7 @@ def put_rotation(rota_store, directory, actor: Actor, rotation: Rotation,
             raise Rejected("a rotation with this id exists", code="rotation_exists", field="id")
         return rota.with_rotation(rotation, contacts)
 
-    _change(rota_store, change)
+    change_rota(rota_store, change)
     return rotation
 
 
@@ -79,21 +87,21 @@ def put_override(rota_store, directory, actor: Actor, override: Override,
                  now: datetime) -> Override:
     require_coordinator(actor)
     contacts = _contacts_of(directory, [override.worker])
-    _change(rota_store, lambda rota: rota.with_override(override, contacts, now))
+    change_rota(rota_store, lambda rota: rota.with_override(override, contacts, now))
     return override
 
 
 def end_rotation(rota_store, actor: Actor, rotation_id: str, at: datetime) -> Rotation:
     """Stop a rotation at ``at``: after it, its level falls to another rotation or a gap."""
     require_coordinator(actor)
-    saved = _change(rota_store, lambda rota: rota.with_rotation_ended(rotation_id, at))
+    saved = change_rota(rota_store, lambda rota: rota.with_rotation_ended(rotation_id, at))
     return saved.rotation(rotation_id)
 
 
 def end_override(rota_store, actor: Actor, key: str, at: datetime) -> None:
     """Cut an override short at ``at``; one that has not begun by then is removed."""
     require_coordinator(actor)
-    _change(rota_store, lambda rota: rota.with_override_ended(key, at))
+    change_rota(rota_store, lambda rota: rota.with_override_ended(key, at))
 
 
 def replace_override(rota_store, directory, actor: Actor, key: str, override: Override,
@@ -101,7 +109,7 @@ def replace_override(rota_store, directory, actor: Actor, key: str, override: Ov
     """Change the override ``key`` into ``override`` (one write: never both, never none)."""
     require_coordinator(actor)
     contacts = _contacts_of(directory, [override.worker])
-    _change(rota_store, lambda rota: rota.with_override_replaced(key, override, contacts, now))
+    change_rota(rota_store, lambda rota: rota.with_override_replaced(key, override, contacts, now))
     return override
 
 
@@ -111,8 +119,8 @@ def put_policy(rota_store, directory, actor: Actor, policy: Policy) -> Policy:
     named = {s.notify.removeprefix("worker:") for s in policy.steps
              if s.notify.startswith("worker:")}
     contacts = _contacts_of(directory, named) if named else {}
-    _change(rota_store, lambda rota: Rota(rota.rotations, rota.overrides, policy,
-                                          {**rota.contacts, **contacts}, rota.version))
+    change_rota(rota_store, lambda rota: replace(rota.with_policy(policy),
+                                             contacts={**rota.contacts, **contacts}))
     return policy
 
 

@@ -1,11 +1,13 @@
 """The on-call rota document in DynamoDB (``pk=ONCALL``, ``sk=ROTA``) and its in-memory twin.
 
-One item holds every rotation, the overrides still relevant, the policy and the on-call
-workers' phones, so ``GET /oncall/now`` and the Connect lookup are one GetItem. Writes
+One item holds every rotation, the overrides still relevant, the policy, the on-call
+workers' phones and the recent shift swap requests, so ``GET /oncall/now`` and the Connect lookup are one GetItem. Writes
 are read-modify-write conditioned on ``version``.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from pynamodb.attributes import (
     ListAttribute,
@@ -20,6 +22,7 @@ from chalicelib.domain.errors import Conflict
 from chalicelib.domain.escalation import Policy, Step
 from chalicelib.domain.oncall import Override, Rotation
 from chalicelib.domain.rota import Reach, Rota
+from chalicelib.domain.swaps import Swap
 from chalicelib.store import tx as raw
 from chalicelib.store.table import TableModel
 
@@ -58,12 +61,29 @@ class ReachMap(MapAttribute):
     email = UnicodeAttribute(null=True)
 
 
+class SwapMap(MapAttribute):
+    id = UnicodeAttribute()
+    requester = UnicodeAttribute()
+    level = UnicodeAttribute()
+    start = UTCDateTimeAttribute()
+    end = UTCDateTimeAttribute()
+    asked_at = UTCDateTimeAttribute()
+    status = UnicodeAttribute()
+    accepted_by = UnicodeAttribute(null=True)
+    accepted_at = UTCDateTimeAttribute(null=True)
+
+
+SWAP_FIELDS = ("id", "requester", "level", "start", "end", "asked_at", "status",
+               "accepted_by", "accepted_at")
+
+
 class RotaItem(TableModel):
     rotations = ListAttribute(of=RotationMap, default=list)
     overrides = ListAttribute(of=OverrideMap, default=list)
     policy = PolicyMap(null=True)
     contacts = ListAttribute(of=ReachMap, default=list)
     version = NumberAttribute(default=0)
+    swaps = ListAttribute(of=SwapMap, default=list)
 
 
 def policy_from_map(item: PolicyMap) -> Policy:
@@ -86,6 +106,8 @@ def rota_from_item(item: RotaItem) -> Rota:
         policy=policy_from_map(item.policy) if item.policy else None,
         contacts={c.worker: Reach(c.phone, c.email) for c in item.contacts or ()},
         version=int(item.version or 0),
+        swaps=tuple(Swap(**{name: getattr(w, name) for name in SWAP_FIELDS})
+                    for w in item.swaps or ()),
     )
 
 
@@ -106,6 +128,8 @@ def rota_to_item(rota: Rota) -> RotaItem:
         contacts=[ReachMap(worker=w, phone=c.phone, email=c.email)
                   for w, c in sorted(rota.contacts.items())],
         version=rota.version,
+        swaps=[SwapMap(**{name: getattr(w, name) for name in SWAP_FIELDS})
+               for w in rota.swaps],
     )
 
 
@@ -123,10 +147,16 @@ class DynamoRotaStore:
                                      ConsistentRead=True).get("Item")
         return rota_from_raw(item)
 
-    def save(self, rota: Rota) -> Rota:
-        """Store ``rota`` if nobody saved since it was loaded; Conflict otherwise."""
+    def save(self, rota: Rota, notes=()) -> Rota:
+        """Store ``rota`` if nobody saved since it was loaded; Conflict otherwise.
+
+        ``notes`` (Notifications) are queued in the same transaction: sent only if this
+        write wins.
+        """
         item = rota_to_item(rota)
         item.version = rota.version + 1
+        if notes:
+            return self._save_with(item, rota.version, notes)
         condition = (RotaItem.pk.does_not_exist() if rota.version == 0
                      else RotaItem.version == rota.version)
         try:
@@ -137,19 +167,39 @@ class DynamoRotaStore:
             raise
         return rota_from_item(item)
 
+    def _save_with(self, item: RotaItem, loaded_version: int, notes) -> Rota:
+        from chalicelib.store.outbox import enqueue
+
+        tx = raw.Transaction()
+        if loaded_version == 0:
+            tx.put(item, label="rota", condition="attribute_not_exists(pk)")
+        else:
+            tx.put(item, label="rota", condition="#version = :loaded",
+                   names={"#version": "version"}, values={":loaded": loaded_version})
+        for note, now in notes:
+            enqueue(tx, note, now)
+        try:
+            tx.commit()
+        except raw.TransactionCancelled as cancelled:
+            if "rota" in cancelled.failed:
+                raise _stale_write() from cancelled
+            raise
+        return rota_from_item(item)
+
 
 class InMemoryRotaStore:
     """The same interface over one attribute, for service tests."""
 
     def __init__(self):
         self.rota = Rota()
+        self.queued = []  # the notifications saves carried
 
     def load(self) -> Rota:
         return self.rota
 
-    def save(self, rota: Rota) -> Rota:
+    def save(self, rota: Rota, notes=()) -> Rota:
         if rota.version != self.rota.version:
             raise _stale_write()
-        self.rota = Rota(rota.rotations, rota.overrides, rota.policy, dict(rota.contacts),
-                         rota.version + 1)
+        self.rota = replace(rota, contacts=dict(rota.contacts), version=rota.version + 1)
+        self.queued.extend(note for note, _ in notes)
         return self.rota

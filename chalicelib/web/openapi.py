@@ -113,6 +113,9 @@ ROTATION = obj({"id": STR, "level": STR, "workers": {"type": "array", "items": S
 OVERRIDE = obj({"id": STR, "worker": STR, "level": STR, "start": INSTANT, "end": INSTANT})
 OVERRIDE_IN = obj({"worker": STR, "level": {"enum": ["primary", "secondary"]}, "start": INSTANT,
                    "end": INSTANT})
+SWAP = obj({"id": STR, "requester": STR, "level": STR, "start": INSTANT, "end": INSTANT,
+            "status": {"enum": ["open", "accepted"]}, "asked_at": INSTANT},
+           {"accepted_by": nullable(STR), "accepted_at": nullable(INSTANT)})
 # When a rotation or override stops (default: now).
 END_AT = obj(optional={"at": INSTANT})
 STEP = obj({"notify": STR, "wait_seconds": INT})
@@ -233,6 +236,14 @@ OPERATIONS = [
      "staff", OVERRIDE_IN, (200, "json", OVERRIDE)),
     ("POST", "/oncall/overrides/{override_id}/end", "Cut an override short at an instant "
      "(default: now); one not begun by then is removed", "staff", END_AT, (204, "none", None)),
+    ("GET", "/oncall/swaps", "Shift swap requests, open and accepted (the last 30 days')",
+     "staff", None, (200, "json", listing("swaps", SWAP))),
+    ("POST", "/oncall/swaps", "Ask for a swap of one of one's own shifts (a worker)", "staff",
+     obj({"level": {"enum": ["primary", "secondary"]}, "start": INSTANT, "end": INSTANT}),
+     (201, "json", SWAP)),
+    ("POST", "/oncall/swaps/{swap_id}/accept", "Take a shift offered for a swap (another "
+     "worker): an override for it, and a message to the asking worker", "staff", None,
+     (200, "json", SWAP)),
     ("GET", "/oncall/policy", "The escalation policy in force (default: none was put)",
      "staff", None, (200, "json", obj({"steps": {"type": "array", "items": STEP},
                                        "repeat": INT, "default": BOOL}))),
