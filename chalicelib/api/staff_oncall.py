@@ -26,12 +26,15 @@ bp = Blueprint(__name__)
 def oncall(visit: Visit):
     rota_store = bootstrap.wiring().rota
     found = coverage(rota_store, visit.now)
-    rota = rota_store.load()
+    rota, me = rota_store.load(), visit.actor.worker_id
     return visit.page("oncall.html", "staff.oncall.title",
                       levels=oncall_view.levels(visit.words, found),
                       rotations=oncall_view.rotation_rows(visit.words, rota.rotations),
                       overrides=oncall_view.override_rows(visit.words, rota.overrides,
                                                           visit.now),
+                      my_shifts=oncall_view.shift_rows(visit.words, rota.shifts_of(
+                          me, found.start, found.end), rota.swaps, me, visit.now) if me else [],
+                      swaps=oncall_view.swap_rows(visit.words, rota.swaps, me, visit.now),
                       coordinator=visit.actor.is_coordinator,
                       notice=oncall_view.NOTICES.get(query_param(visit.request, "notice")))
 

@@ -16,7 +16,9 @@ FIELD_FORMAT = "%Y-%m-%dT%H:%M"  # <input type="datetime-local">, Helsinki wall-
 ROTATION_ID = re.compile(r"[A-Za-z0-9._-]{1,60}")  # it goes into the page's links
 # ``?notice=`` after a saved form, and the words the page says for it.
 NOTICES = {"saved": "staff.cover.saved", "cover-ended": "staff.cover.ended",
-           "rotation-saved": "staff.rotation.saved", "rotation-ended": "staff.rotation.ended"}
+           "rotation-saved": "staff.rotation.saved", "rotation-ended": "staff.rotation.ended",
+           "swap-asked": "staff.swap.asked", "swap-accepted": "staff.swap.accepted",
+           "swap-taken": "staff.swap.taken"}
 
 
 def field_value(instant: datetime) -> str:
@@ -83,3 +85,25 @@ def parse_rotation(values: dict) -> Rotation:
                     workers=tuple(values["workers"].replace(",", " ").split()),
                     start=parse_field(values["start"], "start"), shift_hours=int(hours),
                     end=parse_field(values["end"], "end") if values["end"] else None)
+
+
+def shift_rows(words: Words, shifts, swaps, me: str, now: datetime) -> list[dict]:
+    """The signed-in worker's shifts to come, each with what a swap request names, and
+    whether one is already asked for."""
+    asked = {(s.level, s.start, s.end) for s in swaps if s.requester == me and s.status == "open"}
+    return [{"level": s.level, "label": words(f"staff.board.level.{s.level}"),
+             "when": f"{words.datetime(s.start)} – {words.datetime(s.end)}",
+             "start": s.start.isoformat(), "end": s.end.isoformat(),
+             "asked": (s.level, s.start, s.end) in asked}
+            for s in shifts if s.end > now]
+
+
+def swap_rows(words: Words, swaps, me: str | None, now: datetime) -> list[dict]:
+    """The swap requests whose shift is not over: who asked, who took it, and whether the
+    signed-in worker may take it."""
+    return [{"id": s.id, "label": words(f"staff.board.level.{s.level}"),
+             "when": f"{words.datetime(s.start)} – {words.datetime(s.end)}",
+             "requester": s.requester, "accepted_by": s.accepted_by,
+             "status": words(f"staff.swap.status.{s.status}"),
+             "may_accept": bool(me) and s.status == "open" and s.requester != me}
+            for s in swaps if s.end > now]

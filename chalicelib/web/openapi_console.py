@@ -81,6 +81,10 @@ OPERATIONS = [
      "console", None, PAGE),
     ("POST", "/staff/oncall/rotations/{rotation_id}/end", "Console: preview a rotation's end "
      "(step=preview) or save it (step=save: 303)", "console", _form("at", "step"), PAGE),
+    ("POST", "/staff/oncall/swaps", "Console: ask for a swap of one's own shift (a worker)",
+     "console", _form("level", "start", "end"), REDIRECT),
+    ("POST", "/staff/oncall/swaps/{swap_id}/accept", "Console: take a shift offered for a "
+     "swap (another worker)", "console", _form(), REDIRECT),
     ("GET", "/staff/escalations", "Console: the help request board (open, unanswered, "
      "acknowledged; refreshes itself)", "console", None, PAGE),
     ("POST", "/staff/escalations/{escalation_id}/ack", "Console: acknowledge a request",
