@@ -1,4 +1,5 @@
-"""The console's on-call page: who is on call now and the next 14 days' coverage per level.
+"""The console's on-call page: who is on call now and the next 14 days' coverage per level,
+and the escalation policy's timeline of who is paged when.
 
 A change (a cover, a rotation made, edited or ended) can be previewed: the same coverage
 as if it were saved, from the same read of the rota, with nothing written.
@@ -10,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from chalicelib.domain.escalation import Policy
+from chalicelib.domain.escalation_schedule import Paging, schedule
 from chalicelib.domain.oncall import LEVELS
 from chalicelib.domain.rota import Rota
 from chalicelib.domain.workdays import at_local, local
@@ -45,3 +48,9 @@ def coverage(rota_store, now: datetime,
                for level, worker in rota.on_call(now).items()}
     return Coverage(holders, {level: rota.coverage(level, start, end) for level in LEVELS},
                     start, end)
+
+
+def policy_timeline(rota_store, policy: Policy, now: datetime) -> list[Paging]:
+    """Who ``policy`` would page when for a request arriving now that nobody acknowledges,
+    over the rota as it stands (nothing written)."""
+    return schedule(policy, now, rota_store.load().resolver())

@@ -85,6 +85,12 @@ OPERATIONS = [
      "console", _form("level", "start", "end"), REDIRECT),
     ("POST", "/staff/oncall/swaps/{swap_id}/accept", "Console: take a shift offered for a "
      "swap (another worker)", "console", _form(), REDIRECT),
+    ("GET", "/staff/oncall/policy", "Console: the escalation policy (form) and who it "
+     "pages when", "console", None, PAGE),
+    ("POST", "/staff/oncall/policy", "Console: preview a policy's timeline (step=preview) or "
+     "save it (step=save: 303)", "console",
+     _form("repeat", "step", *(f"{name}-{i}" for i in range(3) for name in ("notify", "wait"))),
+     PAGE),
     ("GET", "/staff/escalations", "Console: the help request board (open, unanswered, "
      "acknowledged; refreshes itself)", "console", None, PAGE),
     ("POST", "/staff/escalations/{escalation_id}/ack", "Console: acknowledge a request",
@@ -98,6 +104,7 @@ QUERIES = {
     "/staff/cases": {"worker": STR, "service": STR, "office": STR},
     "/staff/cases/{case_id}": {"notice": STR},
     "/staff/oncall": {"notice": STR},
+    "/staff/oncall/policy": {"notice": STR},
     "/staff/oncall/cover": {"level": STR, "start": STR, "end": STR, "edit": STR},
 }
 SIGN_IN = {"303": {"description": "a redirect: to /staff/login when not signed in, to the "
