@@ -32,8 +32,8 @@ def oncall(visit: Visit):
                       rotations=oncall_view.rotation_rows(visit.words, rota.rotations),
                       overrides=oncall_view.override_rows(visit.words, rota.overrides,
                                                           visit.now),
-                      my_shifts=oncall_view.shift_rows(visit.words, rota.shifts_of(
-                          me, found.start, found.end), rota.swaps, me, visit.now) if me else [],
+                      my_shifts=oncall_view.shift_rows(visit.words, rota.whole_shifts_of(
+                          me, visit.now, found.end), rota.swaps, me, visit.now) if me else [],
                       swaps=oncall_view.swap_rows(visit.words, rota.swaps, me, visit.now),
                       coordinator=visit.actor.is_coordinator,
                       notice=oncall_view.NOTICES.get(query_param(visit.request, "notice")))

@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.escalation import Policy, Step
-from chalicelib.domain.oncall import (Override, Rotation, coverage, gaps, on_call_at,
-                                      shifts_of, target_resolver)
+from chalicelib.domain.oncall import (MAX_SHIFT_HOURS, Override, Rotation, coverage, gaps,
+                                      on_call_at, shifts_of, target_resolver)
 from chalicelib.domain.swaps import SWAP_RETENTION, Swap
 
 # Used until a coordinator PUTs a policy: primary, then secondary, twice over.
@@ -67,9 +67,13 @@ class Rota:
         """``who_is_on_call(target, at)`` for the escalation machine."""
         return target_resolver(self.rotations, self.overrides)
 
-    def shifts_of(self, worker_id: str, start: datetime, end: datetime):
-        """The worker's shifts overlapping [start, end) (``domain.oncall.shifts_of``)."""
-        return shifts_of(worker_id, self.rotations, self.overrides, start, end)
+    def whole_shifts_of(self, worker_id: str, start: datetime, end: datetime):
+        """The worker's shifts overlapping [start, end), whole (not cut at the edges), as a
+        swap request names them. Covers longer than a week are cut a week outside."""
+        margin = timedelta(hours=MAX_SHIFT_HOURS)
+        return [s for s in shifts_of(worker_id, self.rotations, self.overrides,
+                                     start - margin, end + margin)
+                if s.end > start and s.start < end]
 
     def swap(self, swap_id: str) -> Swap:
         """The swap request ``swap_id``; NotFound if there is none."""

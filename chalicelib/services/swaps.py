@@ -20,7 +20,7 @@ from chalicelib.domain.swaps import Swap, accept, ask
 from chalicelib.domain.workdays import HELSINKI
 from chalicelib.services.oncall import change_rota
 
-# A request names a shift as the rota has it within this window.
+# A request names a shift, whole, as the rota has it from now to this far ahead.
 SHIFT_WINDOW = timedelta(days=92)
 
 
@@ -38,7 +38,7 @@ def ask_swap(rota_store, actor: Actor, shift: Shift, now: datetime) -> Swap:
     made: list[Swap] = []
 
     def change(rota):
-        mine = rota.shifts_of(requester, now - SHIFT_WINDOW, now + SHIFT_WINDOW)
+        mine = rota.whole_shifts_of(requester, now, now + SHIFT_WINDOW)
         swap = ask(f"s-{secrets.token_hex(6)}", requester, shift, mine,
                    [s for s in rota.swaps if s.status == "open"], now)
         made[:] = [swap]

@@ -43,7 +43,7 @@ def message_queued(swap_id: str) -> bool:
 
 @pytest.mark.parametrize("attempt", range(3))
 def test_two_accepts_of_one_request_give_one_override_and_one_message(wiring, attempt):
-    shift = wiring.rota.load().shifts_of("asker", T0, T0 + timedelta(days=5))[2]
+    shift = wiring.rota.load().whole_shifts_of("asker", T0, T0 + timedelta(days=5))[2]
     asked = swaps.ask_swap(wiring.rota, Actor("s", "worker", "asker"), shift, T0)
     results: list = []
 
