@@ -27,6 +27,21 @@ def _override_order(override: Override):
     return override.start, override.end, override.worker, override.level
 
 
+def _without_span(overrides, worker: str, span: Override) -> tuple[Override, ...]:
+    """``overrides`` with ``worker``'s at ``span.level`` cut around ``span``."""
+    kept = []
+    for o in overrides:
+        if o.worker != worker or o.level != span.level or o.end <= span.start \
+                or o.start >= span.end:
+            kept.append(o)
+            continue
+        if o.start < span.start:
+            kept.append(replace(o, end=span.start))
+        if o.end > span.end:
+            kept.append(replace(o, start=span.end))
+    return tuple(kept)
+
+
 @dataclass(frozen=True)
 class Reach:
     """How an on-call worker is paged."""
@@ -90,9 +105,15 @@ class Rota:
 
     def with_swap_accepted(self, accepted: Swap, contacts: dict[str, Reach],
                            now: datetime) -> Rota:
-        """The rota with ``accepted`` recorded and its override in force, in one value."""
-        return self.with_swap(accepted, now).with_override(accepted.covering_override(),
-                                                           contacts, now)
+        """The rota with ``accepted`` recorded and its override in force, in one value.
+
+        A cover of the asking worker's own over that shift is cut out of it first: else
+        two overrides would hold the same span, and the tie would not go to the taker.
+        """
+        taken = accepted.covering_override()
+        kept = _without_span(self.overrides, accepted.requester, taken)
+        return replace(self, overrides=kept).with_swap(accepted, now).with_override(
+            taken, contacts, now)
 
     def reach(self, worker_id: str) -> Reach:
         return self.contacts.get(worker_id, Reach(None, None))

@@ -1,8 +1,8 @@
 """The on-call rota document in DynamoDB (``pk=ONCALL``, ``sk=ROTA``) and its in-memory twin.
 
 One item holds every rotation, the overrides still relevant, the policy, the on-call
-workers' phones and the recent shift swap requests, so ``GET /oncall/now`` and the Connect lookup are one GetItem. Writes
-are read-modify-write conditioned on ``version``.
+workers' phones and the recent shift swap requests, so ``GET /oncall/now`` and the Connect
+lookup are one GetItem. Writes are read-modify-write conditioned on ``version``.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""A shift swap in Chromium on the real local stack, in English and by keyboard: Sara asks for a swap of a cover of hers, Eero takes it, the rota changes only
-then, and Sara's SMS (read from the local sink) links to the console.
+"""A shift swap in Chromium on the real local stack, in English and by keyboard: Sara asks
+for a swap of a cover of hers, Eero takes it, the rota changes only then, and Sara's SMS
+(read from the local sink) links to the console.
 
 The shift is the test's own two-hour cover twelve days ahead, so the shared stack's
 coverage and who is on call now stay as they were.
@@ -7,16 +8,14 @@ coverage and who is on call now stay as they were.
 
 from __future__ import annotations
 
-import json
 import re
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
 
 from chalicelib.domain.workdays import at_local, local
-from tests.browser.conftest import check_state
+from tests.browser.conftest import check_state, sms_matching
 from tests.browser.test_console_browser import SIZES, sign_in
 from tests.browser.test_rotation_browser import press, primary_at
 
@@ -32,19 +31,6 @@ def desks(browser):
     yield [c.new_page() for c in contexts]
     for context in contexts:
         context.close()
-
-
-def swap_sms(stack, timeout: float = 60.0) -> str:
-    log = stack.local_dir / "notifications.log"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if log.exists():
-            for line in log.read_text(encoding="utf-8").splitlines():
-                sent = json.loads(line)
-                if sent["to"] == SARA_PHONE and "vuoronvaihtosi" in sent["body"]:
-                    return sent["body"]
-        time.sleep(0.5)
-    raise AssertionError(f"no swap SMS within {timeout} s")
 
 
 def test_a_worker_asks_for_a_swap_and_another_takes_the_shift(page_stack, desks):
@@ -74,7 +60,7 @@ def test_a_worker_asks_for_a_swap_and_another_takes_the_shift(page_stack, desks)
     assert primary_at(page_stack, start + timedelta(hours=1)) == "w-eero"
     check_state(eero, "console-swap-accepted-desktop")
 
-    sms = swap_sms(page_stack)
+    sms = sms_matching(page_stack, SARA_PHONE, re.compile("vuoronvaihtosi"))
     assert "w-eero" not in sms and "Eero" not in sms
     [link] = re.findall(r"https?://\S+", sms)
     assert link.endswith("/staff/oncall")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.integration.test_console_pages import get, post
-from tests.integration.test_swaps import ANNAS_SUNDAY, crew, primary_at_sunday_noon  # noqa: F401
+from tests.integration.test_swaps import crew, primary_at_sunday_noon  # noqa: F401
 from tests.support.api import call
 from tests.support.booking import clock, coord  # noqa: F401 - fixtures (the clock stands at NOW)
 from tests.support.console import console_cookie

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from chalicelib.domain.errors import Conflict, Forbidden, Rejected
 from chalicelib.domain.escalation import Policy, Step
 from chalicelib.domain.escalation_schedule import schedule
-from chalicelib.domain.oncall import Rotation
+from chalicelib.domain.oncall import Override, Rotation
 from chalicelib.domain.rota import Rota
 from chalicelib.domain.swaps import accept, ask
 from chalicelib.domain.workdays import at_local
@@ -68,3 +68,14 @@ def test_the_timeline_pages_each_step_of_each_round_then_falls_back_once(waits, 
     else:  # nobody on call: every step is skipped at once
         assert {p.at for p in timeline} == {NOW}
         assert all(p.worker is None for p in timeline)
+
+
+def test_a_swapped_cover_goes_to_the_taker_whatever_their_names():
+    cover_start = at_local(date(2026, 10, 24), 2)
+    rota = ROTA.with_override(Override("zoe", "primary", cover_start,
+                                       cover_start + timedelta(hours=2)), {}, NOW)
+    [shift] = [s for s in rota.whole_shifts_of("zoe", NOW, NOW + timedelta(days=2))]
+    taken = accept(ask("s1", "zoe", shift, [shift], [], NOW), "adam", NOW)
+    after = rota.with_swap_accepted(taken, {}, NOW)
+    assert after.on_call(cover_start + timedelta(hours=1))["primary"] == "adam"
+    assert [o.worker for o in after.overrides] == ["adam"]
