@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
+# Three pytest-xdist workers: most tests wait on DynamoDB Local, a server or Chromium, so
+# three keep two cores busy (PYTEST_JOBS=0 runs in one process, e.g. under a debugger).
+PYTEST_JOBS ?= 3
 
 .PHONY: run test bench fuzz package reset clean
 
@@ -31,7 +34,7 @@ run: $(VENV)/.installed node_modules/.installed
 	$(BIN)/python -m chalicelib.local
 
 test: $(VENV)/.installed node_modules/.installed /usr/bin/chromium
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_JOBS) $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed node_modules/.installed
 	@if [ -f bench/__main__.py ]; then $(BIN)/python -m bench; else echo "no benchmarks yet (bench/__main__.py)"; fi

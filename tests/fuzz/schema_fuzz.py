@@ -10,6 +10,7 @@ reads (the JSON depth bound).
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import date, datetime, timedelta, timezone
 
@@ -60,11 +61,24 @@ def _with_extreme_numbers(body, draw):
     return body
 
 
+def _non_finite(body) -> bool:
+    if isinstance(body, float):
+        return not math.isfinite(body)
+    if isinstance(body, list):
+        return any(map(_non_finite, body))
+    if isinstance(body, dict):
+        return any(map(_non_finite, body.values()))
+    return False
+
+
 @st.composite
 def _hostile(draw, body):
     choice = draw(st.sampled_from(["numbers", "deep", "deep-field"]))
     if choice == "numbers":
-        return _with_extreme_numbers(body, draw)
+        hostile = _with_extreme_numbers(body, draw)
+        # NaN and Infinity are not JSON, so requests will not send them; a hostile client
+        # will (Python's json writes and reads them): send those bodies as raw bytes.
+        return json.dumps(hostile, allow_nan=True).encode() if _non_finite(hostile) else hostile
     nested = body
     for _ in range(DEPTH_BEYOND_BOUND):
         nested = [nested]
