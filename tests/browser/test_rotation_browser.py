@@ -1,5 +1,6 @@
-"""Rotations in Chromium on the real local stack, in Swedish and by keyboard: a coordinator
-makes one, previews and saves it, then ends it with a preview; a worker gets the 403 page.
+"""Rotations and the escalation policy in Chromium on the real local stack, in Swedish and
+by keyboard: a coordinator makes a rotation, previews and saves it, then ends it with a
+preview, and previews who the policy pages when; a worker gets the 403 page.
 
 The rotation is the test's own (a unique id) and lies ten days ahead for two days, after
 which the demo rotation takes over again, so the shared stack's coverage stays whole.
@@ -7,6 +8,7 @@ which the demo rotation takes over again, so the shared stack's coverage stays w
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
@@ -83,3 +85,18 @@ def test_a_worker_cannot_open_the_rotation_form(page_stack, desk):
     answer = desk.goto(page_stack.base_url + "/staff/oncall/rotations/new")
     assert answer.status == 403
     check_state(desk, "console-rotation-forbidden-desktop")
+
+
+def test_a_coordinator_previews_who_the_policy_pages_when(page_stack, desk):
+    """Preview only: the shared stack's policy is what the escalation tests page by."""
+    page = desk
+    sign_in(page, page_stack.base_url, "coordinator", "/staff/oncall?lang=sv")
+    press(page.get_by_role("link", name="Eskaleringskedja"))
+    timeline = page.locator('section[aria-labelledby="timeline-title"] tbody tr')
+    expect(timeline.first).to_contain_text("0 min")
+    page.get_by_label("Vänta på kvittering (min)").first.fill("3")
+    press(page.get_by_role("button", name="Förhandsgranska"))
+    expect(page.get_by_role("heading", name=re.compile("inte sparad än"))).to_be_visible()
+    expect(timeline.nth(1)).to_contain_text("3 min")
+    expect(timeline.last).to_contain_text("Familjen får nödnumren")
+    check_state(page, "console-policy-preview-desktop")
