@@ -137,12 +137,12 @@ TEXTS = {
     },
     # To the worker whose swap request another worker accepted: the shift, no names.
     "swap-accepted": {
-        "fi": ("Vuoronvaihto hyväksytty", "Tapaamo: vuoronvaihtosi hyväksyttiin. Päivystysvuoron "
-               "{start} - {end} hoitaa toinen päivystäjä. Katso: {link}"),
-        "sv": ("Turbyte godkänt", "Tapaamo: ditt turbyte godkändes. Jourpasset {start} - {end} "
-               "sköts av en annan jourhavande. Se: {link}"),
-        "en": ("Swap accepted", "Tapaamo: your swap was accepted. Another worker takes the "
-               "on-call shift {start} - {end}. See: {link}"),
+        "fi": ("Vuoronvaihto hyväksytty", "Vaihto hyväksytty: päivystys {start} - {end} on "
+               "toisen. {link}"),
+        "sv": ("Turbyte godkänt", "Byte godkänt: jouren {start} - {end} tas av en annan. "
+               "{link}"),
+        "en": ("Swap accepted", "Swap accepted: {start} - {end} is taken by another worker. "
+               "{link}"),
     },
     "feedback": {
         "fi": ("Palautekysely", "Kiitos yhteistyöstä! Kerro kokemuksestasi: {link}"),

@@ -242,7 +242,7 @@ OPERATIONS = [
      obj({"level": {"enum": ["primary", "secondary"]}, "start": INSTANT, "end": INSTANT}),
      (201, "json", SWAP)),
     ("POST", "/oncall/swaps/{swap_id}/accept", "Take a shift offered for a swap (another "
-     "worker): an override for it, and a message to the asking worker", "staff", None,
+     "worker): an override for it, and a message to the asking worker", "staff", obj(),
      (200, "json", SWAP)),
     ("GET", "/oncall/policy", "The escalation policy in force (default: none was put)",
      "staff", None, (200, "json", obj({"steps": {"type": "array", "items": STEP},

@@ -60,7 +60,7 @@ def test_a_worker_asks_for_a_swap_and_another_takes_the_shift(page_stack, desks)
     assert primary_at(page_stack, start + timedelta(hours=1)) == "w-eero"
     check_state(eero, "console-swap-accepted-desktop")
 
-    sms = sms_matching(page_stack, SARA_PHONE, re.compile("vuoronvaihtosi"))
+    sms = sms_matching(page_stack, SARA_PHONE, re.compile("^Vaihto hyväksytty"))
     assert "w-eero" not in sms and "Eero" not in sms
     [link] = re.findall(r"https?://\S+", sms)
     assert link.endswith("/staff/oncall")

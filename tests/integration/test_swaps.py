@@ -52,8 +52,8 @@ def test_a_swap_changes_the_rota_only_when_accepted_and_tells_the_asking_worker(
 
     deliver(client)
     [sms] = [m for m in sink_messages(aws["TAPAAMO_LOCAL_DIR"]) if m["to"] == ANNA_PHONE]
-    assert sms["body"].startswith("Tapaamo: vuoronvaihtosi hyväksyttiin. Päivystysvuoron "
-                                  "su 22.11. klo 8.00 - ma 23.11. klo 8.00")
+    assert sms["body"].startswith("Vaihto hyväksytty: päivystys su 22.11. klo 8.00 - "
+                                  "ma 23.11. klo 8.00 on toisen. http://tapaamo.test/")
     assert cai not in sms["body"] and anna not in sms["body"]
     opened = client.http.get(link_path(sms["body"]))
     assert opened.status_code in (302, 303) and "/staff/login" in opened.headers["Location"]
