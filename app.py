@@ -8,9 +8,9 @@ from chalicelib.api import (ack_pages, appointments, auth, booking, busy, direct
                             escalations, feedback, feeds, groups, health, help, hooks,
                             notifications, oncall, oncall_events, oncall_swaps, page_forms,
                             page_groups, page_views, phone_replies, review_jobs, reviews,
-                            staff_case_forms, staff_directory, staff_escalations,
-                            staff_oncall, staff_pages, staff_policy, staff_rotations,
-                            staff_signin, staff_swaps)
+                            staff_calendar, staff_case_forms, staff_directory,
+                            staff_escalations, staff_oncall, staff_pages, staff_policy,
+                            staff_rotations, staff_signin, staff_swaps)
 
 app = Chalice(app_name="tapaamo")
 # Chalice keeps its app logger ("tapaamo", parent of every chalicelib logger) at ERROR
@@ -43,6 +43,7 @@ app.register_blueprint(staff_signin.bp)
 app.register_blueprint(staff_pages.bp)
 app.register_blueprint(staff_case_forms.bp)
 app.register_blueprint(staff_directory.bp)
+app.register_blueprint(staff_calendar.bp)
 app.register_blueprint(staff_escalations.bp)
 app.register_blueprint(staff_oncall.bp)
 app.register_blueprint(staff_rotations.bp)

@@ -159,8 +159,9 @@ def _calendar_head(name: str, refresh: timedelta) -> bytes:
 
 
 # A feed polled again reuses its blocks. The key is the whole (frozen) event, so a changed
-# record can never be served from a stale block.
-@lru_cache(maxsize=20_000)
+# record can never be served from a stale block. 40,000: two of the largest feeds
+# benchmarked (10,000 appointments, bench/feeds.py) and their neighbours.
+@lru_cache(maxsize=40_000)
 def _vevent_bytes(event: FeedEvent) -> bytes:
     # Properties in the order icalendar writes them (its canonical ones, then A-Z), so
     # feeds keep the bytes, and so the ETags, they had when icalendar wrote them.

@@ -30,7 +30,8 @@ from chalicelib.web.render import html_response, redirect, render, static_respon
 bp = Blueprint(__name__)
 SLOT_DAYS = 7
 NOTICES = ("cancelled", "slot_taken", "rejected", "help_invalid", "help_limit", "past",
-           "not_free", "group_seated", "group_waiting", "group_left", "group_closed")
+           "not_free", "group_seated", "group_waiting", "group_left", "group_closed",
+           "group_full")
 CALM_NOTICES = ("cancelled", "group_seated", "group_waiting", "group_left")
 
 
@@ -54,7 +55,7 @@ def booking_page(token):
     words, urls = context["t"], context["urls"]
     place = view.chosen_place(query_param(request, "place"), case.locations)
     offices, workers = bootstrap.wiring().directory.get_offices_and_workers(
-        _office_ids([*case.locations, *(g.office for g, _ in groups)], listed), case.workers)
+        _office_ids([*case.locations, *(g.office for g, *_ in groups)], listed), case.workers)
     notice = query_param(request, "notice")
     body = render(
         "index.html", **context,

@@ -119,6 +119,14 @@ class ContactIn(Strict):
         return self
 
 
+def hours_before(hours: list[Decimal]) -> list[Decimal]:
+    """Reminder hours, each within the bounds, distinct, the earliest reminder first."""
+    if any(not FEWEST_HOURS <= h <= MOST_HOURS for h in hours):
+        raise ValueError(f"reminders are hours before the meeting, from {FEWEST_HOURS} "
+                         f"to {MOST_HOURS}")
+    return sorted(set(hours), reverse=True)
+
+
 class CaseIn(Strict):
     service: Literal[SERVICES]
     workers: list[Id] = Field(min_length=1, max_length=2)
@@ -150,7 +158,4 @@ class CaseIn(Strict):
     @field_validator("reminders", "worker_reminders")
     @classmethod
     def _hours_before(cls, hours: list[Decimal]) -> list[Decimal]:
-        if any(not FEWEST_HOURS <= h <= MOST_HOURS for h in hours):
-            raise ValueError(f"reminders are hours before the meeting, from {FEWEST_HOURS} "
-                             f"to {MOST_HOURS}")
-        return sorted(set(hours), reverse=True)
+        return hours_before(hours)

@@ -29,7 +29,9 @@ def home(visit: Visit):
                for r in desk.listing(actor, visit.now, status, None, None, HELP_SHOWN).items]
     return visit.page("home.html", "staff.home.title",
                       **staff_view.home(visit.words, found, offices),
-                      help_requests=staff_view.help_requests(visit.words, waiting))
+                      help_requests=staff_view.help_requests(visit.words, waiting),
+                      own_calendar_url=f"{visit.base}/staff/workers/{actor.worker_id}/calendar"
+                      if actor.worker_id else None)
 
 
 @console_route(bp, "/staff/cases")

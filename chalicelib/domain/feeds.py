@@ -14,7 +14,7 @@ from chalicelib.domain.appointment import Appointment
 from chalicelib.domain.directory import PLACE_KINDS
 
 PAST = timedelta(days=30)
-AHEAD = timedelta(days=365)
+AHEAD = timedelta(days=400)
 CANCELLED_KEPT = timedelta(days=30)
 
 KINDS = {
@@ -89,8 +89,18 @@ def window_start(now: datetime) -> datetime:
     return now - PAST
 
 
+def window_end(now: datetime) -> datetime:
+    """The first start a feed no longer asks the store for (400 days ahead)."""
+    return now + AHEAD
+
+
+def cancelled_until(now: datetime) -> datetime:
+    """A cancellation changed at or before this is no longer shown (nor read)."""
+    return now - CANCELLED_KEPT
+
+
 def shown(entry: AgendaEntry, now: datetime) -> bool:
-    """Whether a feed lists the entry: 30 days back to 365 ahead; a cancelled one for 30 days.
+    """Whether a feed lists the entry: 30 days back to 400 ahead; a cancelled one for 30 days.
 
     >>> from datetime import UTC
     >>> t = datetime(2026, 5, 4, 9, tzinfo=UTC)
@@ -99,9 +109,9 @@ def shown(entry: AgendaEntry, now: datetime) -> bool:
     >>> shown(e, t)
     False
     """
-    if entry.end <= now - PAST or entry.start >= now + AHEAD:
+    if entry.end <= window_start(now) or entry.start >= window_end(now):
         return False
-    return not entry.cancelled or entry.updated_at > now - CANCELLED_KEPT
+    return not entry.cancelled or entry.updated_at > cancelled_until(now)
 
 
 def language_of(language: str | None) -> str:

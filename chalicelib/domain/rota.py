@@ -172,3 +172,25 @@ class Rota:
         """When the first rotation or override began (gap alerts are keyed from there)."""
         starts = [r.start for r in self.rotations] + [o.start for o in self.overrides]
         return min(starts, default=None)
+
+
+def shift_workers_changed(before: Rota, after: Rota) -> set[str]:
+    """The workers whose on-call shifts may differ between two rotas (their feeds change):
+    everyone in a rotation or override that was added, removed or changed, and for an
+    override everyone rotating at its level (the one it stands in for loses that time).
+
+    >>> from datetime import UTC
+    >>> t = datetime(2026, 5, 4, 8, tzinfo=UTC)
+    >>> old = Rota(rotations=(Rotation("r", "primary", ("w1", "w2"), t, 168),))
+    >>> sorted(shift_workers_changed(old, old.with_policy(DEFAULT_POLICY)))
+    []
+    >>> sorted(shift_workers_changed(old, old.with_override(
+    ...     Override("w3", "primary", t, t + timedelta(hours=8)), {}, t)))
+    ['w1', 'w2', 'w3']
+    """
+    rotations = set(before.rotations) ^ set(after.rotations)
+    overrides = set(before.overrides) ^ set(after.overrides)
+    levels = {o.level for o in overrides}
+    rotating = {w for r in (*before.rotations, *after.rotations) if r.level in levels
+                for w in r.workers}
+    return {w for r in rotations for w in r.workers} | {o.worker for o in overrides} | rotating

@@ -38,6 +38,24 @@ TEXTS = {
         "en": ("Meeting cancelled", "The meeting {start}, {location}, is cancelled. "
                "Book a new one: {link}"),
     },
+    # A group session moved by staff (``audience: group``).
+    "rescheduled:group": {
+        "fi": ("Ryhmän kokoontuminen siirretty", "Ryhmä siirtyi: {start}, {location} "
+               "(oli {old_start}). Katso: {link}"),
+        "sv": ("Gruppträffen är flyttad", "Gruppen flyttad: {start}, {location} "
+               "(var {old_start}). Se: {link}"),
+        "en": ("Group session moved", "Group moved: {start}, {location} "
+               "(was {old_start}). See: {link}"),
+    },
+    # A group session cancelled by staff (``audience: group``): nothing to book instead.
+    "cancellation:group": {
+        "fi": ("Ryhmän kokoontuminen peruttu", "Vertaistukiryhmän kokoontuminen {start}, "
+               "{location}, on peruttu. Katso: {link}"),
+        "sv": ("Gruppträffen är inställd", "Kamratstödsgruppens träff {start}, {location}, "
+               "är inställd. Se: {link}"),
+        "en": ("Group session cancelled", "The peer-support group's session {start}, "
+               "{location}, is cancelled. See: {link}"),
+    },
     "reminder": {
         "fi": ("Muistutus tapaamisesta", "Muistutus: tapaaminen {start}, {location}. "
                "Muuta tai peru: {link}"),
@@ -59,6 +77,15 @@ TEXTS = {
                "Muistutus: asiakkuus {code}, tapaaminen {start}, {location}."),
         "sv": ("Påminnelse om mötet", "Påminnelse: klient {code}, möte {start}, {location}."),
         "en": ("Meeting reminder", "Reminder: case {code}, meeting {start}, {location}."),
+    },
+    # A group session's leaders (``audience: group``): the group's code.
+    "worker-reminder:group": {
+        "fi": ("Muistutus ryhmästä",
+               "Muistutus: vertaistukiryhmä {code}, kokoontuminen {start}, {location}."),
+        "sv": ("Påminnelse om gruppen",
+               "Påminnelse: kamratstödsgrupp {code}, träff {start}, {location}."),
+        "en": ("Group reminder", "Reminder: peer-support group {code}, session {start}, "
+               "{location}."),
     },
     # The on-call page: ``case`` and ``callback`` may be empty (the formatters say so);
     # ``link`` is added by the sender when it renders the page (never stored).
@@ -159,8 +186,8 @@ TEXTS = {
     },
 }
 
-FAMILY_KINDS = ("confirmation", "rescheduled", "cancellation", "reminder", "booking-link",
-                "group-seat", "feedback")
+FAMILY_KINDS = ("confirmation", "rescheduled", "rescheduled:group", "cancellation",
+                "cancellation:group", "reminder", "booking-link", "group-seat", "feedback")
 # The feedback e-mail's QR code image, as a screen reader says it.
 QR_ALT = {"fi": "QR-koodi kyselyn linkkiin", "sv": "QR-kod till enkätens länk",
           "en": "QR code of the survey link"}

@@ -56,11 +56,12 @@ def queue_feedback(tx: Transaction, case: Case, appointment: Appointment, items:
     """Add the family's feedback message to ``tx`` when ``appointment`` is its final
     meeting held, the service has a survey and none was sent; True when added.
 
-    The message goes on the family's channels (by default SMS when it has a phone, else
-    e-mail, which shows the link as a QR code too), in the family's language.
+    One message per family, in its language: by default an SMS when it has a phone, else
+    an e-mail, which shows the link as a QR code too; a family that asked for both
+    channels gets the e-mail alone (see :func:`one_destination`).
     """
     url = store.url_of(items, store.survey_key(case.service))
-    destinations = case.contact.destinations()
+    destinations = one_destination(case.contact.destinations())
     if (appointment.kind != "final" or appointment.outcome != "held" or url is None
             or not destinations or store.sent_key(case.id) in items):
         return False
@@ -70,6 +71,16 @@ def queue_feedback(tx: Transaction, case: Case, appointment: Appointment, items:
                                  language=case.contact.language, params={"link": url},
                                  case_id=case.id), now)
     return True
+
+
+def one_destination(destinations: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The one place the survey goes ("one SMS or e-mail"): of the family's channels, the
+    e-mail when it is one of them (only the e-mail carries the QR code), else the SMS.
+
+    >>> one_destination([("sms", "+358401234567"), ("email", "a@example.fi")])
+    [('email', 'a@example.fi')]
+    """
+    return ([d for d in destinations if d[0] == "email"] or destinations)[:1]
 
 
 def sent_survey(items: dict, case: Case) -> str | None:

@@ -4,6 +4,13 @@ family's feed and one appointment as ``.ics``.
 A feed token is ``<worker id>.<secret>`` (192 random bits); only its sha256 is stored,
 in the worker's own agenda partition, so one Query returns the hash and the appointments
 and the hash is checked (in constant time) before anything else is used.
+
+A worker feed's ETag is made from the feed's version (raised by every write the feed
+shows, in that write's transaction) and the Helsinki day, so a poll where nothing changed
+reads only the feed record (:func:`worker_feed_tag`); a family's calendar likewise has a
+version, read with its booking link (:func:`family_feed_tag`). It is a weak ETag: within a day the
+bytes of one version may still differ a little (an event leaving the window, a renamed
+office), which a calendar client learns with the next change or the next day.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from chalicelib.domain import feeds
@@ -22,6 +30,7 @@ from chalicelib.domain.access import Actor, require_self_or_coordinator
 from chalicelib.domain.directory import Case, Office
 from chalicelib.domain.errors import Gone, NotFound
 from chalicelib.domain.review_state import Deadline
+from chalicelib.domain.workdays import local
 from chalicelib.ical import FeedEvent, render_calendar
 from chalicelib.services.booking import open_appointment
 from chalicelib.services.links import open_link
@@ -29,8 +38,10 @@ from chalicelib.services.offices import OfficeNames
 from chalicelib.services.seats import seated_sessions
 from chalicelib.store.appointments import case_appointments
 from chalicelib.store.shared import Shared, SharedItems
+from chalicelib.store.tx import family_feed_key
 
 CALENDAR_NAME = "Tapaamo"
+EVENTS_KEPT = 40_000  # two feeds of the largest size benchmarked (bench/feeds.py)
 SECRET_BYTES = 24
 _TOKEN = re.compile(r"(?P<owner>[a-z0-9][a-z0-9-]{0,39})\.(?P<secret>[A-Za-z0-9_-]{22,64})")
 
@@ -47,6 +58,14 @@ class EventSource:
 
     item: Shared
     events: Callable[[str, datetime, Any], Iterable[FeedEvent]]
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A rendered feed and its ETag."""
+
+    ics: bytes
+    tag: str
 
 
 def token_hash(token: str) -> str:
@@ -93,25 +112,55 @@ def keep_feed_token(agenda, worker_id: str, token: str, public_url: str,
     return feed_url(public_url, token)
 
 
-def worker_feed(agenda, shared: SharedItems, offices: OfficeNames,
-                sources: Iterable[EventSource], token: str, now: datetime) -> bytes:
-    """The worker's feed: appointments (30 days back, 365 ahead), open review deadlines
-    (read with the appointments), office names and each source's events.
+def worker_feed_tag(agenda, token: str, now: datetime) -> str:
+    """The ETag the worker's feed has now, from the feed record alone (one small read).
 
-    Two round trips at most: the agenda Query, then one read of the shared items (office
-    names, the sources' items) that ``shared`` holds no young enough copy of.
+    Raises:
+        NotFound: The token is unknown or malformed.
+        Gone: The token was replaced by a newer one (one of the last few).
+    """
+    record = agenda.feed_record(owner_of(token))
+    _require_token(record, token)
+    return feed_tag(record.version, now)
+
+
+def feed_tag(version: int, now: datetime, language: str | None = None) -> str:
+    """A weak ETag from the feed's version and the Helsinki day (the window moves daily),
+    and for a family's calendar its language (the texts are in it).
+
+    >>> from datetime import UTC
+    >>> feed_tag(7, datetime(2026, 5, 4, 22, 30, tzinfo=UTC))
+    'W/"7-20260505"'
+    """
+    return f'W/"{version}-{f"{language}-" if language else ""}{local(now):%Y%m%d}"'
+
+
+def _require_token(record, token: str) -> None:
+    presented = token_hash(token)
+    if record.token_hash is None or not hmac.compare_digest(record.token_hash, presented):
+        if any(hmac.compare_digest(old, presented) for old in record.replaced):
+            raise Gone("this calendar address was replaced by a new one", code="feed_replaced")
+        raise NotFound("not found")
+
+
+def worker_feed(agenda, shared: SharedItems, offices: OfficeNames,
+                sources: Iterable[EventSource], token: str, now: datetime) -> Feed:
+    """The worker's feed and its ETag: appointments (30 days back, 400 ahead; cancelled
+    ones for 30 days), open review deadlines (read with the appointments), office names
+    and each source's events.
+
+    Two round trips at most (while the agenda stays under 1 MB): the agenda Query, then
+    one read of the shared items (office names, the sources' items) that ``shared``
+    holds no young enough copy of.
 
     Raises:
         NotFound: The token is unknown or malformed.
         Gone: The token was replaced by a newer one (one of the last few).
     """
     worker_id = owner_of(token)
-    read = agenda.worker_agenda(worker_id, feeds.window_start(now))
-    presented = token_hash(token)
-    if read.token_hash is None or not hmac.compare_digest(read.token_hash, presented):
-        if any(hmac.compare_digest(old, presented) for old in read.replaced):
-            raise Gone("this calendar address was replaced by a new one", code="feed_replaced")
-        raise NotFound("not found")
+    read = agenda.worker_agenda(worker_id, feeds.window_start(now), feeds.window_end(now),
+                                feeds.cancelled_until(now))
+    _require_token(read, token)
     entries = [e for e in read.entries if feeds.shown(e, now)]
     wanted = {e.office for e in entries if e.office}
     found = shared.read([*(source.item for source in sources),
@@ -123,21 +172,38 @@ def worker_feed(agenda, shared: SharedItems, offices: OfficeNames,
     events.extend(deadline_event(d) for d in read.deadlines)
     for source in sources:
         events.extend(source.events(worker_id, now, found[source.item]))
-    return render_calendar(CALENDAR_NAME, events)
+    return Feed(render_calendar(CALENDAR_NAME, events), feed_tag(read.version, now))
 
 
-def family_feed(directory, token: str, now: datetime) -> bytes:
-    """The family's own appointments and its groups' sessions in their language, with the
-    office's address.
+def family_feed_tag(token: str, now: datetime) -> str:
+    """The ETag the family's calendar has now: the link, the case and the calendar's
+    version in one BatchGetItem.
 
     Raises:
         NotFound: unknown link (404). Gone: the link expired or was revoked (410).
     """
-    case, _ = open_link(token, now)
+    return _open_family_feed(token, now)[1]
+
+
+def family_feed(directory, token: str, now: datetime) -> Feed:
+    """The family's own appointments and its groups' sessions in their language, with the
+    office's address, and the calendar's ETag (its version read before them).
+
+    Raises:
+        NotFound: unknown link (404). Gone: the link expired or was revoked (410).
+    """
+    case, tag = _open_family_feed(token, now)
     listed = [*case_appointments(case.id, feeds.window_start(now)),
               *seated_sessions(case, now)]
     entries = [e for e in map(feeds.entry_of, listed) if feeds.shown(e, now)]
-    return _family_calendar(directory, case, entries)
+    return Feed(_family_calendar(directory, case, entries), tag)
+
+
+def _open_family_feed(token: str, now: datetime) -> tuple[Case, str]:
+    version_key = family_feed_key(owner_of(token))
+    case, items = open_link(token, now, [version_key])
+    version = int((items.get(version_key) or {}).get("version") or 0)
+    return case, feed_tag(version, now, case.contact.language)
 
 
 def family_appointment(directory, token: str, appointment_id: str, now: datetime) -> bytes:
@@ -150,6 +216,10 @@ def family_appointment(directory, token: str, appointment_id: str, now: datetime
     return _family_calendar(directory, case, [feeds.entry_of(appointment)])
 
 
+# Kept per container: an entry holds its appointment's version (sequence, updated_at), so
+# a kept event is never stale, and a large feed drawn again reuses its events and, through
+# them, their VEVENT text (ical.py keeps that per event).
+@lru_cache(maxsize=EVENTS_KEPT)
 def staff_event(entry: feeds.AgendaEntry, office_name: str | None) -> FeedEvent:
     """A worker's event: case code, kind and place; details only behind staff sign-in.
 

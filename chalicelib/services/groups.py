@@ -1,16 +1,17 @@
-"""Peer-support groups for coordinators: create a series, read it, change its seats or
-invitations. Family seats are in ``services.seats``.
+"""Peer-support groups for coordinators: create a series and read it. Changes to it are in
+``services.group_changes``, family seats in ``services.seats``.
 
 Creating a group books every session in one transaction with the same locks as any
 booking (both leaders' calendars and an office room), so no family meeting can take a
 leader or the room at a session's time, and a group cannot take a time already booked.
-Each session carries a reminder timer: the seated families are reminded 24 hours before.
+Each session carries a reminder timer: the seated families are reminded 24 hours before;
+with ``worker_reminders`` a second timer reminds its leaders (as a case's do for meetings).
 """
 
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from chalicelib.domain.access import Actor, require_coordinator
@@ -26,8 +27,8 @@ from chalicelib.services.booking import NO_LIMITS, RULES
 from chalicelib.store import calendar
 from chalicelib.store import groups as store
 from chalicelib.store.directory import office_key, worker_key
-from chalicelib.store.reminders import reminder_timer_fields
-from chalicelib.store.tx import Transaction, TransactionCancelled, batch_get
+from chalicelib.store.reminders import reminder_timer_fields, worker_timer_item
+from chalicelib.store.tx import TransactionCancelled, batch_get
 
 MAX_OPERATIONS = 100  # DynamoDB's limit for one transaction
 FAMILY_REMINDERS = (24.0,)  # hours before each session the seated families are reminded
@@ -46,6 +47,8 @@ class GroupSpec:
     every_days: int
     seats: int
     cases: tuple[str, ...] | None
+    per_session: bool = False
+    worker_reminders: tuple[float, ...] = ()
 
 
 def create_group(actor: Actor, spec: GroupSpec, now: datetime,
@@ -59,17 +62,21 @@ def create_group(actor: Actor, spec: GroupSpec, now: datetime,
         Conflict: 409 ``slot_taken``: a leader is busy or no room is free at a session.
     """
     require_coordinator(actor)
-    office = _office(spec)
+    office = group_office(spec)
     group_id = "g" + secrets.token_hex(6)
     starts = session_starts(spec.start, spec.every_days, spec.sessions)
-    sessions = [_session(group_id, spec, office, start, actor, now, rules) for start in starts]
+    sessions = [session_appointment(group_id, spec, office, start, actor, now, rules)
+                for start in starts]
     group = Group(id=group_id, service=spec.service, office=office.id, workers=spec.workers,
                   minutes=spec.minutes, every_days=spec.every_days, seats=spec.seats,
                   sessions=tuple(Session(s.id, s.start, s.end) for s in sessions),
-                  cases=spec.cases, created_at=now, updated_at=now)
+                  cases=spec.cases, created_at=now, updated_at=now,
+                  per_session=spec.per_session, worker_reminders=spec.worker_reminders)
     plan = calendar.Plan()
-    timers = [reminder_timer_fields(s.start, FAMILY_REMINDERS, now) for s in sessions]
-    store.add_group(plan, group, list(zip(sessions, timers)), rules, office.rooms)
+    store.add_group(plan, group, [
+        (s, reminder_timer_fields(s.start, FAMILY_REMINDERS, now),
+         worker_timer_item(s, spec.worker_reminders, now)) for s in sessions],
+        rules, office.rooms)
     if len(plan.tx.ops) + len(plan.changes) > MAX_OPERATIONS:  # one op per changed item
         raise Rejected("too many sessions and invited cases for one group; make two",
                        code="group_too_large", field="sessions")
@@ -88,53 +95,22 @@ def read_group(actor: Actor, group_id: str) -> Group:
     return found[0]
 
 
-def change_group(actor: Actor, group_id: str, changes: dict, now: datetime) -> Group:
-    """Change ``seats`` and/or ``cases`` (a list: by invitation; None: open to the service).
-
-    More seats go at once to the families in line (``services.seats.fill_from_line``).
-
-    Raises:
-        Rejected: 422 ``seats_below_taken``: fewer seats than families seated.
-        Conflict: 409 ``changed_meanwhile`` when the group changed under this request.
-    """
-    require_coordinator(actor)
-    found = store.read_group(group_id)
-    if found is None:
-        raise NotFound("no such group")
-    before, version, _ = found
-    after = replace(before, seats=changes.get("seats", before.seats),
-                    cases=_cases(changes.get("cases", before.cases)), updated_at=now)
-    if after.seats < before.taken:
-        raise Rejected(f"seats: {before.taken} families hold a seat", code="seats_below_taken",
-                       field="seats")
-    tx = Transaction()
-    store.change_group(tx, after, version, before)
-    try:
-        tx.commit()
-    except TransactionCancelled as cancelled:
-        raise Conflict("the group changed meanwhile; read it and try again",
-                       code="changed_meanwhile") from cancelled
-    return after
-
-
 def group_view(group: Group) -> dict:
     """What staff see: the series, its sessions and seats; never who holds them."""
     view = {"id": group.id, "service": group.service, "office": group.office,
             "workers": list(group.workers), "start": group.start, "minutes": group.minutes,
             "every_days": group.every_days, "seats": group.seats,
             "seats_left": group.seats_left, "waiting": group.waiting,
+            "per_session": group.per_session, "worker_reminders": list(group.worker_reminders),
             "sessions": [{"id": s.id, "start": s.start, "end": s.end,
-                          "seats_left": group.seats_left} for s in group.sessions]}
+                          "seats_left": group.seats_left_in(s)} for s in group.sessions]}
     if group.cases is not None:
         view["cases"] = list(group.cases)
     return view
 
 
-def _cases(value) -> tuple[str, ...] | None:
-    return None if value is None else tuple(dict.fromkeys(value))
-
-
-def _office(spec: GroupSpec) -> Office:
+def group_office(spec: GroupSpec) -> Office:
+    """The group's office (422 for an unknown office or leader)."""
     keys = [office_key(spec.office), *(worker_key(w) for w in spec.workers)]
     items = batch_get(keys)
     office = items.get(office_key(spec.office))
@@ -147,7 +123,8 @@ def _office(spec: GroupSpec) -> Office:
     return Office(spec.office, office["name"], office["address"], int(office["rooms"]))
 
 
-def _session(group_id: str, spec: GroupSpec, office: Office, start: datetime, actor: Actor,
+def session_appointment(group_id: str, spec: GroupSpec, office: Office, start: datetime,
+                        actor: Actor,
              now: datetime, rules: BookingRules) -> Appointment:
     """One session as an appointment of kind ``group``; checks what needs no calendar."""
     place = PlaceOption(office.id, place_identity(group_id, office.id), office.rooms)

@@ -56,7 +56,8 @@ def change_rota(rota_store, change, notes=()) -> Rota:
     """
     for _ in range(ATTEMPTS):
         try:
-            return rota_store.save(change(rota_store.load()), notes)
+            before = rota_store.load()
+            return rota_store.save(change(before), before, notes)
         except Conflict as lost:
             if lost.code != "concurrent_update":
                 raise  # the change itself refused, e.g. a swap accepted already

@@ -8,7 +8,8 @@ old time. A family timer reminds the family (its language, on its channels: by d
 SMS, or e-mail without a phone) with a fresh link to its page; a
 workers' timer reminds each of the appointment's workers in Finnish (SMS, else e-mail,
 as escalation pages reach them), with the case code and never the family's name. A
-group session's timer reminds each family seated in the group.
+group session's timer reminds each family seated in it, and its workers' timer the
+group's leaders (with the group's code).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from chalicelib.domain.directory import Case, Worker
+from chalicelib.domain.groups import is_group_id
 from chalicelib.domain.notification import Notification
 from chalicelib.domain.reminders import (
     ReminderTimer,
@@ -47,7 +49,7 @@ def run_reminders(directory, now: datetime, public_url: str, limit: int = 100) -
             cases[timer.case_id] = directory.get_case(timer.case_id)
         case = cases[timer.case_id]
         # A group session's case id is its group's: it reminds every seated family.
-        families = [case] if case else seated_families(timer.case_id)
+        families = [case] if case else seated_families(timer.case_id, timer.appointment_id)
         workers = directory.get_workers(timer.workers) if timer.audience == "workers" else {}
         return fire(timer, families, now, public_url, workers)
 
@@ -120,9 +122,12 @@ def family_reminders(tx: Transaction, timer: ReminderTimer, case: Case | None, a
 
 def worker_notes(timer: ReminderTimer, workers: Mapping[str, Worker], at: datetime
                  ) -> list[Notification]:
-    """One Finnish reminder per worker of the appointment: SMS to a phone, else e-mail
-    (a worker with neither, or no longer in the directory, gets none)."""
+    """One Finnish reminder per worker of the appointment (a group session's leaders:
+    the group's text): SMS to a phone, else e-mail (a worker with neither, or no longer in
+    the directory, gets none)."""
     notes = {}  # by id: two workers sharing one phone get one message
+    # A group session's leaders read the group's code, not a case's.
+    group = {"audience": "group"} if is_group_id(timer.case_id) else {}
     for worker in (workers.get(w) for w in timer.workers):
         if worker is None or not (worker.phone or worker.email):
             continue
@@ -132,7 +137,6 @@ def worker_notes(timer: ReminderTimer, workers: Mapping[str, Worker], at: dateti
             dedupe_key=f"worker-reminder:{timer.appointment_id}:{timer.sequence}:"
                        f"{at.isoformat()}",
             params={"code": timer.case_id, "start": timer.start.isoformat(),
-                    "location": timer.location},
-            case_id=timer.case_id)
+                    "location": timer.location} | group, case_id=timer.case_id)
         notes[note.id] = note
     return list(notes.values())

@@ -95,9 +95,11 @@ def add_booking(plan: Plan, new: Appointment, rules: BookingRules, *, rooms: int
 
 
 def put_appointment(tx: Transaction, new: Appointment, timer: dict | None = None) -> None:
-    """Put ``new`` (it must not exist yet) and its workers' agenda entries."""
+    """Put ``new`` (it must not exist yet) and its workers' agenda entries (their feeds'
+    versions follow, see ``tx.py``); the family's calendar version too."""
     tx.put({**appointment_item(new), **(timer or {})}, "appointment",
            "attribute_not_exists(pk)")
+    tx.touch_family_feed(new.case_id)
     for worker in new.workers:
         tx.put(agenda_item(worker, new), f"agenda:{worker}")
 
@@ -209,11 +211,8 @@ def _release(plan: Plan, old: Appointment, rules: BookingRules,
             if bucket not in kept:
                 plan.item(rooms_key(old.location, week_of(bucket, rules)), "rooms").op(
                     f"r{bucket}", "ADD", -1)
-    load = plan.item(load_key(old.case_id, iso_week_key(old.start)), "load:old")
-    if not (keep and iso_week_key(keep.start) == iso_week_key(old.start)):
-        load.op("n", "ADD", -1)
-    if not (keep and day_attr("d", keep.start) == day_attr("d", old.start)):
-        load.op(day_attr("d", old.start), "DELETE", {_load_entry(old)})
+    if old.kind != "group":  # a group session counts in no family's load
+        _uncount_load(plan, old, keep)
     cancelled = old.sequence + 1
     apt = plan.item(appointment_key(old.id), "old-appointment")
     apt.require("{status} = {booked}", {"status": "status"}, {"booked": "booked"})
@@ -224,6 +223,7 @@ def _release(plan: Plan, old: Appointment, rules: BookingRules,
     for attr in TIMER_ATTRIBUTES:  # a cancelled appointment sends no reminder
         apt.op(attr, "REMOVE")
     plan.tx.delete(*worker_timer_key(old.id), label="old-worker-timer")  # nor to workers
+    plan.tx.touch_family_feed(old.case_id)
     for worker in old.workers:
         agenda = plan.item(agenda_key(worker, old), f"agenda-old:{worker}")
         agenda.op("status", "SET", "cancelled")
@@ -231,9 +231,29 @@ def _release(plan: Plan, old: Appointment, rules: BookingRules,
         agenda.op("updated_at", "SET", changed_at)  # feeds: LAST-MODIFIED, 30 days kept
 
 
+def _uncount_load(plan: Plan, old: Appointment, keep: Appointment | None) -> None:
+    load = plan.item(load_key(old.case_id, iso_week_key(old.start)), "load:old")
+    if not (keep and iso_week_key(keep.start) == iso_week_key(old.start)):
+        load.op("n", "ADD", -1)
+    if not (keep and day_attr("d", keep.start) == day_attr("d", old.start)):
+        load.op(day_attr("d", old.start), "DELETE", {_load_entry(old)})
+
+
 def release(plan: Plan, old: Appointment, rules: BookingRules, now: datetime) -> None:
     """Cancel ``old``: every lock, room and load entry freed, status cancelled."""
     _release(plan, replace(old, updated_at=now), rules)
+
+
+def move_held(plan: Plan, new: Appointment, old: Appointment, rules: BookingRules,
+              rooms: int, timer: dict, worker_timer: dict | None) -> None:
+    """Move ``old`` (holding a room, counting in no family's load: a group session) to
+    ``new``: the locks and room it keeps are kept, the rest released or taken."""
+    hold_workers(plan, new, rules, old)
+    take_rooms(plan, new, rules, rooms, old)
+    _release(plan, old, rules, keep=new)
+    put_appointment(plan.tx, new, timer)
+    if worker_timer:
+        plan.tx.put(worker_timer, "worker-timer")
 
 
 def get_appointment(appointment_id: str) -> Appointment | None:

@@ -5,9 +5,12 @@ Item layout (one partition per group, so one Query reads a group with its roster
 * group ``pk=GROUP#<id>`` ``sk=GROUP``: service, office, workers, minutes, every_days,
   seats, ``taken`` (seated families), ``waiting`` (families in line), ``tickets`` (numbers
   drawn for the line), sessions (a list of ``{id, start, end}``, UTC ISO), cases (only for
-  a group by invitation), created_at, updated_at, version. A group open to a whole service is listed in ``by_parent`` under
+  a group by invitation), created_at, updated_at, version; a drop-in group also
+  ``per_session`` and ``session_taken`` (a map: session id -> seats held in it). A group
+  open to a whole service is listed in ``by_parent`` under
   ``gsi1pk=GROUPS#<service>``, ``gsi1sk=<last session start UTC ISO>#<id>``.
 * seat ``pk=GROUP#<id>`` ``sk=SEAT#<case>``: at.
+* a drop-in group's seat in one session ``pk=GROUP#<id>`` ``sk=SSEAT#<session>#<case>``: at.
 * place in line ``pk=GROUP#<id>`` ``sk=WAIT#<case>``: at, ticket (first come, first
   served: tickets are drawn from the group item's ``tickets`` counter, so two families in
   the same millisecond still have an order).
@@ -17,7 +20,8 @@ Each session is an appointment of kind ``group`` (``appointments.py``) whose cas
 the group id; it holds its leaders' calendars and an office room with the same locks as
 any booking. ``taken < seats`` on the group item is the seat lock: a seat is taken only in
 a transaction that raises ``taken`` under that condition; ``waiting`` moves with every
-place in line, so a seat is handed back (``taken`` lowered) only while nobody waits.
+place in line, so a seat is handed back (``taken`` lowered) only while nobody waits. In a
+drop-in group ``session_taken.<session> < seats`` is the lock of each session's seats.
 """
 
 from __future__ import annotations
@@ -32,7 +36,8 @@ from chalicelib.store.calendar import Plan
 from chalicelib.store.tx import (Transaction, batch_get, client, key, query, table_name,
                                  to_dynamo, utc_iso)
 
-COUNTERS = {"#taken": "taken", "#seats": "seats", "#waiting": "waiting"}
+COUNTERS = {"#taken": "taken", "#seats": "seats", "#waiting": "waiting",
+            "#st": "session_taken"}
 
 
 def group_key(group_id: str) -> tuple[str, str]:
@@ -47,6 +52,10 @@ def wait_key(group_id: str, case_id: str) -> tuple[str, str]:
     return f"GROUP#{group_id}", f"WAIT#{case_id}"
 
 
+def session_seat_key(group_id: str, session_id: str, case_id: str) -> tuple[str, str]:
+    return f"GROUP#{group_id}", f"SSEAT#{session_id}#{case_id}"
+
+
 def invite_key(case_id: str, group_id: str) -> tuple[str, str]:
     return f"INVITE#{case_id}", f"GROUP#{group_id}"
 
@@ -57,9 +66,14 @@ def group_item(group: Group, version: int = 0) -> dict:
             "workers": list(group.workers), "minutes": group.minutes,
             "every_days": group.every_days, "seats": group.seats, "taken": group.taken,
             "waiting": group.waiting, "created_at": utc_iso(group.created_at),
+            # Whole minutes: plain integers store the same through PynamoDB and raw writes.
+            "worker_reminder_minutes": [round(h * 60) for h in group.worker_reminders],
             "updated_at": utc_iso(group.updated_at), "version": version,
             "sessions": [{"id": s.id, "start": utc_iso(s.start), "end": utc_iso(s.end)}
                          for s in group.sessions]}
+    if group.per_session:
+        item |= {"per_session": True,
+                 "session_taken": {s.id: s.taken for s in group.sessions}}
     if group.cases is None:
         item |= {"gsi1pk": f"GROUPS#{group.service}",
                  "gsi1sk": f"{utc_iso(group.sessions[-1].start)}#{group.id}"}
@@ -69,27 +83,35 @@ def group_item(group: Group, version: int = 0) -> dict:
 
 
 def group_from_item(item: dict) -> Group:
+    taken = item.get("session_taken") or {}
     return Group(
         id=item["pk"].removeprefix("GROUP#"), service=item["service"], office=item["office"],
         workers=tuple(item["workers"]), minutes=int(item["minutes"]),
         every_days=int(item["every_days"]), seats=int(item["seats"]),
         sessions=tuple(Session(s["id"], datetime.fromisoformat(s["start"]),
-                               datetime.fromisoformat(s["end"])) for s in item["sessions"]),
+                               datetime.fromisoformat(s["end"]), int(taken.get(s["id"], 0)))
+                       for s in item["sessions"]),
+        per_session=bool(item.get("per_session")),
+        worker_reminders=tuple(int(m) / 60 for m in item.get("worker_reminder_minutes") or ()),
         cases=tuple(item["cases"]) if "cases" in item else None,
         taken=int(item.get("taken", 0)), waiting=int(item.get("waiting", 0)),
         created_at=datetime.fromisoformat(item["created_at"]),
         updated_at=datetime.fromisoformat(item["updated_at"]))
 
 
-def add_group(plan: Plan, group: Group, sessions: list[tuple[Appointment, dict]],
-              rules: BookingRules, rooms: int) -> None:
+def add_group(plan: Plan, group: Group,
+              sessions: list[tuple[Appointment, dict, dict | None]], rules: BookingRules,
+              rooms: int) -> None:
     """Every session's locks (leaders' calendars, a room), appointment (with its reminder
-    timer, ``store.reminders.reminder_timer_fields``) and agenda entries, the group item
+    timer, ``store.reminders.reminder_timer_fields``), its leaders' reminder timer
+    (``store.reminders.worker_timer_item``, if any) and agenda entries, the group item
     and its invitations: one transaction."""
-    for session, timer in sessions:
+    for session, timer, worker_timer in sessions:
         hold_workers(plan, session, rules)
         take_rooms(plan, session, rules, rooms)
         put_appointment(plan.tx, session, timer)
+        if worker_timer:
+            plan.tx.put(worker_timer, "worker-timer")
     plan.tx.put(group_item(group), "group", "attribute_not_exists(pk)")
     for case_id in group.cases or ():
         _invite(plan.tx, case_id, group)
@@ -112,8 +134,10 @@ def read_group(group_id: str) -> tuple[Group, int, Roster] | None:
                     if i["sk"].startswith("SEAT#"))
     waiting = sorted((int(i.get("ticket", 0)), i["at"], i["sk"].removeprefix("WAIT#"))
                      for i in items if i["sk"].startswith("WAIT#"))
+    by_session = tuple(tuple(i["sk"].removeprefix("SSEAT#").split("#", 1)) for i in items
+                       if i["sk"].startswith("SSEAT#"))
     return (group_from_item(head), int(head.get("version", 0)),
-            Roster(tuple(c for _, c in seated), tuple(c for *_, c in waiting)))
+            Roster(tuple(c for _, c in seated), tuple(c for *_, c in waiting), by_session))
 
 
 def groups_for(case_id: str, service: str, now: datetime) -> list[Group]:
@@ -143,6 +167,25 @@ def take_seat(tx: Transaction, group_id: str, case_id: str, now: datetime) -> No
     tx.check(*wait_key(group_id, case_id), "attribute_not_exists(pk)", "in-line")
 
 
+def take_session_seat(tx: Transaction, group_id: str, session_id: str, case_id: str,
+                      now: datetime) -> None:
+    """A seat in one session of a drop-in group: fails ``group`` when that session is
+    full, ``seat`` when the family holds it already."""
+    tx.update(*group_key(group_id), "SET #st.#sid = #st.#sid + :one", "group",
+              "#st.#sid < #seats", _names("#st", "#seats") | {"#sid": session_id},
+              {":one": 1})
+    pk, sk = session_seat_key(group_id, session_id, case_id)
+    tx.put({"pk": pk, "sk": sk, "at": utc_iso(now)}, "seat", "attribute_not_exists(pk)")
+
+
+def leave_session_seat(tx: Transaction, group_id: str, session_id: str, case_id: str) -> None:
+    """Give back a seat in one session (label ``seat`` fails when the family has none)."""
+    tx.delete(*session_seat_key(group_id, session_id, case_id), "seat",
+              "attribute_exists(pk)")
+    tx.update(*group_key(group_id), "SET #st.#sid = #st.#sid - :one", "group",
+              names=_names("#st") | {"#sid": session_id}, values={":one": 1})
+
+
 def next_ticket(group_id: str) -> int:
     """Draw the next number for the group's line (one atomic counter; gaps are harmless)."""
     answer = client().update_item(
@@ -170,6 +213,7 @@ def leave_seat(tx: Transaction, group_id: str, case_id: str, first_in_line: str 
     group (only while nobody waits: label ``group``)."""
     pk, sk = seat_key(group_id, case_id)
     tx.delete(pk, sk, "seat", "attribute_exists(pk)")
+    tx.touch_family_feed(case_id)  # the sessions leave the family's calendar
     if first_in_line is None:
         tx.update(*group_key(group_id), "SET #taken = #taken - :one", "group",
                   "#waiting = :zero", _names("#taken", "#waiting"), {":one": 1, ":zero": 0})
@@ -195,13 +239,16 @@ def leave_line(tx: Transaction, group_id: str, case_id: str) -> None:
               names=_names("#waiting"), values={":one": 1})
 
 
-def change_group(tx: Transaction, group: Group, version: int, before: Group) -> None:
+def change_group(tx: Transaction, group: Group, version: int, before: Group,
+                 empty: frozenset[str] = frozenset()) -> None:
     """Write a PATCHed ``group`` (fenced by ``version``; counters left as they are) and
-    its invitations' changes against ``before``."""
+    its invitations' changes against ``before``. A drop-in session no longer in ``group``
+    loses its counter (so no seat can be taken in it any more); one in ``empty`` (moved)
+    must hold no seat."""
     item = group_item(group, version + 1)
     fields = {k: v for k, v in item.items()
-              if k not in ("pk", "sk", "taken", "waiting", "created_at", "cases", "gsi1pk",
-                           "gsi1sk")}
+              if k not in ("pk", "sk", "taken", "waiting", "session_taken", "created_at",
+                           "cases", "gsi1pk", "gsi1sk")}
     names = {f"#f{n}": k for n, k in enumerate(fields)}
     values = {f":f{n}": v for n, v in enumerate(fields.values())}
     sets = [f"#f{n} = :f{n}" for n in range(len(fields))]
@@ -215,10 +262,26 @@ def change_group(tx: Transaction, group: Group, version: int, before: Group) -> 
             removes.append(f"#{attr}")
     names |= _names("#taken")
     values |= {":version": version, ":seats": group.seats}
+    condition = "#f{v} = :version AND #taken <= :seats".format(v=list(fields).index("version"))
+    if group.per_session:  # no session may hold more than the seats left to it
+        names |= _names("#st")
+        kept = {s.id for s in before.sessions}
+        for n, session in enumerate(group.sessions):
+            names[f"#s{n}"] = session.id
+            if session.id in kept:
+                condition += f" AND #st.#s{n} <= :seats"
+            else:  # a moved session: a new appointment, no seat yet
+                sets.append(f"#st.#s{n} = :zero")
+                values[":zero"] = 0
+        gone = [s.id for s in before.sessions if group.session(s.id) is None]
+        for n, session_id in enumerate(gone):
+            names[f"#g{n}"] = session_id
+            removes.append(f"#st.#g{n}")
+            if session_id in empty:
+                condition += f" AND #st.#g{n} = :zero"
+                values[":zero"] = 0
     expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
-    tx.update(*group_key(group.id), expression, "group",
-              "#f{v} = :version AND #taken <= :seats".format(v=list(fields).index("version")),
-              names, values)
+    tx.update(*group_key(group.id), expression, "group", condition, names, values)
     for case_id in set(group.cases or ()) - set(before.cases or ()):
         _invite(tx, case_id, group)
     for case_id in set(before.cases or ()) - set(group.cases or ()):
@@ -234,6 +297,7 @@ def _move_in(tx: Transaction, group_id: str, case_id: str, now: datetime) -> Non
 def _put_seat(tx: Transaction, group_id: str, case_id: str, now: datetime, label: str) -> None:
     pk, sk = seat_key(group_id, case_id)
     tx.put({"pk": pk, "sk": sk, "at": utc_iso(now)}, label, "attribute_not_exists(pk)")
+    tx.touch_family_feed(case_id)  # the sessions join the family's calendar
 
 
 def _names(*placeholders: str) -> dict:

@@ -16,12 +16,10 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
-from pynamodb.exceptions import PutError
-
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.escalation import Policy, Step
 from chalicelib.domain.oncall import Override, Rotation
-from chalicelib.domain.rota import Reach, Rota
+from chalicelib.domain.rota import Reach, Rota, shift_workers_changed
 from chalicelib.domain.swaps import Swap
 from chalicelib.store import tx as raw
 from chalicelib.store.table import TableModel
@@ -147,43 +145,28 @@ class DynamoRotaStore:
                                      ConsistentRead=True).get("Item")
         return rota_from_raw(item)
 
-    def save(self, rota: Rota, notes=()) -> Rota:
-        """Store ``rota`` if nobody saved since it was loaded; Conflict otherwise.
-
-        ``notes`` (Notifications) are queued in the same transaction: sent only if this
-        write wins.
-        """
-        item = rota_to_item(rota)
-        item.version = rota.version + 1
-        if notes:
-            return self._save_with(item, rota.version, notes)
-        condition = (RotaItem.pk.does_not_exist() if rota.version == 0
-                     else RotaItem.version == rota.version)
-        try:
-            item.save(condition=condition)
-        except PutError as error:
-            if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
-                raise _stale_write() from error
-            raise
-        return rota_from_item(item)
-
-    def _save_with(self, item: RotaItem, loaded_version: int, notes) -> Rota:
+    def save(self, rota: Rota, before: Rota | None = None, notes=()) -> Rota:
+        """Store ``rota`` if nobody saved since ``before`` (what was loaded) was; Conflict
+        otherwise. The feeds of the workers whose shifts changed are bumped with it, and
+        ``notes`` (``(Notification, now)`` pairs) queued in the same transaction: sent only
+        if this write wins."""
         from chalicelib.store.outbox import enqueue
 
+        item = rota_to_item(rota)
+        item.version = rota.version + 1
         tx = raw.Transaction()
-        if loaded_version == 0:
-            tx.put(item, label="rota", condition="attribute_not_exists(pk)")
+        if rota.version == 0:
+            tx.put(item, "rota", "attribute_not_exists(pk)")
         else:
-            tx.put(item, label="rota", condition="#version = :loaded",
-                   names={"#version": "version"}, values={":loaded": loaded_version})
+            tx.put(item, "rota", "version = :v", values={":v": rota.version})
+        for worker in sorted(shift_workers_changed(before or Rota(), rota)):
+            tx.touch_feed(worker)
         for note, now in notes:
             enqueue(tx, note, now)
         try:
             tx.commit()
-        except raw.TransactionCancelled as cancelled:
-            if "rota" in cancelled.failed:
-                raise _stale_write() from cancelled
-            raise
+        except raw.TransactionCancelled as error:
+            raise _stale_write() from error
         return rota_from_item(item)
 
 
@@ -197,7 +180,7 @@ class InMemoryRotaStore:
     def load(self) -> Rota:
         return self.rota
 
-    def save(self, rota: Rota, notes=()) -> Rota:
+    def save(self, rota: Rota, before: Rota | None = None, notes=()) -> Rota:
         if rota.version != self.rota.version:
             raise _stale_write()
         self.rota = replace(rota, contacts=dict(rota.contacts), version=rota.version + 1)

@@ -276,11 +276,14 @@ class DynamoReviews(DynamoReviewRules):
 
 
 def _batched(groups: list[Transaction]) -> list[Transaction]:
-    # One record's operations stay together; a case with many rules spans transactions.
+    # One record's operations stay together; a case with many rules spans transactions
+    # (counting the feed-version bump each commit adds per worker, see tx.py).
     batches: list[Transaction] = []
     for group in groups:
-        if not batches or len(batches[-1].ops) + len(group.ops) > MAX_OPS:
+        if not batches or (len(batches[-1].ops) + len(group.ops)
+                           + len(batches[-1].feeds | group.feeds)) > MAX_OPS:
             batches.append(Transaction())
         batches[-1].ops += group.ops
         batches[-1].labels += group.labels
+        batches[-1].feeds |= group.feeds
     return batches

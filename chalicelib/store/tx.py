@@ -8,6 +8,13 @@ labels every operation, and reports which labels failed their condition.
 Everything goes through the botocore client PynamoDB already holds, so a botocore event
 hook (bench/) counts every DynamoDB round trip in one place.
 
+Every write into a worker's agenda partition (``AGENDA#<worker>``: appointments, review
+deadlines) changes that worker's feed, so the commit also bumps the partition's feed
+version (:data:`FEED_VERSION_SK`) in the same transaction: a feed poll where nothing
+changed reads that one item (``agenda.py``). Writes a feed shows from elsewhere name it:
+:meth:`Transaction.touch_feed` (a worker's on-call shifts),
+:meth:`Transaction.touch_family_feed` (a case's appointments and group seats).
+
 Every change that queues notifications commits here, so this is where delivery is woken:
 after a commit that queued some, the outbox ids go to the listener bootstrap set
 (:func:`on_outbox_commit`; the store does not import notify/).
@@ -15,7 +22,9 @@ after a commit that queued some, the outbox ids go to the listener bootstrap set
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -23,6 +32,17 @@ from decimal import Decimal
 from chalicelib.domain.errors import Unavailable
 from chalicelib.domain.numbers import exact_number
 from chalicelib.store.table import TableModel
+
+
+FEED_PREFIX = "AGENDA#"
+# The feed record: the feed token's hash and the feed's version (``agenda.py``). ``~``
+# sorts after every appointment's ISO instant and after ``~deadline#``.
+FEED_VERSION_SK = "~feed-token"
+
+
+def family_feed_key(case_id: str) -> tuple[str, str]:
+    """The version of a family's calendar (``/book/{token}/calendar.ics``): ``version``."""
+    return f"FAMILYFEED#{case_id}", "VERSION"
 
 
 def client():
@@ -111,6 +131,7 @@ class Transaction:
     ops: list[dict] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # outbox ids to wake delivery for
+    feeds: set[tuple[str, str]] = field(default_factory=set)  # feed records to bump
 
     def put(self, item: TableModel | dict, label: str, condition: str | None = None,
             names: dict | None = None, values: dict | None = None) -> None:
@@ -132,7 +153,19 @@ class Transaction:
                names: dict | None = None, values: dict | None = None) -> None:
         self._add("Delete", {"Key": key(pk, sk)}, label, condition, names, values)
 
+    def touch_feed(self, worker_id: str) -> None:
+        """Bump the worker's feed version with this transaction (writes the feed shows that
+        are not in the worker's agenda partition, e.g. on-call shifts)."""
+        self.feeds.add((f"{FEED_PREFIX}{worker_id}", FEED_VERSION_SK))
+
+    def touch_family_feed(self, case_id: str) -> None:
+        """Bump the family's calendar version with this transaction."""
+        self.feeds.add(family_feed_key(case_id))
+
     def _add(self, kind, body, label, condition, names, values) -> None:
+        pk, _ = _key_of(body)
+        if pk.startswith(FEED_PREFIX):
+            self.feeds.add((pk, FEED_VERSION_SK))
         body = {"TableName": table_name(), **body}
         if condition:
             body["ConditionExpression"] = condition
@@ -147,9 +180,10 @@ class Transaction:
         """Run the transaction; ``token`` makes a retried call idempotent for 10 minutes."""
         if not self.ops:
             return
-        if len(self.ops) > 100:
+        ops = [*self.ops, *self._feed_bumps()]
+        if len(ops) > 100:
             raise ValueError("a DynamoDB transaction holds at most 100 operations")
-        params = {"TransactItems": self.ops}
+        params = {"TransactItems": ops}
         if token:
             params["ClientRequestToken"] = token
         ddb = client()
@@ -165,6 +199,23 @@ class Transaction:
             raise TransactionCancelled(failed, reasons) from error
         if self.notes:
             _outbox_listener(list(self.notes))
+
+
+    def _feed_bumps(self) -> list[dict]:
+        """One version bump per changed feed (sorted: a retried commit sends the same
+        request), unless the transaction writes that feed record itself."""
+        written = {_key_of(body) for op in self.ops for body in op.values()}
+        return [{"Update": {
+            "TableName": table_name(), "Key": key(pk, sk),
+            "UpdateExpression": "SET #v = if_not_exists(#v, :zero) + :one",
+            "ExpressionAttributeNames": {"#v": "version"},
+            "ExpressionAttributeValues": {":zero": {"N": "0"}, ":one": {"N": "1"}}}}
+            for pk, sk in sorted(self.feeds - written)]
+
+
+def _key_of(body: dict) -> tuple[str, str]:
+    item = body.get("Key") or body["Item"]
+    return item["pk"]["S"], item["sk"]["S"]
 
 
 def committed(tx: Transaction) -> bool:
@@ -207,12 +258,37 @@ def batch_get(keys: list[tuple[str, str]], consistent: bool = False,
     return found
 
 
-def query(**params) -> list[dict]:
-    """Every page of one Query as plain items (one round trip unless it passes 1 MB)."""
+# Set while a raw Query runs (per thread: each has its own context).
+_UNPARSED_ITEMS: ContextVar[bool] = ContextVar("unparsed_items", default=False)
+
+
+def _keep_items_unparsed(response_dict, customized_response_dict, **_) -> None:
+    """Hand a raw Query's items over as the JSON DynamoDB sent: botocore's parser walks
+    every attribute against the model, and for a large feed that was three quarters of
+    the request (bench/README.md). Items are DynamoDB JSON either way (binary values
+    would stay base64 text here; the raw readers have none)."""
+    if not _UNPARSED_ITEMS.get() or response_dict.get("status_code") != 200:
+        return
+    answer = json.loads(response_dict["body"])
+    customized_response_dict["Items"] = answer.pop("Items", [])
+    response_dict["body"] = json.dumps(answer).encode()
+
+
+def query(raw: bool = False, **params) -> list[dict]:
+    """Every page of one Query as plain items (``raw``: as DynamoDB returns them), one
+    round trip unless it passes 1 MB."""
     ddb, items, params = client(), [], {"TableName": table_name(), **params}
+    if raw:
+        ddb.meta.events.register("before-parse.dynamodb.Query", _keep_items_unparsed,
+                                 unique_id="tapaamo-unparsed-items")
     while True:
-        response = ddb.query(**params)
-        items.extend(from_dynamo(raw) for raw in response.get("Items", []))
+        flag = _UNPARSED_ITEMS.set(raw)
+        try:
+            response = ddb.query(**params)
+        finally:
+            _UNPARSED_ITEMS.reset(flag)
+        found = response.get("Items", [])
+        items.extend(found if raw else map(from_dynamo, found))
         if "LastEvaluatedKey" not in response:
             return items
         params["ExclusiveStartKey"] = response["LastEvaluatedKey"]

@@ -50,14 +50,18 @@ REF = "#/components/schemas/{model}"
 APPOINTMENT = obj({"id": STR, "start": INSTANT, "end": INSTANT, "location": STR,
                    "status": STR}, {"case": STR, "kind": STR, "minutes": INT,
                                     "outcome": nullable({"enum": list(OUTCOMES)})})
-SESSION = obj({"id": STR, "start": INSTANT, "end": INSTANT}, {"seats_left": INT})
+# ``status``: the family's seat in one session of a drop-in group (``per_session``).
+SESSION = obj({"id": STR, "start": INSTANT, "end": INSTANT},
+              {"seats_left": INT, "status": nullable({"enum": ["seated"]})})
 GROUP = obj({"id": STR, "sessions": {"type": "array", "items": SESSION}},
             {"service": STR, "office": STR, "workers": {"type": "array", "items": STR},
              "start": INSTANT, "minutes": INT, "every_days": INT, "seats": INT,
-             "seats_left": INT, "waiting": INT, "cases": {"type": "array", "items": STR}})
+             "seats_left": INT, "waiting": INT, "per_session": BOOL,
+             "worker_reminders": {"type": "array", "items": NUM},
+             "cases": {"type": "array", "items": STR}})
 FAMILY_GROUP = obj({"id": STR, "sessions": {"type": "array", "items": SESSION},
                     "seats_left": INT, "status": nullable({"enum": ["seated", "waiting"]})},
-                   {"service": STR, "office": STR, "minutes": INT})
+                   {"service": STR, "office": STR, "minutes": INT, "per_session": BOOL})
 GROUP_FORM = {"application/x-www-form-urlencoded": {"schema": obj({"csrf": STR})}}
 # Never the URL (a published link's token), the username or the secret's reference.
 BUSY_SOURCE = obj({"kind": {"enum": ["graph", "caldav", "ics"]}, "host": STR,
@@ -212,8 +216,12 @@ OPERATIONS = [
      "GroupIn", (201, "json", GROUP)),
     ("GET", "/groups/{group_id}", "A group (coordinators and its leaders)", "staff", None,
      (200, "json", GROUP)),
-    ("PATCH", "/groups/{group_id}", "Change a group's seats or invitations", "staff",
+    ("PATCH", "/groups/{group_id}",
+     "Change a group's seats, invitations, sessions ahead (time), leaders or office", "staff",
      "GroupPatch", (200, "json", GROUP)),
+    ("POST", "/groups/{group_id}/sessions/{session_id}/cancel",
+     "Cancel one session ahead (coordinators and the group's leaders); its families are told",
+     "staff", None, (200, "json", GROUP)),
     ("PUT", "/feedback-surveys/{service}", "Set a service's feedback survey link", "staff",
      obj({"url": {"type": "string", "format": "uri", "pattern": "^https://",
                   "maxLength": 500}}), (200, "json", obj({"service": STR, "url": STR}))),
@@ -294,12 +302,12 @@ OPERATIONS = [
     ("GET", "/book/{token}/groups", "Groups the family may join, with its own place",
      "link", None, (200, "json", listing("groups", FAMILY_GROUP))),
     ("POST", "/book/{token}/groups/{group_id}/seats",
-     "Take a seat, or a place in line when full (waiting_list false: 409 group_full)", "link",
-     obj(optional={"waiting_list": BOOL}),
+     "Take a seat, or a place in line when full (waiting_list false: 409 group_full); "
+     "a drop-in group's seat is for one session", "link", "SeatIn",
      (201, "json", obj({"status": {"enum": ["seated", "waiting"]}}))),
     ("POST", "/book/{token}/groups/{group_id}/seats/cancel",
      "Give up the seat or place in line (a freed seat goes to the first in line)", "link",
-     None, (200, "json", obj({"status": {"enum": ["cancelled"]}}))),
+     "SeatCancel", (200, "json", obj({"status": {"enum": ["cancelled"]}}))),
     ("POST", "/book/{token}/page/groups/{group_id}/seat", "Take a seat (form)", "link",
      GROUP_FORM, (303, "redirect", None)),
     ("POST", "/book/{token}/page/groups/{group_id}/leave", "Leave a group (form)", "link",
@@ -350,7 +358,7 @@ REQUIRED_QUERIES = {("/oncall/gaps", "from"), ("/oncall/gaps", "to")}
 MEDIA = {"json": "application/json", "html": "text/html", "ics": "text/calendar",
          "svg": "image/svg+xml"}
 MODELS = ("OfficeIn", "WorkerIn", "CaseIn", "EscalationIn", "HelpIn", "MissedCallIn",
-          "BusySourceIn", "GroupIn", "GroupPatch")
+          "BusySourceIn", "GroupIn", "GroupPatch", "SeatIn", "SeatCancel")
 # Refusals come in the contract's shape; the gateway's own (a missing bearer header, a
 # content type no route takes) in Chalice's.
 ERROR = obj({"error": obj({"code": {"type": "string", "pattern": "^[a-z0-9_]+$"},
@@ -434,7 +442,8 @@ def _refusals(kind: str, who: str) -> dict:
     answers = {"4XX": refusal, "503": {"description": "busy: retry after Retry-After",
                                        **refusal}}
     if kind == "ics":
-        answers["304"] = {"description": "not modified (If-None-Match)"}
+        answers["304"] = {"description": "not modified (If-None-Match; a worker feed's "
+                                         "weak ETag follows the feed's version)"}
         # A worker feed's replaced address says so in words a calendar app can show.
         answers["410"] = {"description": "a replaced feed address, or a gone booking link",
                           "content": {"text/plain": {"schema": STR},

@@ -123,3 +123,13 @@ def _known(words: Words, key: str) -> bool:
     from chalicelib.web.i18n import catalogue
 
     return key in catalogue(words.language)
+
+
+def busy_source_view(words: Words, source) -> dict | None:
+    """A worker's busy source as the console shows it (never its URL, user or secret)."""
+    if source is None:
+        return None
+    return {"kind": words(f"staff.busy.kind.{source.kind}"), "host": source.host,
+            "last_sync": words.datetime(source.last_sync_at) if source.last_sync_at
+            else words("staff.busy.never"),
+            "busy_count": source.busy_count, "last_error": source.last_error}

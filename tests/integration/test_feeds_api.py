@@ -7,7 +7,6 @@ family's booking link, so the feeds read exactly what booking writes.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, date, datetime, timedelta
 
 import boto3
@@ -105,12 +104,12 @@ def test_a_worker_feed_reads_the_same_in_three_parsers_across_dst(client, team):
     assert vevent.decoded("DTSTAMP") == NOW and str(vevent["CLASS"]) == "PRIVATE"
 
 
-def test_the_feed_has_a_strong_etag_and_answers_304_without_a_body(client, team):
+def test_the_feed_has_an_etag_and_answers_304_without_a_body(client, team):
     staff_book(client, team, helsinki(2026, 2, 10, 9, 0))
     path = feed_path(client, team["auth"], team["worker"])
     first = get(client, path)
     etag = first.headers["ETag"]
-    assert etag == f'"{hashlib.sha256(first.body).hexdigest()}"'
+    assert etag.startswith('W/"') and etag.endswith('-20260202"')
     assert "private" in first.headers["Cache-Control"]
     again = get(client, path, **{"If-None-Match": etag})
     assert again.status_code == 304 and again.body == b""
@@ -159,9 +158,9 @@ def test_staff_cancellation_reaches_the_worker_feed(client, team):
     assert (event["status"], event["sequence"]) == ("CANCELLED", 1)
 
 
-def test_the_feed_spans_30_days_back_to_365_ahead(client, team, clock, token):
-    inside = [helsinki(2026, 1, 5, 10), helsinki(2027, 2, 1, 9)]
-    outside = [helsinki(2025, 12, 22, 10), helsinki(2027, 2, 3, 10)]
+def test_the_feed_spans_30_days_back_to_400_ahead(client, team, clock, token):
+    inside = [helsinki(2026, 1, 5, 10), helsinki(2027, 3, 5, 9)]
+    outside = [helsinki(2025, 12, 22, 10), helsinki(2027, 3, 10, 10)]
     clock.move_to(datetime(2025, 12, 1, 9, tzinfo=UTC))  # staff cannot book the past
     then = token("coordinator")
     ids = {staff_book(client, team, s, auth=then): s in inside for s in inside + outside}

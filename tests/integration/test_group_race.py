@@ -55,3 +55,25 @@ def test_on_dynamodb_local_twenty_families_for_the_last_seat_seat_exactly_one(
         assert {b["error"]["code"] for s, b in results if s == 409} == {"group_full"}
     item = batch_get([group_key(group["id"])], consistent=True)[group_key(group["id"])]
     assert (item["taken"], item["waiting"]) == (6, 19 if waiting_list else 0)
+
+
+def test_on_dynamodb_local_twenty_families_for_a_drop_in_sessions_last_seat_seat_one(
+        local_client, local_coord):
+    with time_machine.travel(NOW, tick=True):
+        office = make_office(local_client, local_coord, rooms=1)
+        leaders = [make_worker(local_client, local_coord)]
+        status, group = call(local_client, "POST", "/groups", local_coord, {
+            "service": "tehostettu-perhetyo", "office": office, "workers": leaders,
+            "start": at(TUESDAY, 17), "sessions": 2, "seats": 3, "per_session": True})
+        assert status == 201, group
+        last = group["sessions"][1]["id"]
+        workers = [make_worker(local_client, local_coord)]
+        families = [make_family(local_client, local_coord, workers=workers, office=office)
+                    for _ in range(22)]
+        for family in families[:2]:  # two of three seats of the second session taken
+            assert call(local_client, "POST", f"{family.base}/groups/{group['id']}/seats",
+                        JSON, {"session": last})[0] == 201
+        results = race(local_client, group, families[2:], {"session": last})
+    assert Counter(status for status, _ in results) == {201: 1, 409: 19}, results
+    item = batch_get([group_key(group["id"])], consistent=True)[group_key(group["id"])]
+    assert item["session_taken"] == {group["sessions"][0]["id"]: 0, last: 3}

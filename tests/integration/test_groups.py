@@ -95,7 +95,7 @@ def test_six_seats_fill_from_six_families_a_seventh_waits_and_a_freed_seat_moves
     [mine] = listed(client, seven[6])
     assert (mine["status"], mine["seats_left"]) == ("waiting", 0)
     assert set(mine) == {"id", "service", "office", "minutes", "seats_left", "status",
-                         "sessions"}  # nothing about other families
+                         "per_session", "sessions"}  # nothing about other families
     status, body = call(client, "POST", f"{seven[2].base}/groups/{group['id']}/seats/cancel",
                         JSON)
     assert (status, body) == (200, {"status": "cancelled"})

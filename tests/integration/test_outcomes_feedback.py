@@ -138,6 +138,29 @@ def test_an_email_family_gets_the_link_and_a_qr_code_that_decodes_to_it(client, 
     assert [code.text for code in zxingcpp.read_barcodes(image)] == [SURVEY]
 
 
+def test_a_family_on_both_channels_gets_the_survey_once_by_email_with_its_qr_code(
+        client, coord, aws, token):
+    import zxingcpp
+    from PIL import Image
+
+    family = make_family(client, coord, service="perhetyo", contact={
+        "phone": "040 123 4599", "email": "molemmat@example.org", "channels": ["sms", "email"],
+        "language": "fi"})
+    call(client, "PUT", "/feedback-surveys/perhetyo", coord, {"url": SURVEY})
+    after_meeting(client, token, f"/appointments/{final_meeting(client, coord, family)}/outcome",
+                  {"outcome": "held"})
+    sweep(client)
+    sweep(client)
+    assert feedback_messages(aws, "+358401234599") == []  # not a second time by SMS
+    [mail] = feedback_messages(aws, "molemmat@example.org")
+    assert mail["body"] == f"Kiitos yhteistyöstä! Kerro kokemuksestasi: {SURVEY}"
+    image = Image.open(io.BytesIO(base64.b64decode(mail["images"]["qr"])))
+    assert [code.text for code in zxingcpp.read_barcodes(image)] == [SURVEY]
+    status, listed = call(client, "GET", f"/notifications?case={family.case}", coord)
+    assert [n["channel"] for n in listed["notifications"] if n["kind"] == "feedback"] == [
+        "email"]
+
+
 def test_no_feedback_for_other_meetings_other_outcomes_or_without_a_survey(client, coord, aws, token):
     family = make_family(client, coord, service="perhetyo")
     meeting = final_meeting(client, coord, family)

@@ -48,6 +48,7 @@ MATRIX = {
     ("POST", "/groups"): "coordinator",
     ("GET", "/groups/{group_id}"): "leader",  # its leaders (the worker is one) and coordinators
     ("PATCH", "/groups/{group_id}"): "coordinator",
+    ("POST", "/groups/{group_id}/sessions/{session_id}/cancel"): "leader",
     ("PUT", "/feedback-surveys/{service}"): "coordinator",
     ("GET", "/notifications"): "coordinator",
     ("GET", "/oncall/rotations"): "staff",
@@ -109,7 +110,7 @@ def world(client, token):
                           "review_id": reviews[0]["id"] if reviews else "r1",
                           "escalation_id": escalation["id"], "group_id": group["id"],
                           "rotation_id": "r-none", "override_id": "primary.none",
-                          "swap_id": "s-none"}}
+                          "swap_id": "s-none", "session_id": group["sessions"][1]["id"]}}
 
 
 def _path(template: str, params: dict) -> str:

@@ -50,3 +50,37 @@ def test_the_same_notification_is_queued_once(store):
     assert cancelled.value.failed == ["outbox:confirmation"]
     item = batch_get([(f"NOTE#{note.id}", "NOTE")])[(f"NOTE#{note.id}", "NOTE")]
     assert item["status"] == "queued" and item["due_shard"] == "outbox"
+
+
+def feed_version(worker: str) -> int:
+    from chalicelib.store.tx import FEED_VERSION_SK
+
+    key = (f"AGENDA#{worker}", FEED_VERSION_SK)
+    return int(batch_get([key], consistent=True).get(key, {}).get("version", 0))
+
+
+def test_writes_into_a_workers_agenda_bump_its_feed_version_once_per_commit(store):
+    tx = Transaction()
+    tx.put({"pk": "AGENDA#w1", "sk": "2026-12-01T08:00:00+00:00#a1"}, label="agenda")
+    tx.put({"pk": "AGENDA#w1", "sk": "~deadline#2026-12-09#k1#r1"}, label="deadline")
+    tx.put({"pk": "APPT#a1", "sk": "APPT"}, label="appointment")
+    tx.commit()
+    assert (feed_version("w1"), feed_version("w2")) == (1, 0)
+    other = Transaction()
+    other.put({"pk": "ONCALL", "sk": "ROTA"}, label="rota")
+    other.touch_feed("w2")
+    other.commit()
+    assert (feed_version("w1"), feed_version("w2")) == (1, 1)
+
+
+def test_a_raw_query_gives_the_same_items_as_the_parsed_one(store):
+    from chalicelib.store.tx import from_dynamo, query, to_dynamo
+
+    tx = Transaction()
+    tx.put({"pk": "RAW#1", "sk": "a", "text": "ä ö", "n": 7, "names": ["x", "y"]}, label="a")
+    tx.commit()
+    asked = {"KeyConditionExpression": "pk = :p", "ExpressionAttributeValues":
+             {":p": to_dynamo("RAW#1")}}
+    raw = query(raw=True, **asked)
+    assert [from_dynamo(item) for item in raw] == query(**asked)
+    assert raw[0]["n"] == {"N": "7"} and raw[0]["text"] == {"S": "ä ö"}
