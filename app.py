@@ -6,11 +6,12 @@ from chalice import Chalice
 
 from chalicelib.api import (ack_pages, appointments, auth, booking, busy, directory,
                             escalations, feedback, feeds, groups, health, help, hooks,
-                            notifications, oncall, oncall_events, oncall_swaps, page_forms,
-                            page_groups, page_views, phone_replies, review_jobs, reviews,
-                            staff_calendar, staff_case_forms, staff_directory,
-                            staff_escalations, staff_oncall, staff_pages, staff_policy,
-                            staff_rotations, staff_signin, staff_swaps)
+                            notifications, oncall, oncall_events, oncall_swaps, outcome_jobs,
+                            page_forms, page_groups, page_views, phone_replies, review_jobs,
+                            reviews, staff_calendar, staff_case_forms, staff_directory,
+                            staff_escalations, staff_feed, staff_oncall, staff_outcomes,
+                            staff_pages, staff_policy, staff_rotations, staff_signin,
+                            staff_swaps, staff_week, staff_week_forms)
 
 app = Chalice(app_name="tapaamo")
 # Chalice keeps its app logger ("tapaamo", parent of every chalicelib logger) at ERROR
@@ -22,6 +23,7 @@ app.register_blueprint(directory.bp)
 app.register_blueprint(notifications.bp)
 app.register_blueprint(reviews.bp)
 app.register_blueprint(review_jobs.bp)
+app.register_blueprint(outcome_jobs.bp)
 app.register_blueprint(feeds.bp)
 app.register_blueprint(oncall.bp)
 app.register_blueprint(escalations.bp)
@@ -44,8 +46,12 @@ app.register_blueprint(staff_pages.bp)
 app.register_blueprint(staff_case_forms.bp)
 app.register_blueprint(staff_directory.bp)
 app.register_blueprint(staff_calendar.bp)
+app.register_blueprint(staff_week.bp)
+app.register_blueprint(staff_week_forms.bp)
 app.register_blueprint(staff_escalations.bp)
 app.register_blueprint(staff_oncall.bp)
 app.register_blueprint(staff_rotations.bp)
 app.register_blueprint(staff_swaps.bp)
 app.register_blueprint(staff_policy.bp)
+app.register_blueprint(staff_outcomes.bp)
+app.register_blueprint(staff_feed.bp)

@@ -11,7 +11,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from bench.console import console_pages
+from bench.console import console_pages, team_grid
 from bench.measure import Figures, measure
 
 FEED_APPOINTMENTS = 500
@@ -66,6 +66,7 @@ class _Bench:
         self.sweep()
         self.busy_sweep()
         console_pages(self)
+        team_grid(self)
         return self.figures
 
     def booking_cycle(self) -> None:

@@ -11,16 +11,13 @@ from chalicelib import bootstrap
 from chalicelib.api.auth import staff
 from chalicelib.api.booking import idempotency_header, instant, text
 from chalicelib.api.http import actor_of, endpoint, json_object, json_response, query_param
-from chalicelib.domain.access import require_case_access, require_self_or_coordinator
-from chalicelib.domain.appointment import KINDS, appointment_view
-from chalicelib.domain.errors import NotFound, Rejected
+from chalicelib.domain.access import require_self_or_coordinator
+from chalicelib.domain.appointment import appointment_view
+from chalicelib.domain.errors import Rejected
 from chalicelib.domain.instants import parse_day
 from chalicelib.domain.workdays import at_local
-from chalicelib.services import booking, links, outcomes, worker_time
-from chalicelib.store.appointments import appointment_from_item, appointment_key
-from chalicelib.store.directory import case_key
-from chalicelib.store.links import case_from_plain
-from chalicelib.store.tx import batch_get
+from chalicelib.services import links, outcomes, staff_booking, worker_time
+from chalicelib.services.appointment_access import staff_appointment
 
 bp = Blueprint(__name__)
 
@@ -57,54 +54,26 @@ def staff_book():
     request = bp.current_request
     actor = actor_of(request)
     now = bootstrap.now()
-    bootstrap.wiring()
+    wiring = bootstrap.wiring()
     body = json_object(request)
-    case_id, location, start = text(body, "case"), text(body, "location"), instant(body, "start")
-    kind = body.get("kind", "meeting")
-    if kind not in KINDS:
-        raise Rejected(f"kind: one of {', '.join(KINDS)}", code="invalid_value", field="kind")
-    key = idempotency_header(request)
-    items = batch_get([case_key(case_id), *booking.office_keys(location),
-                       *booking.idempotency_keys(case_id, key)])
-    if case_key(case_id) not in items:
-        raise NotFound("no such case")
-    case = case_from_plain(items[case_key(case_id)])
-    require_case_access(actor, case)
-    if "outcome" in body:  # a meeting that already took place, recorded afterwards
-        made = outcomes.record_past(case, start, location, _minutes(body), kind,
-                                    body["outcome"], actor.label(), now)
-        return json_response(appointment_view(made), status=201)
-    ask = booking.BookingRequest(case=case, start=start, location=location,
-                                 booked_by=actor.label(), staff=True, minutes=_minutes(body),
-                                 kind=kind, idempotency=key,
-                                 public_url=bootstrap.wiring().settings.public_url)
-    status, result = booking.book(ask, items, now)
+    ask = staff_booking.StaffBooking(
+        case_id=text(body, "case"), start=instant(body, "start"),
+        location=text(body, "location"), minutes=_minutes(body),
+        kind=body.get("kind", "meeting"), idempotency=idempotency_header(request),
+        after_hours=body.get("reason"))
+    # With ``outcome``, a meeting that already took place, recorded afterwards.
+    status, result = staff_booking.book(actor, ask, now, wiring.settings.public_url,
+                                        outcome=body["outcome"] if "outcome" in body
+                                        else staff_booking.NO_OUTCOME)
     return json_response(result, status=status)
-
-
-def _staff_appointment(actor, appointment_id: str):
-    """An appointment and its case, if the actor may see the case (else 404)."""
-    item = batch_get([appointment_key(appointment_id)]).get(appointment_key(appointment_id))
-    if item is None:
-        raise NotFound("no such appointment")
-    appointment = appointment_from_item(item)
-    case_item = batch_get([case_key(appointment.case_id)]).get(case_key(appointment.case_id))
-    if case_item is None:
-        raise NotFound("no such appointment")
-    case = case_from_plain(case_item)
-    require_case_access(actor, case)
-    return appointment, case
 
 
 @endpoint(bp, "/appointments/{appointment_id}/cancel", methods=["POST"], authorizer=staff)
 def staff_cancel(appointment_id):
     actor = actor_of(bp.current_request)
-    now = bootstrap.now()
-    bootstrap.wiring()
     # The case is needed anyway: the family is told of the cancellation.
-    appointment, case = _staff_appointment(actor, appointment_id)
-    cancelled = booking.cancel(appointment, case, now,
-                               public_url=bootstrap.wiring().settings.public_url)
+    cancelled = staff_booking.cancel(actor, appointment_id, bootstrap.now(),
+                                     bootstrap.wiring().settings.public_url)
     return json_response(appointment_view(cancelled))
 
 
@@ -114,9 +83,10 @@ def record_outcome(appointment_id):
     actor = actor_of(request)
     now = bootstrap.now()
     bootstrap.wiring()
-    appointment, case = _staff_appointment(actor, appointment_id)  # 404 before 422
+    appointment, case = staff_appointment(actor, appointment_id)  # 404 before 422
     outcome = outcomes.outcome_of(json_object(request).get("outcome"))
-    recorded = outcomes.record_outcome(appointment, case, outcome, actor.label(), now)
+    recorded = outcomes.record_by_staff(bootstrap.wiring().directory, actor, appointment, case,
+                                        outcome, now)
     return json_response(appointment_view(recorded))
 
 
@@ -148,7 +118,9 @@ def add_absence(worker_id):
     actor = actor_of(request)
     require_self_or_coordinator(actor, worker_id)
     start, end = _span(request)
-    result = worker_time.add_absence(bootstrap.wiring().directory, worker_id, start, end)
+    reason = json_object(request).get("reason")
+    result = worker_time.add_absence(bootstrap.wiring().directory, worker_id, start, end,
+                                     reason=reason)
     return json_response(result, status=201)
 
 

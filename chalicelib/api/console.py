@@ -28,9 +28,11 @@ from chalicelib.web.render import CSP, html_response, redirect, render
 log = logging.getLogger("tapaamo.console")
 FORM = ["application/x-www-form-urlencoded"]
 LANG_COOKIE = "tapaamo_staff_lang"
-NAV = (("home", "/staff/"), ("cases", "/staff/cases"), ("workers", "/staff/workers"),
+NAV = (("home", "/staff/"), ("week", "/staff/week"), ("team", "/staff/team"),
+       ("cases", "/staff/cases"), ("workers", "/staff/workers"),
        ("offices", "/staff/offices"), ("oncall", "/staff/oncall"),
-       ("escalations", "/staff/escalations"))
+       ("escalations", "/staff/escalations"), ("outcomes", "/staff/outcomes"),
+       ("feed", "/staff/feed"))
 
 
 @dataclass

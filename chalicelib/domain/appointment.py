@@ -8,6 +8,8 @@ from datetime import datetime
 from chalicelib.domain.workdays import local
 
 KINDS = ("meeting", "initial", "network", "final", "crisis", "group")
+# Why staff book a crisis meeting (kriisitapaaminen) outside 07–20: a code, never free text.
+AFTER_HOURS_REASONS = ("child_safety", "acute_crisis", "police_request", "placement_urgent")
 OUTCOMES = ("held", "no-show", "cancelled-late")
 
 

@@ -41,6 +41,8 @@ REVIEW_KINDS = {
     "assessment-start": "arvioinnin aloitus", "assessment-complete": "arvioinnin valmistuminen",
     "client-plan-review": "asiakassuunnitelman tarkistus", "phase-review": "vaihearviointi",
 }
+# A meeting's recorded outcome as a worker's feed says it (docs/domain.md §2).
+OUTCOMES = {"held": "pidetty", "no-show": "ei saapunut", "cancelled-late": "peruttu myöhään"}
 FAMILY_NOTE = {
     "fi": "Voit perua tai siirtää ajan Tapaamon varauslinkistä.",
     "sv": "Du kan avboka eller flytta tiden via din bokningslänk i Tapaamo.",
@@ -53,7 +55,8 @@ class AgendaEntry:
     """One appointment as feeds need it (the agenda projection booking writes with it).
 
     ``sequence`` is raised by booking on every change of time, place or status;
-    ``updated_at`` is when that last happened (a cancellation's time, for cancelled ones).
+    ``updated_at`` is when that last happened (a cancellation's time, for cancelled ones,
+    or when an outcome was recorded); ``outcome`` is what staff recorded, if anything.
     """
 
     id: str
@@ -66,6 +69,7 @@ class AgendaEntry:
     sequence: int
     created_at: datetime
     updated_at: datetime
+    outcome: str | None = None
 
     @property
     def cancelled(self) -> bool:
@@ -81,7 +85,7 @@ def entry_of(appointment: Appointment) -> AgendaEntry:
     """The agenda view of a booked (or cancelled) appointment."""
     a = appointment
     return AgendaEntry(a.id, a.case_id, a.start, a.end, a.location, a.kind, a.status,
-                       a.sequence, a.created_at, a.updated_at)
+                       a.sequence, a.created_at, a.updated_at, a.outcome)
 
 
 def window_start(now: datetime) -> datetime:
@@ -132,7 +136,8 @@ def place_label(location: str, office_name: str | None, language: str) -> str:
 
 
 def staff_summary(entry: AgendaEntry, place: str) -> str:
-    """A worker's event title: case code, kind, place; e.g. "Tapaamo k3f9a1b2 · kotikäynti".
+    """A worker's event title: case code, kind, place and the recorded outcome, e.g.
+    "Tapaamo k3f9a1b2 · kotikäynti · pidetty".
 
     A plain meeting at home reads just "kotikäynti" (a home visit says both).
 
@@ -145,6 +150,8 @@ def staff_summary(entry: AgendaEntry, place: str) -> str:
     if not (entry.kind == "meeting" and entry.location == "home"):
         parts.append(kind_label(entry.kind, "fi"))
     parts.append(place)
+    if entry.outcome in OUTCOMES:
+        parts.append(OUTCOMES[entry.outcome])
     return " · ".join(parts)
 
 

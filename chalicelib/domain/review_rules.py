@@ -93,7 +93,7 @@ class Recurring:
 
 @dataclass(frozen=True)
 class AfterMeeting:
-    """Due ``days`` days after the ``meeting``-th held meeting (held: took place, not cancelled)."""
+    """Due ``days`` days after the ``meeting``-th held meeting (recorded ``held`` by staff)."""
 
     TYPE: ClassVar[str] = "after_meeting"
     id: str

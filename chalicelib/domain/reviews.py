@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from chalicelib.domain.deadlines import (
     DEFAULT_REMINDER_DAYS,
@@ -29,7 +29,9 @@ from chalicelib.domain.review_rules import (
     Recurring,
     Rule,
 )
-from chalicelib.domain.workdays import next_working_day
+from chalicelib.domain.workdays import local, next_working_day
+
+HELD = "held"  # the one meeting outcome that counts towards nth-meeting rules
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,31 @@ class ReviewDue:
 
 
 @dataclass(frozen=True)
+class PastMeeting:
+    """What the review rules need of a case's appointment: when, whether it is still
+    booked, and the outcome staff recorded (None until they do)."""
+
+    start: datetime
+    status: str
+    outcome: str | None
+
+
+def held_dates(meetings: Iterable[PastMeeting], now: datetime) -> list[date]:
+    """Helsinki dates of the meetings that were held, in date order: still booked, begun
+    by ``now`` and recorded ``held``. A no-show, a late cancellation or a meeting nobody
+    has recorded yet does not count towards a rule such as "the 4th meeting".
+
+    >>> from datetime import UTC
+    >>> t = datetime(2026, 11, 3, 22, 30, tzinfo=UTC)
+    >>> held_dates([PastMeeting(t, "booked", "held"), PastMeeting(t, "booked", "no-show")],
+    ...            t + timedelta(days=1))
+    [datetime.date(2026, 11, 4)]
+    """
+    return sorted(local(m.start).date() for m in meetings
+                  if m.status == "booked" and m.outcome == HELD and m.start < now)
+
+
+@dataclass(frozen=True)
 class ReviewNotice:
     """A notification a review deadline asks for: ``review-due`` or ``review-overdue``."""
 
@@ -83,7 +110,7 @@ def compute_reviews(
         rules: the service's rules.
         completed: completion dates per rule id; the n-th date completes occurrence n.
             Dates of rules no longer in ``rules`` are ignored.
-        held_meetings: local dates of the meetings that took place (not cancelled).
+        held_meetings: local dates of the meetings recorded held (:func:`held_dates`).
         end: the day the service ends, if known; recurring reviews stop there.
 
     Returns:

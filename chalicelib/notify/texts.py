@@ -176,6 +176,15 @@ TEXTS = {
         "sv": ("Responsenkät", "Tack för samarbetet! Berätta om din erfarenhet: {link}"),
         "en": ("Feedback survey", "Thank you for working with us! Tell us how it went: {link}"),
     },
+    # To a worker: how many meetings still lack an outcome, of which cases (codes only).
+    "outcome-digest": {
+        "fi": ("Kirjaa tapaamisten toteutuminen",
+               "Tapaamisia ilman kirjausta: {count} (asiakkuudet {codes}). Kirjaa: {link}"),
+        "sv": ("Registrera mötenas utfall",
+               "Möten utan utfall: {count} (klienter {codes}). Registrera: {link}"),
+        "en": ("Record your meetings' outcomes",
+               "Meetings without an outcome: {count} (cases {codes}). Record them: {link}"),
+    },
     "group-seat": {
         "fi": ("Paikka ryhmässä", "Sait paikan vertaistukiryhmästä: {start}, {location}. "
                "Katso: {link}"),

@@ -43,6 +43,7 @@ class BookingRequest:
     """What is asked for, and by whom (``booked_by``: ``family`` or a staff label).
 
     ``public_url`` starts the link to the family's page that the family's message carries.
+    ``any_hour``: a crisis meeting staff book outside working time (with a reason).
     """
 
     case: Case
@@ -54,6 +55,7 @@ class BookingRequest:
     minutes: int | None = None
     kind: str = "meeting"
     idempotency: str | None = None
+    any_hour: bool = False
 
     def fingerprint(self, operation: str) -> str:
         shape = [operation, self.start.isoformat(), self.location, self.minutes, self.kind]
@@ -130,7 +132,8 @@ def book(request: BookingRequest, items: dict, now: datetime,
                           timer=reminder_timer_fields(appointment.start, request.case.reminders,
                                                       now),
                           worker_timer=worker_timer_item(
-                              appointment, request.case.worker_reminders, now))
+                              appointment, request.case.worker_reminders, now),
+                          any_hour=request.any_hour)
         # A move is one message naming the old time and the new, not a new confirmation.
         _tell_family(plan.tx, "rescheduled" if moving else "confirmation", request.case,
                      appointment, now, request.public_url, moving)
@@ -305,6 +308,9 @@ def _explain(request, appointment, office, now, rules, moving) -> None:
                             rooms={office.id: office.rooms} if office else None,
                             ignore=moving.id if moving else None)
     place = state.places.get(request.location)
+    if request.any_hour:  # working time does not apply, only absences and other meetings
+        state = replace(state, diaries=[replace(d, extra_hours=(*d.extra_hours, meeting))
+                                        for d in state.diaries])
     # A taken time is named before the family's own limits: when the family's own
     # booking holds the very slot (a race of double clicks), "taken" is the true answer.
     for family in (NO_LIMITS, NO_LIMITS if request.staff else state.family):

@@ -9,13 +9,14 @@ import secrets
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from chalicelib.domain.access import Actor
 from chalicelib.domain.appointment import OUTCOMES, Appointment
 from chalicelib.domain.directory import Case, place_identity
 from chalicelib.domain.errors import Conflict, Rejected
 from chalicelib.domain.workdays import local
 from chalicelib.services.feedback import feedback_keys, queue_feedback
 from chalicelib.store import appointments as store
-from chalicelib.store.tx import Transaction, TransactionCancelled, batch_get, utc_iso
+from chalicelib.store.tx import Transaction, TransactionCancelled, batch_get
 
 
 def outcome_of(value) -> str:
@@ -41,15 +42,21 @@ def record_outcome(appointment: Appointment, case: Case, outcome: str, by: str,
     recorded = replace(appointment, outcome=outcome_of(outcome), updated_at=now)
 
     def write(tx: Transaction) -> None:
-        tx.update(*store.appointment_key(appointment.id),
-                  "SET outcome = :o, outcome_by = :by, updated_at = :now", "appointment",
-                  "#st = :booked", {"#st": "status"},
-                  {":o": outcome, ":by": by, ":now": utc_iso(now), ":booked": "booked"})
+        store.set_outcome(tx, appointment, outcome, by, now)
 
     try:
         _commit_with_feedback(write, case, recorded, now)
     except TransactionCancelled as cancelled:
         raise Conflict("this appointment is no longer booked", code="not_booked") from cancelled
+    return recorded
+
+
+def record_by_staff(directory, actor: Actor, appointment: Appointment, case: Case,
+                    outcome: str, now: datetime) -> Appointment:
+    """:func:`record_outcome` for a member of staff (the API's and the console's form),
+    written to the case's audit trail as ``appointment.outcome``."""
+    recorded = record_outcome(appointment, case, outcome, actor.label(), now)
+    directory.add_audit(case.id, now, actor.label(), "appointment.outcome")
     return recorded
 
 

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from chalicelib.domain.booking_rules import BookingRules, bucket_start, iso_week_key, lock_buckets
 from chalicelib.domain.errors import NotFound, Rejected
 from chalicelib.domain.intervals import Interval
+from chalicelib.domain.week import ABSENCE_REASONS
 from chalicelib.domain.workdays import at_local, local
 from chalicelib.services.booking import RULES
 from chalicelib.store import appointments
@@ -61,8 +62,15 @@ def _appointments_in(items: list[dict], span: Interval, rules: BookingRules) -> 
 
 
 def add_absence(repo, worker_id: str, start: datetime, end: datetime,
-                rules: BookingRules = RULES) -> dict:
-    """Record an absence; returns ``{id, conflicts}`` (appointments it overlaps)."""
+                rules: BookingRules = RULES, reason: str | None = None) -> dict:
+    """Record an absence; returns ``{id, conflicts}`` (appointments it overlaps).
+
+    ``reason`` is a code of ``ABSENCE_REASONS`` (kept with the absence: the week view
+    shows it), never free text.
+    """
+    if reason is not None and reason not in ABSENCE_REASONS:
+        raise Rejected(f"reason: one of {', '.join(ABSENCE_REASONS)}", code="invalid_value",
+                       field="reason")
     span = _span(start, end, MAX_ABSENCE)
     _require_worker(repo, worker_id)
     absence_id = "abs-" + secrets.token_hex(6)
@@ -72,7 +80,7 @@ def add_absence(repo, worker_id: str, start: datetime, end: datetime,
     for week, names in attrs.items():
         change = plan.item(cal_key(worker_id, week), f"cal:{week}")
         for name in names:
-            change.op(name, "SET", absence_id)
+            change.op(name, "SET", f"{reason or ''}|{absence_id}")
     plan.transaction().commit()
     return {"id": absence_id, "conflicts": _appointments_in(list(existing.values()), span, rules)}
 

@@ -73,16 +73,18 @@ _ENTRY_FIELDS = ("appointment_id", "case_id", "start", "end", "location", "kind"
 
 def entry_from_item(item: dict) -> AgendaEntry:
     """An agenda item as booking writes it (``store.appointments``) as a domain value."""
-    return _entry(*(item[name] for name in _ENTRY_FIELDS))
+    return _entry(*(item[name] for name in _ENTRY_FIELDS), item.get("outcome"))
 
 
 # Kept per container by the item's values (its sequence and updated_at are the
-# appointment's version): a large feed read again decodes only what changed.
+# appointment's version; an outcome recorded changes it too): a large feed read again
+# decodes only what changed.
 @lru_cache(maxsize=40_000)
 def _entry(appointment_id, case_id, start, end, location, kind, status, sequence, created_at,
-           updated_at) -> AgendaEntry:
+           updated_at, outcome) -> AgendaEntry:
     return AgendaEntry(appointment_id, case_id, _instant(start), _instant(end), location, kind,
-                       status, int(sequence), _instant(created_at), _instant(updated_at))
+                       status, int(sequence), _instant(created_at), _instant(updated_at),
+                       outcome=outcome)
 
 
 def _instant(value: str) -> datetime:

@@ -7,7 +7,8 @@ Item layout (the lock items are in ``calendar.py``):
   updated_at, booked_by, buckets (the lock buckets it holds), rooms (holds an office
   room), outcome (held|no-show|cancelled-late, once recorded), ``gsi1pk=CASE#<case>#APPTS``, ``gsi1sk=<start UTC ISO>`` (a case's list).
 * agenda ``pk=AGENDA#<worker>`` ``sk=<start UTC ISO>#<appointment id>``: case_id, start,
-  end, location, kind, status, sequence, updated_at: a worker's list and feed in one Query.
+  end, location, kind, status, sequence, updated_at, outcome: a worker's list and feed in
+  one Query.
 """
 
 from __future__ import annotations
@@ -67,7 +68,21 @@ def agenda_item(worker: str, a: Appointment) -> dict:
     return {"pk": pk, "sk": sk, "case_id": a.case_id, "appointment_id": a.id,
             "start": utc_iso(a.start), "end": utc_iso(a.end), "location": a.location,
             "kind": a.kind, "status": a.status, "sequence": a.sequence,
-            "created_at": utc_iso(a.created_at), "updated_at": utc_iso(a.updated_at)}
+            "created_at": utc_iso(a.created_at), "updated_at": utc_iso(a.updated_at),
+            "outcome": a.outcome}
+
+
+def set_outcome(tx: Transaction, a: Appointment, outcome: str, by: str, now: datetime) -> None:
+    """Record ``outcome`` on a booked appointment and on its workers' agenda entries (the
+    feeds show it). Fails (label ``appointment``) if it is no longer booked."""
+    tx.update(*appointment_key(a.id), "SET outcome = :o, outcome_by = :by, updated_at = :now",
+              "appointment", "#st = :booked", {"#st": "status"},
+              {":o": outcome, ":by": by, ":now": utc_iso(now), ":booked": "booked"})
+    for worker in a.workers:
+        # An entry booking wrote: never create a partial one (label ``agenda``).
+        tx.update(*agenda_key(worker, a), "SET outcome = :o, updated_at = :now",
+                  f"agenda:{worker}", "attribute_exists(pk)", None,
+                  {":o": outcome, ":now": utc_iso(now)})
 
 
 def _load_entry(a: Appointment) -> str:
@@ -76,14 +91,16 @@ def _load_entry(a: Appointment) -> str:
 
 def add_booking(plan: Plan, new: Appointment, rules: BookingRules, *, rooms: int | None,
                 weekly_limit: int | None, releasing: Appointment | None = None,
-                timer: dict | None = None, worker_timer: dict | None = None) -> None:
+                timer: dict | None = None, worker_timer: dict | None = None,
+                any_hour: bool = False) -> None:
     """The changes and conditions that book ``new`` (and release ``releasing``, a move).
 
     Conditions: every lock bucket free and not absent for every worker (or held by the
     appointment being moved), buffer buckets free or at the same place, off-hours buckets
-    opened, a room free, and for a family booking the weekly count and the day free.
+    opened (not for ``any_hour``: a crisis meeting), a room free, and for a family
+    booking the weekly count and the day free.
     """
-    hold_workers(plan, new, rules, releasing)
+    hold_workers(plan, new, rules, releasing, any_hour=any_hour)
     take_rooms(plan, new, rules, rooms, releasing)
     _count_load(plan, new, weekly_limit, releasing)
     if releasing:
@@ -105,7 +122,7 @@ def put_appointment(tx: Transaction, new: Appointment, timer: dict | None = None
 
 
 def hold_workers(plan: Plan, new: Appointment, rules: BookingRules,
-                 releasing: Appointment | None = None) -> None:
+                 releasing: Appointment | None = None, *, any_hour: bool = False) -> None:
     """Lock ``new``'s buckets in every worker's calendar (labels ``cal:<worker>``).
 
     Conditions: each lock bucket free (or held by ``releasing``, a move) and not absent,
@@ -114,7 +131,7 @@ def hold_workers(plan: Plan, new: Appointment, rules: BookingRules,
     meeting = Interval(new.start, new.end)
     old = set(releasing.buckets) if releasing else set()
     old_value = f"{releasing.place}|{releasing.id}" if releasing else None
-    off_hours = set(off_hours_buckets(meeting, rules))
+    off_hours = set() if any_hour else set(off_hours_buckets(meeting, rules))
     for worker in new.workers:
         _require_calendar_free(plan, worker, meeting, new.buckets, rules)
         held = old if releasing and worker in releasing.workers else set()
@@ -280,4 +297,5 @@ def worker_agenda(worker: str, start: datetime, end: datetime) -> list[dict]:
              "start": datetime.fromisoformat(i["start"]),
              "end": datetime.fromisoformat(i["end"]), "location": i["location"],
              "kind": i["kind"], "status": i["status"], "sequence": int(i["sequence"]),
-             "updated_at": datetime.fromisoformat(i["updated_at"])} for i in items]
+             "updated_at": datetime.fromisoformat(i["updated_at"]),
+             "outcome": i.get("outcome")} for i in items]

@@ -31,7 +31,7 @@ from chalicelib.domain.paging import Page, page_of
 from chalicelib.store import directory_lists as lists
 from chalicelib.store.table import DecimalAttribute, TableModel
 from chalicelib.store.tx import (Transaction, TransactionCancelled, batch_get, client,
-                                 table_name, to_dynamo)
+                                 query, table_name, to_dynamo)
 
 OFFICE_NAMES_KEY = ("DIRECTORY", "OFFICE_NAMES")
 _NAME_OF = "office#"
@@ -127,6 +127,13 @@ def worker_from_item(item: WorkerItem) -> Worker:
         roles=tuple(item.roles or ()),
         language=item.language or "fi",
     )
+
+
+def worker_from_plain(item: dict) -> Worker:
+    """A worker from a plain item (``tx.query``), without PynamoDB's model in between."""
+    return Worker(id=item["pk"].removeprefix("WORKER#"), name=item["name"],
+                  email=item.get("email"), phone=item.get("phone"), office=item.get("office"),
+                  roles=tuple(item.get("roles") or ()), language=item.get("language") or "fi")
 
 
 def case_from_item(item: CaseItem) -> Case:
@@ -232,6 +239,16 @@ class DynamoDirectory:
         ids = lists.page_of_ids(lists.WORKERS, "workers", cursor, size, worker_key)
         found = self.get_workers(ids.items)
         return Page(tuple(found[i] for i in ids.items if i in found), ids.cursor)
+
+    def office_workers(self, office_id: str | None) -> list[Worker]:
+        """Every worker (of ``office_id``, or all) in id order: ONE Query of the workers'
+        list on ``by_parent``, whose projection holds the whole profile (no item reads)."""
+        params = {"IndexName": "by_parent", "KeyConditionExpression": "gsi1pk = :list",
+                  "ExpressionAttributeValues": {":list": to_dynamo(lists.WORKERS)}}
+        if office_id is not None:
+            params["FilterExpression"] = "office = :office"
+            params["ExpressionAttributeValues"][":office"] = to_dynamo(office_id)
+        return [worker_from_plain(i) for i in query(**params) if i["sk"] == "PROFILE"]
 
     def get_workers(self, ids) -> dict[str, Worker]:
         keys = [worker_key(i) for i in set(ids)]
@@ -358,6 +375,10 @@ class InMemoryDirectory:
 
     def list_workers(self, cursor: str | None, size: int) -> Page[Worker]:
         return page_of("workers", self.workers.values(), lambda w: w.id, cursor, size)
+
+    def office_workers(self, office_id: str | None) -> list[Worker]:
+        return [self.workers[k] for k in sorted(self.workers)
+                if office_id is None or self.workers[k].office == office_id]
 
     def get_workers(self, ids) -> dict[str, Worker]:
         return {i: self.workers[i] for i in set(ids) if i in self.workers}

@@ -21,7 +21,7 @@ from chalicelib.domain.review_state import (
     ReviewRecord,
     timer_instant,
 )
-from chalicelib.domain.workdays import local
+from chalicelib.domain.reviews import PastMeeting, held_dates
 
 
 class InMemoryReviews:
@@ -36,11 +36,12 @@ class InMemoryReviews:
         self.stored: dict[tuple[str, str], ReviewRecord] = {}
         self.stamped: dict[tuple[str, str], datetime] = {}  # when each record was written
         self.jobs: dict[str, tuple[RecomputeJob, datetime]] = {}  # with the job's timer
-        self.meetings: list[tuple[str, datetime, str]] = []
+        self.meetings: list[tuple[str, PastMeeting]] = []
         self.outbox: dict[str, Notification] = {}
 
-    def add_meeting(self, case_id: str, start: datetime, status: str = "booked") -> None:
-        self.meetings.append((case_id, start, status))
+    def add_meeting(self, case_id: str, start: datetime, status: str = "booked",
+                    outcome: str | None = None) -> None:
+        self.meetings.append((case_id, PastMeeting(start, status, outcome)))
 
     def get_rules(self, service: str) -> tuple[Rule, ...] | None:
         return self.rules.get(service)
@@ -93,8 +94,7 @@ class InMemoryReviews:
         return sorted(found, key=lambda d: (d.due, d.case_id, d.review_id))
 
     def held_meetings(self, case_id: str, now: datetime) -> list[date]:
-        return [local(start).date() for cid, start, status in sorted(self.meetings)
-                if cid == case_id and status == "booked" and start < now]
+        return held_dates((m for cid, m in self.meetings if cid == case_id), now)
 
     def due_jobs(self, now: datetime) -> list[RecomputeJob]:
         return [job for _, (job, at) in sorted(self.jobs.items()) if _fired(at, now)]

@@ -12,7 +12,7 @@ Item layout (one table, see ``table.py``):
   sorts after every appointment and before the feed token, so the feed's one agenda
   Query returns the worker's appointments, open deadlines and token together
 * held meetings are read from the appointments (``gsi1pk=CASE#<case>#APPTS``,
-  ``gsi1sk=<start UTC ISO>``) written by booking.
+  ``gsi1sk=<start UTC ISO>``) written by booking: those recorded ``outcome=held``.
 """
 
 from __future__ import annotations
@@ -26,8 +26,7 @@ from chalicelib.domain.deadlines import DEFAULT_REMINDER_DAYS
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.notification import Notification
 from chalicelib.domain.review_state import Deadline, ReviewChanges, ReviewRecord, timer_instant
-from chalicelib.domain.reviews import ReviewDue
-from chalicelib.domain.workdays import local
+from chalicelib.domain.reviews import HELD, PastMeeting, ReviewDue, held_dates
 from chalicelib.store import outbox
 from chalicelib.store.review_rules import DynamoReviewRules
 from chalicelib.store.table import DueIndex, TableModel
@@ -204,24 +203,29 @@ class DynamoReviews(DynamoReviewRules):
         return [deadline_from_item(i) for i in items]
 
     def held_meetings(self, case_id: str, now: datetime) -> list[date]:
-        """Helsinki dates of the case's appointments that started before ``now``, not cancelled."""
+        """Helsinki dates of the case's appointments begun before ``now`` and recorded held
+        (:func:`chalicelib.domain.reviews.held_dates`); one paged Query of the case's list."""
         params = {
             "TableName": table_name(), "IndexName": "by_parent",
             "KeyConditionExpression": "gsi1pk = :case AND gsi1sk < :now",
-            "FilterExpression": "#status = :booked",
+            # Only the few held ones travel; the domain rule below still decides.
+            "FilterExpression": "#status = :booked AND outcome = :held",
+            "ProjectionExpression": "gsi1sk, #status, outcome",
             "ExpressionAttributeNames": {"#status": "status"},
             "ExpressionAttributeValues": {
                 ":case": {"S": f"CASE#{case_id}#APPTS"},
                 ":now": {"S": utc_iso(now)},
                 ":booked": {"S": "booked"},
+                ":held": {"S": HELD},
             },
         }
-        dates = []
+        meetings = []
         for page in client().get_paginator("query").paginate(**params):
             for raw in page.get("Items", []):
-                start = datetime.fromisoformat(from_dynamo(raw)["gsi1sk"])
-                dates.append(local(start).date())
-        return dates
+                item = from_dynamo(raw)
+                meetings.append(PastMeeting(datetime.fromisoformat(item["gsi1sk"]),
+                                            item["status"], item.get("outcome")))
+        return held_dates(meetings, now)
 
     @staticmethod
     def _put_ops(record: ReviewRecord, old: ReviewRecord | None, now: datetime

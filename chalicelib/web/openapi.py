@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from chalicelib.domain.appointment import KINDS, OUTCOMES
+from chalicelib.domain.appointment import AFTER_HOURS_REASONS, KINDS, OUTCOMES
 from chalicelib.domain.directory import CHANNELS, LANGUAGES, SERVICES
 from chalicelib.domain.escalation import STATUSES as ESCALATION_STATUSES
+from chalicelib.domain.week import ABSENCE_REASONS
 from chalicelib.domain.review_rules import (
     ANCHORS,
     MAX_REMINDER_DAYS,
@@ -89,7 +90,8 @@ ESCALATION = obj({"id": STR, "code": STR, "status": {"enum": list(ESCALATION_STA
                  {"case": nullable(STR), "next_action_at": nullable(INSTANT),
                   "acknowledged_by": nullable(STR), "acknowledged_at": nullable(INSTANT),
                   "outcome": nullable(STR), "fallback_sent": {"type": "boolean"}})
-SPAN = obj({"start": INSTANT, "end": INSTANT}, {"reason": STR})
+SPAN = obj({"start": INSTANT, "end": INSTANT})
+ABSENCE = obj({"start": INSTANT, "end": INSTANT}, {"reason": {"enum": list(ABSENCE_REASONS)}})
 BOOKING = obj({"start": INSTANT, "location": {"type": "string", "minLength": 1,
                                               "maxLength": 40}})
 # name_sv: the Swedish name families reading Swedish see (Kallio is Berghäll); null: name.
@@ -158,7 +160,7 @@ OPERATIONS = [
     ("PUT", "/workers/{worker_id}", "Create (201) or replace (200) a worker", "staff",
      "WorkerIn", ((201, 200), "json", WORKER)),
     ("GET", "/workers/{worker_id}", "A worker", "staff", None, (200, "json", WORKER)),
-    ("POST", "/workers/{worker_id}/absences", "Mark an absence", "staff", SPAN,
+    ("POST", "/workers/{worker_id}/absences", "Mark an absence (reason: a code, no free text)", "staff", ABSENCE,
      (201, "json", obj({"id": STR}))),
     ("POST", "/workers/{worker_id}/extra-hours", "Open extra hours", "staff", SPAN,
      (201, "json", obj({"id": STR}))),
@@ -203,9 +205,11 @@ OPERATIONS = [
      "Replace the review rules (the service's cases are recomputed in the background)", "staff",
      obj({"rules": REVIEW_RULES}), (200, "json", obj({"service": STR, "rules": REVIEW_RULES}))),
     ("POST", "/appointments",
-     "Book as staff; with an outcome, record a meeting that already took place", "staff",
+     "Book as staff; with an outcome, record a meeting that already took place; a crisis "
+     "meeting with a reason may fall outside working hours", "staff",
      obj({"case": STR, "start": INSTANT, "location": STR},
-         {"minutes": INT, "kind": {"enum": list(KINDS)}, "outcome": {"enum": list(OUTCOMES)}}),
+         {"minutes": INT, "kind": {"enum": list(KINDS)}, "outcome": {"enum": list(OUTCOMES)},
+          "reason": {"enum": list(AFTER_HOURS_REASONS)}}),
      (201, "json", APPOINTMENT)),
     ("POST", "/appointments/{appointment_id}/cancel", "Cancel as staff", "staff", None,
      (200, "json", APPOINTMENT)),

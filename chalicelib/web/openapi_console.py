@@ -24,6 +24,10 @@ CASE_FORM = _form("service", "worker1", "worker2", "social_worker", "start_date"
                   "language", "channels", "reminders")
 WORKER_FORM = _form("id", "name", "email", "phone", "office", "language", "roles", "editing")
 OFFICE_FORM = _form("id", "name", "name_sv", "address", "rooms", "editing")
+# Times are <input type="datetime-local"> values, Helsinki wall-clock time.
+SPAN_FORM = _form("worker", "start", "end", "reason", "week", "case")
+BOOK_FORM = _form("worker", "case", "start", "minutes", "kind", "location", "after_hours",
+                  "week")
 
 # The same rows as ``openapi.OPERATIONS``; who "console" is the session cookie.
 OPERATIONS = [
@@ -51,6 +55,16 @@ OPERATIONS = [
      "console", _form(), REDIRECT),
     ("POST", "/staff/cases/{case_id}/reviews/{review_id}/complete",
      "Console: mark a review done", "console", _form(), REDIRECT),
+    ("GET", "/staff/outcomes", "Console: my meetings that ended without an outcome (the "
+     "morning digest links here)", "console", None, PAGE),
+    ("POST", "/staff/appointments/{appointment_id}/outcome", "Console: record a meeting's "
+     "outcome (held, no-show, cancelled-late; back=case|outcomes: where to return)",
+     "console", _form("outcome", "back"), REDIRECT),
+    ("GET", "/staff/feed", "Console: my calendar subscription (how to add it; make a new "
+     "link)", "console", None, PAGE),
+    ("POST", "/staff/feed", "Console: make a new feed link, shown once on the page this "
+     "answers with (webcal, https, QR code); the old link answers 410", "console", _form(),
+     PAGE),
     ("GET", "/staff/workers", "Console: workers", "console", None, PAGE),
     ("GET", "/staff/workers/new", "Console: new worker (form)", "console", None, PAGE),
     ("GET", "/staff/workers/{worker_id}/edit", "Console: edit a worker (form)", "console",
@@ -102,15 +116,35 @@ OPERATIONS = [
      "console", _form(), REDIRECT),
     ("POST", "/staff/escalations/{escalation_id}/resolve", "Console: resolve a request",
      "console", _form("outcome"), REDIRECT),
+    ("GET", "/staff/week", "Console: my week (Monday–Sunday, Helsinki) beside my pair's busy "
+     "times and the family's free slots; the calendar forms", "console", None, PAGE),
+    ("POST", "/staff/week/absences", "Console: add an absence (reason: a code)", "console",
+     SPAN_FORM, REDIRECT),
+    ("POST", "/staff/week/extra-hours", "Console: open extra hours (evening, weekend)",
+     "console", SPAN_FORM, REDIRECT),
+    ("POST", "/staff/week/appointments", "Console: book for a family (a crisis meeting with "
+     "after_hours, a reason code, may fall outside 07–20)", "console", BOOK_FORM, REDIRECT),
+    ("GET", "/staff/appointments/{appointment_id}", "Console: an appointment: move or cancel "
+     "(forms)", "console", None, PAGE),
+    ("POST", "/staff/appointments/{appointment_id}/move", "Console: move an appointment",
+     "console", _form("start", "location"), REDIRECT),
+    ("POST", "/staff/appointments/{appointment_id}/cancel", "Console: cancel an appointment "
+     "(the family is told)", "console", _form(), REDIRECT),
+    ("GET", "/staff/team", "Console: the team's two weeks (workers × days: booked hours, "
+     "absences) and who is free (coordinators)", "console", None, PAGE),
 ]
 QUERIES = {
     "/staff/login": {"next": STR, "signed_out": STR},
     "/staff/callback": {"code": STR, "state": STR, "error": STR},
     "/staff/cases": {"worker": STR, "service": STR, "office": STR},
     "/staff/cases/{case_id}": {"notice": STR},
+    "/staff/outcomes": {"notice": STR},
     "/staff/oncall": {"notice": STR},
     "/staff/oncall/policy": {"notice": STR},
     "/staff/oncall/cover": {"level": STR, "start": STR, "end": STR, "edit": STR},
+    "/staff/week": {"week": STR, "worker": STR, "case": STR, "notice": STR},
+    "/staff/team": {"week": STR, "office": STR, "worker1": STR, "worker2": STR,
+                    "minutes": STR, "place": STR},
 }
 SIGN_IN = {"303": {"description": "a redirect: to /staff/login when not signed in, to the "
                               "provider from /staff/login, or the page after a form"}}

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from chalicelib.domain.access import Actor
+from chalicelib.domain.appointment import OUTCOMES
 from chalicelib.domain.directory import PLACE_KINDS
 from chalicelib.domain.workdays import local
 from chalicelib.services import directory as use
@@ -19,7 +20,8 @@ from chalicelib.web.i18n import Words
 from chalicelib.web.staff_forms import hours_text
 from chalicelib.web.view import place_label
 
-NOTICES = ("saved", "link_sent_sms", "link_sent_email", "links_revoked", "review_completed")
+NOTICES = ("saved", "link_sent_sms", "link_sent_email", "links_revoked", "review_completed",
+           "outcome_saved")
 WORKER_PAGE = 100
 
 
@@ -72,7 +74,8 @@ def case(words: Words, found: CasePage, now: datetime) -> dict:
         key = f"staff.appointment.{a.status}"
         return {"when": words.span(a.start, a.end),
                 "place": place_label(words, a.location, found.offices)[0],
-                "status": words(key) if _known(words, key) else a.status}
+                "status": words(key) if _known(words, key) else a.status,
+                **outcome_cells(words, a, now)}
 
     return {
         "c": c, "workers": [person(w) for w in c.workers],
@@ -84,6 +87,7 @@ def case(words: Words, found: CasePage, now: datetime) -> dict:
         "channels": [words(f"staff.channel.{name}") for name, _ in c.contact.destinations()],
         "upcoming": [appointment(a) for a in found.upcoming],
         "past": [appointment(a) for a in found.past],
+        "outcome_choices": outcome_choices(words),
         "reviews": [{"id": r.id, "kind": review_kind(words, r.kind),
                      "due": words.short_date(r.due) + f"{r.due.year}",
                      "status": words(f"staff.review.{r.status(today)}"),
@@ -94,6 +98,27 @@ def case(words: Words, found: CasePage, now: datetime) -> dict:
              if _known(words, f"staff.channel.{n.channel}") else n.channel,
              "status": n.status} for n in found.notifications],
     }
+
+
+def outcome_cells(words: Words, a, now: datetime) -> dict:
+    """What the outcome column shows of an appointment (or agenda entry): the recorded
+    outcome in words, and whether it can be recorded now (booked and begun)."""
+    return {"id": a.id, "outcome": words(f"staff.outcome.{a.outcome}") if a.outcome
+            else words("staff.outcome.none"),
+            "recordable": a.status == "booked" and a.kind != "group" and a.start <= now}
+
+
+def awaiting_rows(words: Words, entries, offices: dict, now: datetime) -> list[dict]:
+    """The rows of ``/staff/outcomes``: each meeting's time, case, place and its form."""
+    return [{"when": words.span(e.start, e.end), "case_id": e.case_id,
+             "place": place_label(words, e.location, offices)[0],
+             "status": words(f"staff.appointment.{e.status}"), **outcome_cells(words, e, now)}
+            for e in entries]
+
+
+def outcome_choices(words: Words) -> list[tuple[str, str]]:
+    """(value, label) of each outcome a worker can record."""
+    return [(value, words(f"staff.outcome.{value}")) for value in OUTCOMES]
 
 
 def case_row(words: Words, row: CaseRow) -> dict:
@@ -115,8 +140,12 @@ def review_kind(words: Words, kind: str) -> str:
 
 def place_choices(words: Words, offices) -> list[tuple[str, str]]:
     """(value, label) of every place a case can have: the place kinds, then the offices."""
-    return [*((k, words(f"place.{k}")) for k in PLACE_KINDS),
-            *((o.id, o.name_in(words.language)) for o in offices)]
+    return place_options(words, [(o.id, o.name_in(words.language)) for o in offices])
+
+
+def place_options(words: Words, offices: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(value, label) of the place kinds, then ``offices`` as (id, name)."""
+    return [*((k, words(f"place.{k}")) for k in PLACE_KINDS), *offices]
 
 
 def _known(words: Words, key: str) -> bool:

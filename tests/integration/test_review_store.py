@@ -32,13 +32,14 @@ class DynamoBackend:
 
         self.repo = DynamoReviews()
 
-    def add_meeting(self, case_id: str, start: datetime, status: str = "booked") -> None:
+    def add_meeting(self, case_id: str, start: datetime, status: str = "booked",
+                    outcome: str | None = None) -> None:
         from chalicelib.store.tx import Transaction, utc_iso
 
         tx = Transaction()
         tx.put({"pk": f"APPT#{uuid.uuid4().hex[:8]}", "sk": "APPT", "case_id": case_id,
                 "start": utc_iso(start), "status": status, "gsi1pk": f"CASE#{case_id}#APPTS",
-                "gsi1sk": utc_iso(start)}, label="appt")
+                "gsi1sk": utc_iso(start), "outcome": outcome}, label="appt")
         tx.commit()
 
     def queued(self, notes) -> set[str]:
@@ -183,11 +184,14 @@ def test_a_claim_skips_notes_queued_before_and_a_timer_can_stop(repo, backend):
     assert backend.queued([earlier]) == {earlier.id}
 
 
-def test_held_meetings_are_the_booked_ones_begun_by_now_as_helsinki_dates(repo, backend):
-    backend.add_meeting("k1", datetime(2026, 11, 3, 22, 30, tzinfo=UTC))  # 4.11. in Helsinki
-    backend.add_meeting("k1", datetime(2026, 11, 3, 7, tzinfo=UTC))
+def test_held_meetings_are_the_ones_recorded_held_begun_by_now_as_helsinki_dates(repo, backend):
+    held = "held"
+    backend.add_meeting("k1", datetime(2026, 11, 3, 22, 30, tzinfo=UTC), outcome=held)  # 4.11.
+    backend.add_meeting("k1", datetime(2026, 11, 3, 7, tzinfo=UTC), outcome=held)
     backend.add_meeting("k1", datetime(2026, 11, 5, 7, tzinfo=UTC), status="cancelled")
-    backend.add_meeting("k1", datetime(2026, 11, 20, 7, tzinfo=UTC))  # still ahead
-    backend.add_meeting("k2", datetime(2026, 11, 3, 7, tzinfo=UTC))
+    for outcome in (None, "no-show", "cancelled-late"):  # not held, or not recorded yet
+        backend.add_meeting("k1", datetime(2026, 11, 6, 7, tzinfo=UTC), outcome=outcome)
+    backend.add_meeting("k1", datetime(2026, 11, 20, 7, tzinfo=UTC), outcome=held)  # ahead
+    backend.add_meeting("k2", datetime(2026, 11, 3, 7, tzinfo=UTC), outcome=held)
     now = datetime(2026, 11, 10, 12, tzinfo=UTC)
     assert repo.held_meetings("k1", now) == [D("2026-11-03"), D("2026-11-04")]

@@ -74,12 +74,13 @@ def run_job(client, name: str):
     return client.lambda_.invoke(name, event).payload
 
 
-def add_appointment(case_id, start: str, status="booked"):
-    """An appointment as booking stores it (pk=APPT#<id>, by_parent CASE#<case>#APPTS)."""
+def add_appointment(case_id, start: str, status="booked", outcome="held"):
+    """An appointment as booking stores it (pk=APPT#<id>, by_parent CASE#<case>#APPTS),
+    with the outcome staff recorded (held unless told)."""
     instant = datetime.fromisoformat(start).replace(tzinfo=HELSINKI).astimezone(UTC)
     tx = Transaction()
     tx.put({"pk": f"APPT#{uuid.uuid4().hex[:8]}", "sk": "APPT", "case_id": case_id,
-            "start": instant.isoformat(), "status": status,
+            "start": instant.isoformat(), "status": status, "outcome": outcome,
             "gsi1pk": f"CASE#{case_id}#APPTS", "gsi1sk": instant.isoformat()}, label="appt")
     tx.commit()
 
@@ -286,3 +287,22 @@ def test_workers_see_and_complete_only_their_own_cases(client, boss, token):
     actions = [(e["actor"], e["action"]) for e in audit["entries"]]
     assert (f"worker:{mine}", "reviews.read") in actions
     assert (f"worker:{mine}", "reviews.complete") in actions
+
+
+def test_recording_the_fourth_held_meeting_makes_the_plan_of_an_assessment_due(client, boss):
+    case = open_case(client, boss, "palvelutarpeen-arviointi")
+    recorded = []
+    with at("2026-11-20"):
+        for day, outcome in (("03", "held"), ("05", "held"), ("10", "no-show"), ("12", "held")):
+            status, body = call(client, "POST", "/appointments", boss, {
+                "case": case["id"], "start": f"2026-11-{day}T09:00:00+02:00",
+                "location": "home", "outcome": outcome})
+            assert status == 201, body
+            recorded.append(body["id"])
+        assert "plan.1" not in reviews_of(client, boss, case["id"])  # three held, one no-show
+        status, body = call(client, "POST", f"/appointments/{recorded[2]}/outcome", boss,
+                            {"outcome": "held"})  # it was held after all: the fourth
+        assert (status, body["outcome"]) == (200, "held")
+        plan = reviews_of(client, boss, case["id"])["plan.1"]
+    # 14 days after the fourth held meeting (Thursday 12.11.) is Thursday 26.11.
+    assert (plan["kind"], plan["due"], plan["status"]) == ("plan", "2026-11-26", "due-soon")

@@ -68,6 +68,23 @@ def test_a_home_meeting_is_just_a_home_visit_and_other_kinds_are_named():
         "Tapaamo k3f9a1b2 · kriisitapaaminen · kotikäynti"
 
 
+@pytest.mark.parametrize("outcome, said", [
+    ("held", "pidetty"), ("no-show", "ei saapunut"), ("cancelled-late", "peruttu myöhään")])
+def test_a_recorded_outcome_ends_the_title_and_changes_only_the_title_and_stamp(
+        outcome, said):
+    from dataclasses import replace
+
+    before = entry(start=NOW - timedelta(days=1))
+    after = replace(before, outcome=outcome, updated_at=NOW)
+    assert staff_summary(after, "kotikäynti") == f"Tapaamo k3f9a1b2 · kotikäynti · {said}"
+    old, new = feeds.staff_event(before, None), feeds.staff_event(after, None)
+    assert (new.uid, new.sequence, new.status, new.start) == (
+        old.uid, old.sequence, "CONFIRMED", old.start)
+    ics = render_calendar("Tapaamo", [new])
+    assert ics == render_calendar("Tapaamo", [new])  # deterministic
+    assert f"· {said}".encode() in ics.replace(b"\r\n ", b"")
+
+
 def test_only_the_hash_of_a_feed_token_is_stored_and_a_new_one_replaces_it(repos):
     agenda, directory = repos
     first = feeds.issue_feed_token(agenda, directory, COORDINATOR, "w1", "https://t", NOW)

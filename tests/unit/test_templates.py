@@ -144,7 +144,9 @@ def test_staff_texts_fit_one_gsm7_segment_too(kind):
               "code": "k7f3a9b2", "crisis_phone": "+358 9 310 44222",
               "review": "assessment-complete", "due": "2026-12-01", "level": "secondary",
               # escalations: a case code as the API makes them, the longest E.164 number
-              "case": new_case_id(), "callback": "+358401234567890"}
+              "case": new_case_id(), "callback": "+358401234567890",
+              # the outcome digest: its most codes (domain.outcome_digest.CODES_SHOWN)
+              "count": "120", "codes": ", ".join(new_case_id() for _ in range(3)) + " +99"}
     for language in ("fi", "sv", "en"):
         body = render(kind, language, params).body
         assert is_gsm7(body) and sms_segments(body) == 1, (len(body), body)
