@@ -19,9 +19,16 @@ from playwright.sync_api import expect
 from chalicelib.domain.workdays import at_local, local
 from chalicelib.web.oncall_view import field_value
 from tests.browser.conftest import check_state
-from tests.browser.test_console_browser import SIZES, desk, sign_in  # noqa: F401 - fixture
+from tests.browser.test_console_browser import SIZES, sign_in
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def desk(browser):
+    context = browser.new_context(viewport=SIZES["desktop"], locale="sv-SE")
+    yield context.new_page()
+    context.close()
 
 
 def primary_at(stack, instant: datetime) -> str | None:
