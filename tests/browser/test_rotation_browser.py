@@ -26,6 +26,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def desk(browser):
+    """A Swedish-speaking coordinator's browser (sign-in keeps the path, not ``?lang=``)."""
     context = browser.new_context(viewport=SIZES["desktop"], locale="sv-SE")
     yield context.new_page()
     context.close()
