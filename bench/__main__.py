@@ -75,7 +75,7 @@ def moto_engine():
 @contextmanager
 def ddblocal_engine():
     from chalicelib.store.table import reset_connections
-    from tests.support.ddblocal import dynamodb_local
+    from harness.ddblocal import dynamodb_local
 
     with dynamodb_local(Path(tempfile.mkdtemp(prefix="tapaamo-bench-"))) as env:
         os.environ.update(AWS, **env)

@@ -16,8 +16,8 @@ GRID_WEEK = "2026-W48"  # the bench's clock stands on Friday 20 November 2026
 
 def console_pages(bench) -> None:
     """``bench.timed`` rows for the console over ``CASES`` cases of ``PAIRS`` pairs."""
-    from tests.support.api import case_payload, make_worker
-    from tests.support.console import console_cookie
+    from harness.api import case_payload, make_worker
+    from harness.console import console_cookie
 
     office = bench.family.office
     pairs = [(make_worker(bench.client, bench.coord), make_worker(bench.client, bench.coord))
@@ -40,8 +40,8 @@ def team_grid(bench) -> None:
     from datetime import date, timedelta
 
     from chalicelib.domain.workdays import at_local
-    from tests.support.api import case_payload, make_office, make_worker
-    from tests.support.console import console_cookie
+    from harness.api import case_payload, make_office, make_worker
+    from harness.console import console_cookie
 
     office = make_office(bench.client, bench.coord, rooms=GRID_WORKERS)
     workers = [make_worker(bench.client, bench.coord, office=office)

@@ -29,8 +29,8 @@ def feed_polls(runs: int, sizes=SIZES) -> dict[str, dict]:
 
     from app import app
     from chalicelib.auth import mint_local_token
-    from tests.support.api import call, make_office, make_worker
-    from tests.support.booking import NOW
+    from harness.api import call, make_office, make_worker
+    from harness.booking import NOW
 
     rows: dict[str, dict] = {}
     with time_machine.travel(NOW, tick=False), Client(app, stage_name="local") as client:

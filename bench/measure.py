@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from tests.support.round_trips import dynamodb_requests
+from harness.round_trips import dynamodb_requests
 
 
 @dataclass

@@ -25,7 +25,7 @@ def run_endpoints(runs: int) -> dict[str, Figures]:
 
     from app import app
     from chalicelib.auth import mint_local_token
-    from tests.support.booking import NOW
+    from harness.booking import NOW
 
     with time_machine.travel(NOW, tick=False), Client(app, stage_name="local") as client:
         coord = {"Authorization": "Bearer " + mint_local_token(
@@ -36,14 +36,14 @@ def run_endpoints(runs: int) -> dict[str, Figures]:
 
 class _Bench:
     def __init__(self, client, coord: dict, runs: int):
-        from tests.support.booking import make_family
+        from harness.booking import make_family
 
         self.client, self.coord, self.runs = client, coord, runs
         self.family = make_family(client, coord)
         self.figures: dict[str, Figures] = {}
 
     def request(self, method: str, path: str, headers=None, body=None) -> tuple[int, object]:
-        from tests.support.api import call
+        from harness.api import call
 
         return call(self.client, method, path, headers or {}, body)
 
@@ -70,7 +70,7 @@ class _Bench:
         return self.figures
 
     def booking_cycle(self) -> None:
-        from tests.support.booking import TUESDAY, at
+        from harness.booking import TUESDAY, at
 
         base, json_header = self.family.base, {"Content-Type": "application/json"}
         for _ in range(self.runs):
@@ -87,7 +87,7 @@ class _Bench:
             self.timed("GET case", "GET", f"/cases/{self.family.case}", self.coord)
 
     def feeds(self) -> None:
-        from tests.support.booking import TUESDAY, at
+        from harness.booking import TUESDAY, at
 
         worker = self.family.workers[0]
         url = self.request("POST", f"/workers/{worker}/feed-tokens", self.coord)[1]["url"]
@@ -101,7 +101,7 @@ class _Bench:
             self.timed("GET family feed", "GET", f"{self.family.base}/calendar.ics")
 
     def on_call(self) -> None:
-        from tests.support.api import make_worker
+        from harness.api import make_worker
 
         workers = [make_worker(self.client, self.coord) for _ in range(2)]
         for level in ("primary", "secondary"):
@@ -125,8 +125,8 @@ class _Bench:
         the first run syncs them all, later runs get 304s (ETag). Round trips per run / N
         is the cost per worker."""
         from chalicelib.store.busy import DynamoBusySources
-        from tests.support.api import make_worker
-        from tests.support.calendar_servers import IcsServer, event_documents
+        from harness.api import make_worker
+        from harness.calendar_servers import IcsServer, event_documents
 
         event = self.client.events.generate_cw_event(
             source="aws.events", detail_type="Scheduled Event", detail={}, resources=[])
@@ -153,7 +153,7 @@ class _Bench:
 def _write_agenda(worker: str, count: int) -> None:
     """Agenda rows as booking writes them, straight into the table (25 per batch)."""
     from chalicelib.store.tx import client, table_name
-    from tests.support.booking import NOW
+    from harness.booking import NOW
 
     for first in range(0, count, 25):
         items = []
@@ -176,7 +176,7 @@ def time_first_render(runs: int) -> dict:
     from chalicelib.domain.feeds import AgendaEntry
     from chalicelib.ical import render_calendar
     from chalicelib.services.feeds import CALENDAR_NAME, staff_event
-    from tests.support.booking import NOW
+    from harness.booking import NOW
 
     millis = []
     for run in range(runs):
@@ -200,7 +200,7 @@ def time_free_slots(runs: int) -> dict:
     from chalicelib.domain.diary import Busy, FamilyLoad, PlaceOption, WorkerDiary
     from chalicelib.domain.intervals import Interval
     from chalicelib.domain.workdays import at_local
-    from tests.support.booking import NOW, TUESDAY
+    from harness.booking import NOW, TUESDAY
 
     def span(day: date, start: float, end: float) -> Interval:
         return Interval(at_local(day, int(start), int(start % 1 * 60)),

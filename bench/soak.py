@@ -162,7 +162,7 @@ def check_messages(staff: Http, families: list[dict], sink: Path) -> dict:
     """Outbox against appointments and against what the local sink received."""
     from chalicelib import bootstrap
     from chalicelib.store.appointments import case_appointments
-    from tests.support.consistency import SINCE
+    from harness.consistency import SINCE
 
     bootstrap.wiring()  # points the store at the stack's table
     problems, sent_total = [], 0
@@ -202,7 +202,7 @@ def main(argv=None) -> int:
     from chalicelib.local.queue import LocalQueue
     from chalicelib.local.runner import _load_app, _start_api  # the stack's own pieces
     from chalicelib.local.settings import StackSettings, free_port
-    from tests.support.consistency import lock_problems
+    from harness.consistency import lock_problems
 
     root = Path(tempfile.mkdtemp(prefix="tapaamo-soak-"))
     settings = StackSettings(PROJECT_DIR, free_port(), root)

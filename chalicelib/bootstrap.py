@@ -99,7 +99,9 @@ def notifier(settings: Settings) -> Provider:
 def waker(settings: Settings) -> wake.Waker:
     """SQS in AWS; locally the spool the local pump feeds to the queue handler."""
     if settings.is_local:
-        return wake.LocalWaker(settings.local_dir)
+        from chalicelib.local.queue import LocalQueue
+
+        return wake.QueueWaker(partial(LocalQueue(settings.local_dir).send, wake.QUEUE))
     return wake.SqsWaker(settings.notification_queue_url, settings.region)
 
 

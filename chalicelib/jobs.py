@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TypeVar
 
 from chalicelib.notify import metrics
-from chalicelib.store.faults import retry_reason
+from chalicelib.faults import retry_reason
 
 log = logging.getLogger("tapaamo.jobs")
 Record = TypeVar("Record")

@@ -7,26 +7,25 @@ browser's language, else Finnish.
 
 from __future__ import annotations
 
-import logging
 from urllib.parse import urlparse
 
 from chalice import Blueprint
 
 from chalicelib import bootstrap
+from chalicelib.api.errors import failure_of
 from chalicelib.api.http import query_param
 from chalicelib.domain.directory import LANGUAGES
-from chalicelib.domain.errors import Conflict, DomainError, Gone, NotFound
 from chalicelib.services.escalation_views import read_by_link
 from chalicelib.web import view
 from chalicelib.web.i18n import Words, accepted_language, choose_language
 from chalicelib.web.render import html_response, render
 
 bp = Blueprint(__name__)
-log = logging.getLogger("tapaamo.api.ack")
 
-ERROR_PAGES = {NotFound: (404, "notfound.title", "ack.notfound"),
-               Gone: (410, "ack.gone_title", "ack.gone"),
-               Conflict: (409, "ack.done_title", "ack.conflict")}
+# The page's words for an answer's status; any other refusal is "the request was wrong".
+ERROR_PAGES = {404: ("notfound.title", "ack.notfound"), 410: ("ack.gone_title", "ack.gone"),
+               409: ("ack.done_title", "ack.conflict"), 500: ("error.title", "error.text"),
+               503: ("error.title", "error.text")}
 
 
 def _frame(request, token: str) -> dict:
@@ -48,15 +47,12 @@ def _answer(token: str, acknowledge: bool):
     try:
         seen = read_by_link(bootstrap.escalator(), bootstrap.wiring().directory, token,
                             bootstrap.now(), acknowledge=acknowledge)
-    except DomainError as error:
-        status, title, text = next((v for cls, v in ERROR_PAGES.items()
-                                    if isinstance(error, cls)), (400, "error.title", "error.text"))
+    except Exception as exc:  # noqa: BLE001 - domain errors, and the last line of defence
+        status = failure_of(exc, "/ack/{token}").status
+        status = status if status in ERROR_PAGES else 400
+        title, text = ERROR_PAGES.get(status, ("error.title", "error.text"))
         return _page(render("plain.html", **frame, title=words(title), text=words(text)),
                      status, frame["lang"])
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: a page, not JSON
-        log.error("unhandled %s on the ack page", type(exc).__name__, exc_info=False)
-        return _page(render("plain.html", **frame, title=words("error.title"),
-                            text=words("error.text")), 500, frame["lang"])
     record = seen.record
     body = render("ack.html", **frame, title=words("ack.title", code=record.short_code),
                   done=acknowledge, code=record.short_code, case=record.case_id,

@@ -9,8 +9,8 @@ from chalice import Blueprint, Response
 
 from chalicelib import bootstrap
 from chalicelib.api.auth import staff
-from chalicelib.api.booking import idempotency_header, instant, text
-from chalicelib.api.http import actor_of, endpoint, json_object, json_response, query_param
+from chalicelib.api.http import (actor_of, endpoint, idempotency_header, instant, json_object,
+                                 json_response, query_param, staff_call, text)
 from chalicelib.domain.access import require_self_or_coordinator
 from chalicelib.domain.appointment import appointment_view
 from chalicelib.domain.errors import Rejected
@@ -51,9 +51,7 @@ def _minutes(body: dict) -> int | None:
 
 @endpoint(bp, "/appointments", methods=["POST"], authorizer=staff)
 def staff_book():
-    request = bp.current_request
-    actor = actor_of(request)
-    now = bootstrap.now()
+    request, actor, now = staff_call(bp)
     wiring = bootstrap.wiring()
     body = json_object(request)
     ask = staff_booking.StaffBooking(
@@ -62,7 +60,7 @@ def staff_book():
         kind=body.get("kind", "meeting"), idempotency=idempotency_header(request),
         after_hours=body.get("reason"))
     # With ``outcome``, a meeting that already took place, recorded afterwards.
-    status, result = staff_booking.book(actor, ask, now, wiring.settings.public_url,
+    status, result = staff_booking.book(actor, ask, now,
                                         outcome=body["outcome"] if "outcome" in body
                                         else staff_booking.NO_OUTCOME)
     return json_response(result, status=status)
@@ -72,17 +70,13 @@ def staff_book():
 def staff_cancel(appointment_id):
     actor = actor_of(bp.current_request)
     # The case is needed anyway: the family is told of the cancellation.
-    cancelled = staff_booking.cancel(actor, appointment_id, bootstrap.now(),
-                                     bootstrap.wiring().settings.public_url)
+    cancelled = staff_booking.cancel(actor, appointment_id, bootstrap.now())
     return json_response(appointment_view(cancelled))
 
 
 @endpoint(bp, "/appointments/{appointment_id}/outcome", methods=["POST"], authorizer=staff)
 def record_outcome(appointment_id):
-    request = bp.current_request
-    actor = actor_of(request)
-    now = bootstrap.now()
-    bootstrap.wiring()
+    request, actor, now = staff_call(bp)
     appointment, case = staff_appointment(actor, appointment_id)  # 404 before 422
     outcome = outcomes.outcome_of(json_object(request).get("outcome"))
     recorded = outcomes.record_by_staff(bootstrap.wiring().directory, actor, appointment, case,

@@ -4,49 +4,22 @@ credential, so every route opens it first (404 unknown, 410 expired or revoked).
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from chalice import Blueprint
 
 from chalicelib import bootstrap
-from chalicelib.api.http import endpoint, json_object, json_response, query_param
+from chalicelib.api.http import (endpoint, idempotency_header, instant, json_object, json_response,
+                                 query_param, text)
 from chalicelib.domain.appointment import appointment_view
 from chalicelib.domain.errors import Invalid, Rejected
-from chalicelib.domain.instants import parse_day, parse_instant
+from chalicelib.domain.instants import parse_day
 from chalicelib.domain.workdays import local
-from chalicelib.services import booking
+from chalicelib.services import booking, case_appointments
 from chalicelib.services.links import open_link
-from chalicelib.store.appointments import case_appointments
 
 bp = Blueprint(__name__)
 RECENT = timedelta(days=30)
-
-
-def instant(body: dict, name: str) -> datetime:
-    """An ISO 8601 instant with offset from ``body[name]``.
-
-    Raises:
-        Rejected: 422 ``invalid_value``, as for every other bad field of a booking body.
-    """
-    try:
-        return parse_instant(body.get(name), name)
-    except Invalid:
-        raise Rejected(f"{name}: an ISO 8601 instant with offset is required",
-                       code="invalid_value", field=name) from None
-
-
-def text(body: dict, name: str) -> str:
-    value = body.get(name)
-    if not isinstance(value, str) or not 0 < len(value) <= 40:
-        raise Rejected(f"{name}: a short text is required", code="invalid_value", field=name)
-    return value
-
-
-def idempotency_header(request) -> str | None:
-    value = (request.headers or {}).get("idempotency-key")
-    if value is not None and not 0 < len(value) <= 255:
-        raise Invalid("Idempotency-Key must be 1-255 characters", code="bad_idempotency_key")
-    return value
 
 
 def _family_request(token: str, body: dict, request) -> tuple[booking.BookingRequest, list]:
@@ -56,8 +29,7 @@ def _family_request(token: str, body: dict, request) -> tuple[booking.BookingReq
     case_id = token.partition(".")[0]
     keys = booking.office_keys(location) + booking.idempotency_keys(case_id, key)
     return booking.BookingRequest(
-        case=None, start=start, location=location, booked_by="family",
-        public_url=bootstrap.wiring().settings.public_url, idempotency=key), keys
+        case=None, start=start, location=location, booked_by="family", idempotency=key), keys
 
 
 @endpoint(bp, "/book/{token}/slots")
@@ -95,7 +67,7 @@ def family_appointments(token):
     now = bootstrap.now()
     bootstrap.wiring()
     case, _ = open_link(token, now)
-    listed = case_appointments(case.id, now - RECENT)
+    listed = case_appointments.listed(case.id, now - RECENT)
     return json_response({"appointments": [appointment_view(a) for a in listed]})
 
 
@@ -104,8 +76,7 @@ def family_cancel(token, appointment_id):
     now = bootstrap.now()
     bootstrap.wiring()
     case, _, appointment = booking.open_appointment(token, appointment_id, now)
-    cancelled = booking.cancel(appointment, case, now,
-                               public_url=bootstrap.wiring().settings.public_url)
+    cancelled = booking.cancel(appointment, case, now)
     return json_response(appointment_view(cancelled))
 
 

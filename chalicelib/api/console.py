@@ -10,7 +10,6 @@ clock restarts).
 from __future__ import annotations
 
 import functools
-import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import parse_qs, quote, urlencode, urlparse
@@ -18,14 +17,14 @@ from urllib.parse import parse_qs, quote, urlencode, urlparse
 from chalice import Response
 
 from chalicelib import bootstrap
+from chalicelib.api.errors import failure_of
 from chalicelib.api.http import query_param
 from chalicelib.domain.access import Actor
-from chalicelib.domain.errors import DomainError, Forbidden, NotFound
+from chalicelib.domain.errors import Forbidden
 from chalicelib.web import csrf, session as cookies
 from chalicelib.web.i18n import Words, accepted_language, choose_language
 from chalicelib.web.render import CSP, html_response, redirect, render
 
-log = logging.getLogger("tapaamo.console")
 FORM = ["application/x-www-form-urlencoded"]
 LANG_COOKIE = "tapaamo_staff_lang"
 NAV = (("home", "/staff/"), ("week", "/staff/week"), ("team", "/staff/team"),
@@ -117,15 +116,8 @@ def console_route(bp, path: str, methods=("GET",), coordinator: bool = False,
                 if coordinator:
                     visit.actor.is_coordinator or _forbid()
                 response = view_function(visit, **params)
-            except Forbidden:
-                response = _error(visit, 403, "staff.error.forbidden")
-            except NotFound:
-                response = _error(visit, 404, "staff.error.notfound")
-            except DomainError:
-                response = _error(visit, 400, "staff.error.bad")
-            except Exception as exc:  # noqa: BLE001 - the last line of defence
-                log.error("unhandled %s on %s", type(exc).__name__, path, exc_info=False)
-                response = _error(visit, 500, "staff.error.unexpected")
+            except Exception as exc:  # noqa: BLE001 - domain errors, and the last line of defence
+                response = _error_page(visit, failure_of(exc, path).status)
             return _with_cookies(visit, response)
 
         extra = {"content_types": FORM} if "POST" in methods else {}
@@ -133,6 +125,17 @@ def console_route(bp, path: str, methods=("GET",), coordinator: bool = False,
         return view_function
 
     return decorate
+
+
+# The console's words for an answer's status; any other refusal is "the request was wrong".
+ERROR_TEXTS = {403: "staff.error.forbidden", 404: "staff.error.notfound",
+               500: "staff.error.unexpected", 503: "staff.error.unexpected"}
+
+
+def _error_page(visit: Visit, status: int) -> Response:
+    if status not in ERROR_TEXTS:
+        status = 400
+    return _error(visit, status, ERROR_TEXTS.get(status, "staff.error.bad"))
 
 
 def _visit(request) -> Visit:

@@ -1,16 +1,13 @@
 """Directory endpoints: offices, workers, cases and the case audit."""
 
-import re
-
 from chalice import Blueprint
 
 from chalicelib import bootstrap
 from chalicelib.api.auth import staff
-from chalicelib.api.http import (actor_of, endpoint, json_object, json_response, page_json,
-                                 page_params, parse, query_param)
+from chalicelib.api.http import (actor_of, checked_id, endpoint, json_object, json_response,
+                                 page_json, page_params, parse, query_param)
 from chalicelib.domain.access import require_coordinator, require_self_or_coordinator
 from chalicelib.domain.directory import Case, Office, Worker
-from chalicelib.domain.errors import Rejected
 from chalicelib.services import directory as use
 from chalicelib.services import reviews
 
@@ -21,13 +18,6 @@ def _schemas():
     from chalicelib.api import schemas  # pydantic + phonenumbers: only when a body arrives
 
     return schemas
-
-
-def checked_id(value: str) -> str:
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", value):
-        raise Rejected("ids are 1-40 characters a-z, 0-9 and '-'", code="invalid_value",
-                       field="id")
-    return value
 
 
 def office_json(o: Office) -> dict:

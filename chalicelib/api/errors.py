@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
 
 from chalice import Response
 
 from chalicelib.domain import errors
-from chalicelib.store.faults import aws_error_code, retry_reason
+from chalicelib.faults import aws_error_code, retry_reason
 
 log = logging.getLogger("tapaamo.api")
 
@@ -26,6 +27,8 @@ STATUS = {
     errors.TooMany: 429,
     errors.Unavailable: 503,
 }
+
+
 def error_body(code: str, message: str, field: str | None = None) -> str:
     error = {"code": code, "message": message}
     if field:
@@ -33,27 +36,44 @@ def error_body(code: str, message: str, field: str | None = None) -> str:
     return json.dumps({"error": error})
 
 
-def error_response(error: errors.DomainError) -> Response:
-    status = next(s for cls, s in STATUS.items() if isinstance(error, cls))
-    headers = {"Content-Type": "application/json"}
-    if status == 503:
-        headers["Retry-After"] = "1"
-    if isinstance(error, errors.TooMany):
-        headers["Retry-After"] = str(error.retry_after)
-    return Response(error_body(error.code, error.message, error.field), status_code=status,
-                    headers=headers)
+@dataclass(frozen=True)
+class Failure:
+    """What any exception answers with: the contract's status, code and message."""
+
+    status: int
+    code: str
+    message: str
+    field: str | None = None
+    retry_after: int | None = None
 
 
-def unexpected_response(exc: Exception, path: str) -> Response:
-    """Map an exception nobody raised on purpose: busy or unreachable AWS → 503 (with
-    ``Retry-After``), the rest → 500."""
+def failure_of(exc: BaseException, path: str) -> Failure:
+    """The one mapping from an exception to its answer, for JSON and HTML alike.
+
+    A domain error answers with its class's status and its code; busy or unreachable
+    AWS with 503 ``unavailable``; anything else with 500 ``internal_error``, logged by
+    type and path only (messages may quote user data).
+    """
+    if isinstance(exc, errors.DomainError):
+        status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
+        retry_after = (exc.retry_after if isinstance(exc, errors.TooMany)
+                       else 1 if status == 503 else None)
+        return Failure(status, exc.code, exc.message, exc.field, retry_after)
     if is_retryable(exc):
-        return error_response(errors.Unavailable("the service is busy, try again"))
-    code = aws_error_code(exc)
-    # Only the exception type and path are logged: messages may quote user data.
-    log.error("unhandled %s (%s) on %s", type(exc).__name__, code, path, exc_info=False)
-    return Response(error_body("internal_error", "something went wrong on our side"),
-                    status_code=500, headers={"Content-Type": "application/json"})
+        return failure_of(errors.Unavailable("the service is busy, try again"), path)
+    log.error("unhandled %s (%s) on %s", type(exc).__name__, aws_error_code(exc), path,
+              exc_info=False)
+    return Failure(500, "internal_error", "something went wrong on our side")
+
+
+def error_response(exc: BaseException, path: str = "") -> Response:
+    """``exc`` as the contract's JSON error (``Retry-After`` on 429 and 503)."""
+    failure = failure_of(exc, path)
+    headers = {"Content-Type": "application/json"}
+    if failure.retry_after is not None:
+        headers["Retry-After"] = str(failure.retry_after)
+    return Response(error_body(failure.code, failure.message, failure.field),
+                    status_code=failure.status, headers=headers)
 
 
 def is_retryable(exc: BaseException) -> bool:

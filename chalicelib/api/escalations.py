@@ -10,24 +10,12 @@ from chalice import Blueprint
 
 from chalicelib import bootstrap
 from chalicelib.api.auth import staff
+from chalicelib.api.help_http import opened_response, schemas
 from chalicelib.api.http import actor_of, endpoint, json_object, json_response, parse, query_param
 from chalicelib.domain.paging import page_size
 from chalicelib.services.escalations import HelpRequest
 
 bp = Blueprint(__name__)
-
-
-def schemas():
-    from chalicelib.api import oncall_schemas  # pydantic: only when a body arrives
-
-    return oncall_schemas
-
-
-def opened_response(opened):
-    """201 with the escalation the request opened or joined."""
-    return json_response({"id": opened.escalation_id, "escalation_id": opened.escalation_id,
-                          "status": opened.status, "added_to_open": opened.added_to_open},
-                         status=201)
 
 
 @endpoint(bp, "/escalations", methods=["POST"], authorizer=staff)

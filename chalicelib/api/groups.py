@@ -8,7 +8,7 @@ from chalice import Blueprint
 
 from chalicelib import bootstrap
 from chalicelib.api.auth import staff
-from chalicelib.api.http import actor_of, endpoint, json_object, json_response, parse
+from chalicelib.api.http import actor_of, endpoint, json_object, json_response, parse, staff_call
 from chalicelib.domain.access import require_coordinator
 from chalicelib.domain.errors import Rejected
 from chalicelib.services import group_changes, groups, seats
@@ -21,10 +21,7 @@ bp = Blueprint(__name__)
 def create_group():
     from chalicelib.api.group_schemas import GroupIn
 
-    request = bp.current_request
-    actor = actor_of(request)
-    now = bootstrap.now()
-    bootstrap.wiring()
+    request, actor, now = staff_call(bp)
     require_coordinator(actor)  # who may, before what was sent: 403, not 422
     body = parse(GroupIn, json_object(request))
     spec = groups.GroupSpec(
@@ -48,10 +45,7 @@ def read_group(group_id):
 def change_group(group_id):
     from chalicelib.api.group_schemas import GroupPatch
 
-    request = bp.current_request
-    actor = actor_of(request)
-    now = bootstrap.now()
-    bootstrap.wiring()
+    request, actor, now = staff_call(bp)
     require_coordinator(actor)  # who may, before what was sent: 403, not 422
     body = parse(GroupPatch, json_object(request))
     changes = {name: getattr(body, name) for name in body.model_fields_set}

@@ -17,10 +17,10 @@ def health():
     (one GetItem of a key that never exists: 503 with ``Retry-After`` when it does not)."""
     if query_param(bp.current_request, "deep", "").lower() not in DEEP:
         return json_response({"status": "ok"})
-    from chalicelib.store.tx import probe_table
+    from chalicelib.services.health import check_table
 
     bootstrap.wiring()
-    probe_table()
+    check_table()
     return json_response({"status": "ok", "table": "ok"})
 
 

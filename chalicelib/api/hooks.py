@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-
 from chalice import Blueprint
 
-from chalicelib import bootstrap
-from chalicelib.api.escalations import opened_response, schemas
+from chalicelib import bootstrap, tokens
+from chalicelib.api.help_http import opened_response, schemas
 from chalicelib.api.http import endpoint, json_object, parse
 from chalicelib.domain.errors import NotFound, Unauthorized
 from chalicelib.services.escalations import HelpRequest
@@ -18,9 +15,9 @@ bp = Blueprint(__name__)
 
 def verify_signature(secret: str | None, body: bytes, header: str | None) -> None:
     """Unauthorized unless ``header`` is ``sha256=<hex HMAC-SHA256 of body>``."""
-    expected = "sha256=" + hmac.new((secret or "").encode(), body, hashlib.sha256).hexdigest()
+    expected = "sha256=" + tokens.mac_hex((secret or "").encode(), body)
     # Constant-time compare; with no secret configured nothing is accepted.
-    if not secret or not hmac.compare_digest(expected.encode(), (header or "").encode()):
+    if not secret or not tokens.same(header or "", expected):
         raise Unauthorized("bad or missing signature", code="bad_signature")
 
 

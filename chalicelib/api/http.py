@@ -10,9 +10,10 @@ from decimal import Decimal
 
 from chalice import Response
 
-from chalicelib.api.errors import error_response, unexpected_response
+from chalicelib import bootstrap
+from chalicelib.api.errors import error_response
 from chalicelib.domain.access import Actor
-from chalicelib.domain.errors import DomainError, Invalid, Rejected, Unauthorized
+from chalicelib.domain.errors import Invalid, Rejected, Unauthorized
 from chalicelib.domain.instants import parse_bound, parse_instant
 from chalicelib.domain.workdays import HELSINKI
 
@@ -29,15 +30,26 @@ def endpoint(bp, path: str, methods=("GET",), authorizer=None, **kwargs):
         def wrapped(**params):
             try:
                 return view(**params)
-            except DomainError as error:
-                return error_response(error)
-            except Exception as exc:  # noqa: BLE001 - the last line of defence
-                return unexpected_response(exc, path)
+            except Exception as exc:  # noqa: BLE001 - domain errors, and the last line of defence
+                return error_response(exc, path)
 
         bp.route(path, methods=list(methods), authorizer=authorizer, **kwargs)(wrapped)
         return view
 
     return decorate
+
+
+def staff_call(bp):
+    """``(request, actor, now)`` of a staff route, with the collaborators wired.
+
+    Raises:
+        Unauthorized: the token did not verify (401).
+    """
+    request = bp.current_request
+    actor = actor_of(request)
+    now = bootstrap.now()
+    bootstrap.wiring()
+    return request, actor, now
 
 
 def actor_of(request) -> Actor:
@@ -107,6 +119,43 @@ def parse(schema, data: dict):
         message = first["msg"].removeprefix("Value error, ")
         raise Rejected(f"{field}: {message}" if field else message, code="invalid_value",
                        field=field) from error
+
+
+def instant(body: dict, name: str) -> datetime:
+    """An ISO 8601 instant with offset from ``body[name]``.
+
+    Raises:
+        Rejected: 422 ``invalid_value``, as for every other bad field of a booking body.
+    """
+    try:
+        return parse_instant(body.get(name), name)
+    except Invalid:
+        raise Rejected(f"{name}: an ISO 8601 instant with offset is required",
+                       code="invalid_value", field=name) from None
+
+
+def text(body: dict, name: str) -> str:
+    """A short text (1–40 characters) from ``body[name]``; 422 ``invalid_value`` otherwise."""
+    value = body.get(name)
+    if not isinstance(value, str) or not 0 < len(value) <= 40:
+        raise Rejected(f"{name}: a short text is required", code="invalid_value", field=name)
+    return value
+
+
+def idempotency_header(request) -> str | None:
+    """The ``Idempotency-Key`` header (1–255 characters) or None; 400 otherwise."""
+    value = (request.headers or {}).get("idempotency-key")
+    if value is not None and not 0 < len(value) <= 255:
+        raise Invalid("Idempotency-Key must be 1-255 characters", code="bad_idempotency_key")
+    return value
+
+
+def checked_id(value: str) -> str:
+    """``value`` as an office or worker id; 422 ``invalid_value`` otherwise."""
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", value):
+        raise Rejected("ids are 1-40 characters a-z, 0-9 and '-'", code="invalid_value",
+                       field="id")
+    return value
 
 
 def query_param(request, name: str, default=None):

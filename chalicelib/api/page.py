@@ -10,25 +10,23 @@ language cookie says otherwise.
 from __future__ import annotations
 
 import functools
-import logging
 from datetime import datetime
 from http.cookies import SimpleCookie
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, urlparse
 
 from chalice import Response
 
 from chalicelib import bootstrap
-from chalicelib.api.errors import is_retryable
+from chalicelib.api.errors import failure_of
 from chalicelib.api.http import query_param
-from chalicelib.domain.errors import DomainError, Gone, Invalid, NotFound, Unavailable
+from chalicelib.domain.errors import Invalid, NotFound
 from chalicelib.domain.instants import parse_instant
 from chalicelib.services import booking
 from chalicelib.services.links import open_link
-from chalicelib.web import view
+from chalicelib.web import csrf, view
 from chalicelib.web.i18n import Words, accepted_language, choose_language
 from chalicelib.web.render import html_response, render
 
-log = logging.getLogger("tapaamo.page")
 FORM = ["application/x-www-form-urlencoded"]
 LANG_COOKIE = "tapaamo_lang"
 
@@ -49,21 +47,19 @@ def page_route(bp, path: str, methods=("GET",)):
             request = bp.current_request
             try:
                 return view_function(**params)
-            except Gone:
-                return _gone_page(request, params.get("token", ""))
-            except NotFound:
-                return _plain_page(request, 404, "notfound.title", "notfound.text")
             except FormRejected:
                 return _plain_page(request, 403, "error.form_title", "notice.expired_form")
-            except Unavailable:
-                return _busy_page(request)
-            except DomainError:
-                return _plain_page(request, 400, "error.title", "error.text")
-            except Exception as exc:  # noqa: BLE001 - the last line of defence
-                if is_retryable(exc):
+            except Exception as exc:  # noqa: BLE001 - domain errors, and the last line of defence
+                status = failure_of(exc, path).status
+                if status == 410:
+                    return _gone_page(request, params.get("token", ""))
+                if status == 404:
+                    return _plain_page(request, 404, "notfound.title", "notfound.text")
+                if status == 503:
                     return _busy_page(request)
-                log.error("unhandled %s on %s", type(exc).__name__, path, exc_info=False)
-                return _plain_page(request, 500, "error.title", "error.text")
+                # A page has no words for the other refusals: "something was wrong".
+                return _plain_page(request, 500 if status == 500 else 400, "error.title",
+                                   "error.text")
 
         extra = {"content_types": FORM} if "POST" in methods else {}
         bp.route(path, methods=list(methods), **extra)(wrapped)
@@ -82,6 +78,16 @@ def open_appointment(token: str, appointment_id: str, now: datetime):
     """The case, its items and its own appointment ``appointment_id`` (else 404)."""
     bootstrap.wiring()
     return booking.open_appointment(token, appointment_id, now)
+
+
+def checked_form(request, token: str, now: datetime) -> dict:
+    """The POSTed form, if its CSRF token is this link's (else 403 ``FormRejected``)."""
+    raw = request.raw_body or b""
+    form = {k: v[0] for k, v in parse_qs(raw.decode("utf-8", "replace")).items()}
+    key = csrf.server_key(bootstrap.wiring().settings)
+    if not csrf.is_valid(key, token, form.get("csrf"), now):
+        raise FormRejected()
+    return form
 
 
 def page_start(value: str | None) -> datetime:

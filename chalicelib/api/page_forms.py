@@ -7,20 +7,15 @@ reload never posts twice.
 
 from __future__ import annotations
 
-from datetime import datetime
-from urllib.parse import parse_qs
-
 from chalice import Blueprint, Response
 
 from chalicelib import bootstrap
-from chalicelib.api.help import ask_for_help
-from chalicelib.api.page import (FormRejected, link_urls, open_appointment,
+from chalicelib.api.help_http import ask_for_help
+from chalicelib.api.page import (checked_form, link_urls, open_appointment,
                                  open_case, page_route, page_start)
 from chalicelib.domain.errors import Conflict, Invalid, NotFound, Rejected, TooMany
 from chalicelib.domain.workdays import local
-from chalicelib.services import booking
-from chalicelib.store.appointments import appointment_key
-from chalicelib.web import csrf
+from chalicelib.services import booking, case_appointments
 from chalicelib.web.render import redirect
 
 bp = Blueprint(__name__)
@@ -38,19 +33,18 @@ def move_from_form(token, appointment_id):
 
 def _book_or_move(token: str, move_id: str | None) -> Response:
     now = bootstrap.now()
-    form = checked_form(token, now)
+    form = checked_form(bp.current_request, token, now)
     start, location = page_start(form.get("start")), form.get("location") or ""
     keys = booking.office_keys(location) if location else []
     # The confirm form's one-time key: a double tap (or a resent POST) books once.
     repeat = form.get("idempotency") if 0 < len(form.get("idempotency") or "") <= 255 else None
     keys += booking.idempotency_keys(token.partition(".")[0], repeat)
-    case, items = open_case(token, now, keys + ([appointment_key(move_id)] if move_id else []))
+    case, items = open_case(token, now, keys + case_appointments.appointment_keys(move_id))
     if location not in case.locations:
         raise NotFound("no such place for this case")
     urls = link_urls(token)
     request = booking.BookingRequest(case=case, start=start, location=location,
-                                     booked_by="family", idempotency=repeat,
-                                     public_url=bootstrap.wiring().settings.public_url)
+                                     booked_by="family", idempotency=repeat)
     try:
         if move_id:
             moving = booking.own_appointment(case, items, move_id)
@@ -67,16 +61,16 @@ def _book_or_move(token: str, move_id: str | None) -> Response:
 @page_route(bp, "/book/{token}/page/cancel/{appointment_id}", methods=("POST",))
 def cancel_from_form(token, appointment_id):
     now = bootstrap.now()
-    checked_form(token, now)
+    checked_form(bp.current_request, token, now)
     case, _, appointment = open_appointment(token, appointment_id, now)
-    booking.cancel(appointment, case, now, public_url=bootstrap.wiring().settings.public_url)
+    booking.cancel(appointment, case, now)
     return redirect(link_urls(token).page(notice="cancelled"))
 
 
 @page_route(bp, "/book/{token}/page/help", methods=("POST",))
 def help_from_form(token):
     """The "we need help now" button: pages the on-call worker, then says help is coming."""
-    form = checked_form(token, bootstrap.now())
+    form = checked_form(bp.current_request, token, bootstrap.now())
     fields = {name: form[name] for name in ("message", "callback_phone") if form.get(name)}
     try:
         ask_for_help(token, fields)
@@ -85,13 +79,3 @@ def help_from_form(token):
     except TooMany:
         return redirect(link_urls(token).page(notice="help_limit") + "#help-title")
     return redirect(link_urls(token).action("help-sent"))
-
-
-def checked_form(token: str, now: datetime) -> dict:
-    """The POSTed form, if its CSRF token is this link's (else 403 ``FormRejected``)."""
-    raw = bp.current_request.raw_body or b""
-    form = {k: v[0] for k, v in parse_qs(raw.decode("utf-8", "replace")).items()}
-    key = csrf.server_key(bootstrap.wiring().settings)
-    if not csrf.is_valid(key, token, form.get("csrf"), now):
-        raise FormRejected()
-    return form

@@ -7,8 +7,7 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from chalicelib import bootstrap
-from chalicelib.api.page import link_urls, open_case, page_route
-from chalicelib.api.page_forms import checked_form
+from chalicelib.api.page import checked_form, link_urls, open_case, page_route
 from chalicelib.domain.errors import Conflict, Rejected
 from chalicelib.services import seats
 from chalicelib.web.render import redirect
@@ -19,7 +18,7 @@ bp = Blueprint(__name__)
 @page_route(bp, "/book/{token}/page/groups/{group_id}/seat", methods=("POST",))
 def seat_from_form(token, group_id):
     now = bootstrap.now()
-    form = checked_form(token, now)
+    form = checked_form(bp.current_request, token, now)
     case, _ = open_case(token, now)
     try:
         place = seats.take_seat(case, group_id, now, session_id=form.get("session"))
@@ -33,7 +32,7 @@ def seat_from_form(token, group_id):
 @page_route(bp, "/book/{token}/page/groups/{group_id}/leave", methods=("POST",))
 def leave_from_form(token, group_id):
     now = bootstrap.now()
-    form = checked_form(token, now)
+    form = checked_form(bp.current_request, token, now)
     case, _ = open_case(token, now)
     try:
         seats.give_up_seat(case, group_id, now, form.get("session"))

@@ -19,10 +19,8 @@ from chalicelib.api.page import (frame, link_urls, open_appointment, open_case, 
 from chalicelib.domain.directory import PLACE_KINDS
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.workdays import local
-from chalicelib.services import booking, seats
-from chalicelib.services.feedback import sent_survey
-from chalicelib.store.feedback import sent_key
-from chalicelib.store.appointments import appointment_key, case_appointments
+from chalicelib.services import booking, case_appointments, seats
+from chalicelib.services.feedback import sent_keys, sent_survey
 from chalicelib.web import csrf, slot_picker, view
 from chalicelib.web.group_view import feedback_card, group_cards
 from chalicelib.web.render import html_response, redirect, render, static_response
@@ -45,8 +43,8 @@ def static(name):
 @page_route(bp, "/book/{token}")
 def booking_page(token):
     now, request = bootstrap.now(), bp.current_request
-    case, items = open_case(token, now, [sent_key(token.partition(".")[0])])
-    listed = view.upcoming(case_appointments(case.id, now), now)
+    case, items = open_case(token, now, sent_keys(token.partition(".")[0]))
+    listed = view.upcoming(case_appointments.listed(case.id, now), now)
     groups = seats.family_groups(case, now)
     moving = next((a for a in listed if a.id == query_param(request, "move")), None)
     context, cookie = frame(request, token, case,
@@ -101,7 +99,7 @@ def confirm_page(token):
     now, request = bootstrap.now(), bp.current_request
     start = page_start(query_param(request, "start"))
     place, move_id = query_param(request, "place"), query_param(request, "move")
-    case, items = open_case(token, now, [appointment_key(move_id)] if move_id else [])
+    case, items = open_case(token, now, case_appointments.appointment_keys(move_id))
     if place not in case.locations:
         raise NotFound("no such place for this case")
     moving = booking.own_appointment(case, items, move_id) if move_id else None

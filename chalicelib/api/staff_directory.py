@@ -10,8 +10,7 @@ from chalice import Blueprint
 
 from chalicelib import bootstrap
 from chalicelib.api.console import Visit, console_route
-from chalicelib.api.directory import checked_id
-from chalicelib.api.http import parse
+from chalicelib.api.http import checked_id, parse
 from chalicelib.domain.directory import WORKER_ROLES, Office, Worker
 from chalicelib.domain.errors import NotFound, Rejected
 from chalicelib.services import directory as use
@@ -39,21 +38,14 @@ def edit_worker(visit: Visit, worker_id: str):
 
 @console_route(bp, "/staff/workers", methods=["POST"], coordinator=True)
 def save_worker(visit: Visit):
-    def saved(body):
-        use.put_worker(bootstrap.wiring().directory, visit.actor, Worker(
+    values = {**staff_forms.worker_values(None),
+              **{k: visit.field(k) for k in ("id", "name", "email", "phone", "office", "language")},
+              "roles": visit.form.get("roles", [])}
+    return _save(visit, "WorkerIn", staff_forms.worker_body(visit), lambda body: use.put_worker(
+        bootstrap.wiring().directory, visit.actor, Worker(
             id=checked_id(visit.field("id")), name=body.name, email=body.email,
             phone=body.phone, office=body.office, roles=tuple(body.roles),
-            language=body.language))
-
-    def again(errors):
-        values = {**staff_forms.worker_values(None), **{k: visit.field(k) for k in (
-            "id", "name", "email", "phone", "office", "language")},
-            "roles": visit.form.get("roles", [])}
-        return _worker_form(visit, values, errors, editing=visit.field("editing") == "1",
-                            status=422)
-
-    return _save(visit, "WorkerIn", staff_forms.worker_body(visit), saved, again,
-                 "/staff/workers")
+            language=body.language)), _worker_form, values, "/staff/workers")
 
 
 @console_route(bp, "/staff/offices", coordinator=True)
@@ -77,28 +69,23 @@ def edit_office(visit: Visit, office_id: str):
 
 @console_route(bp, "/staff/offices", methods=["POST"], coordinator=True)
 def save_office(visit: Visit):
-    def saved(body):
-        use.put_office(bootstrap.wiring().directory, visit.actor, Office(
+    values = {k: visit.field(k) for k in ("id", "name", "name_sv", "address", "rooms")}
+    return _save(visit, "OfficeIn", staff_forms.office_body(visit), lambda body: use.put_office(
+        bootstrap.wiring().directory, visit.actor, Office(
             id=checked_id(visit.field("id")), name=body.name, address=body.address,
-            rooms=body.rooms, name_sv=body.name_sv))
-
-    def again(errors):
-        values = {k: visit.field(k) for k in ("id", "name", "name_sv", "address", "rooms")}
-        return _office_form(visit, values, errors, editing=visit.field("editing") == "1",
-                            status=422)
-
-    return _save(visit, "OfficeIn", staff_forms.office_body(visit), saved, again,
-                 "/staff/offices")
+            rooms=body.rooms, name_sv=body.name_sv)), _office_form, values, "/staff/offices")
 
 
-def _save(visit: Visit, model: str, body: dict, saved, again, listing: str):
-    """Validate ``body`` with the API's ``model`` and save it, or show the form ``again``."""
+def _save(visit: Visit, model: str, body: dict, save, form, values: dict, listing: str):
+    """Validate ``body`` with the API's ``model`` and ``save`` it, then go to the
+    ``listing``; a refusal shows the ``form`` again with the ``values`` sent (422)."""
     from chalicelib.api import schemas
 
     try:
-        saved(parse(getattr(schemas, model), body))
+        save(parse(getattr(schemas, model), body))
     except Rejected as error:
-        return again(staff_forms.form_error(error))
+        return form(visit, values, staff_forms.form_error(error),
+                    editing=visit.field("editing") == "1", status=422)
     return visit.go(f"{listing}?notice=saved")
 
 

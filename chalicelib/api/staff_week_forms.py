@@ -15,7 +15,7 @@ from chalice import Blueprint
 
 from chalicelib import bootstrap
 from chalicelib.api.console import Visit, console_route
-from chalicelib.api.staff_week import week_page
+from chalicelib.api.week_page import week_page
 from chalicelib.domain.access import require_self_or_coordinator
 from chalicelib.domain.errors import Conflict, Invalid, Rejected
 from chalicelib.domain.week import FIRST_YEAR, LAST_YEAR
@@ -55,7 +55,7 @@ def book(visit: Visit):
             case_id=values["case"], start=_instant(values["start"], "start"),
             location=values["location"], minutes=_minutes(values["minutes"]),
             kind=values["kind"] or "meeting", after_hours=values["after_hours"] or None)
-        staff_booking.book(visit.actor, ask, visit.now, _public_url())
+        staff_booking.book(visit.actor, ask, visit.now)
     except (Rejected, Conflict, Invalid) as refused:
         return _again(visit, "book", values, refused)
     return _back(visit, values, "booked")
@@ -74,7 +74,7 @@ def move(visit: Visit, appointment_id: str):
     values = {n: visit.field(n) for n in ("start", "location")}
     try:
         staff_booking.move(visit.actor, old, case, _instant(values["start"], "start"),
-                           values["location"], visit.now, _public_url())
+                           values["location"], visit.now)
     except (Rejected, Conflict, Invalid) as refused:
         status = 409 if isinstance(refused, Conflict) else 422
         return _appointment_page(visit, old, case, values, _errors(refused), status)
@@ -83,7 +83,7 @@ def move(visit: Visit, appointment_id: str):
 
 @console_route(bp, "/staff/appointments/{appointment_id}/cancel", methods=["POST"])
 def cancel(visit: Visit, appointment_id: str):
-    cancelled = staff_booking.cancel(visit.actor, appointment_id, visit.now, _public_url())
+    cancelled = staff_booking.cancel(visit.actor, appointment_id, visit.now)
     return _back(visit, {"week": local(cancelled.start).date().isoformat()}, "cancelled")
 
 
@@ -147,7 +147,3 @@ def _reason(visit: Visit) -> str:
     if not reason:
         raise Invalid("choose a reason", field="reason")
     return reason
-
-
-def _public_url() -> str:
-    return bootstrap.wiring().settings.public_url

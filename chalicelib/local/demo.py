@@ -6,14 +6,13 @@ calendar subscribed to it survives a restart (only hashes of tokens are in the t
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import os
 import secrets
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+from chalicelib import tokens
 from chalicelib.domain.access import Actor
 from chalicelib.domain.directory import Case, Contact, Office, Worker
 from chalicelib.domain.escalation import Policy, Step
@@ -141,5 +140,5 @@ def demo_feed_token(local_dir: Path) -> str:
         with os.fdopen(descriptor, "w") as file:
             file.write(secrets.token_hex(32))
     key = bytes.fromhex(path.read_text().strip())
-    digest = hmac.new(key, f"feed:{DEMO_WORKER}".encode(), hashlib.sha256).digest()
+    digest = tokens.mac(key, f"feed:{DEMO_WORKER}")
     return f"{DEMO_WORKER}.{base64.urlsafe_b64encode(digest[:feeds.SECRET_BYTES]).decode()}"

@@ -23,7 +23,7 @@ from chalicelib.jobs import each_record
 from chalicelib.notify import metrics
 from chalicelib.notify.providers import DeliveryError, Provider
 from chalicelib.notify.templates import render
-from chalicelib.store.faults import retry_reason
+from chalicelib.faults import retry_reason
 
 log = logging.getLogger("tapaamo.notify")
 # Seconds a sender keeps trying to record a send (the function runs for at most 60 s).

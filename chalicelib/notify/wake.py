@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
-from pathlib import Path
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 QUEUE = "tapaamo-notifications"  # infra/template.yaml NotificationQueue
@@ -63,16 +62,15 @@ class SqsWaker:
         self.sqs.send_message(QueueUrl=self.queue_url, MessageBody=message_body(note_ids))
 
 
-class LocalWaker:
-    """The local stack: the spool the local pump feeds to the queue handler."""
+class QueueWaker:
+    """A queue given as its ``send(body)``: locally the spool the local pump feeds to the
+    queue handler (bootstrap builds it, so this package knows no local stack)."""
 
-    def __init__(self, local_dir: Path):
-        from chalicelib.local.queue import LocalQueue
-
-        self.queue = LocalQueue(local_dir)
+    def __init__(self, send: Callable[[str], None]):
+        self.send = send
 
     def wake(self, note_ids: Sequence[str]) -> None:
-        self.queue.send(QUEUE, message_body(note_ids))
+        self.send(message_body(note_ids))
 
 
 class MemoryWaker:

@@ -11,12 +11,9 @@ its own label so neither use can stand in for the other.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-
+from chalicelib import tokens
 from chalicelib.config import Settings
-from chalicelib.store.links import sha256 as token_hash  # what the store keeps of a token
+from chalicelib.tokens import token_hash  # what the store keeps of a token
 
 LABEL = b"tapaamo ack links v1"
 TOKEN_CHARS = 32  # 192 bits of the MAC, URL-safe
@@ -26,7 +23,7 @@ def link_key(settings: Settings) -> bytes:
     """The key ack tokens are derived with."""
     from chalicelib.web import csrf  # the server key's one home
 
-    return hmac.new(csrf.server_key(settings), LABEL, hashlib.sha256).digest()
+    return tokens.sub_key(csrf.server_key(settings), LABEL)
 
 
 def page_ref(pass_number: int, step_index: int) -> str:
@@ -44,8 +41,7 @@ def parse_ref(ref: str) -> tuple[int, int] | None:
 
 def ack_token(key: bytes, escalation_id: str, ref: str) -> str:
     """The link token of one page; the same inputs always give the same token."""
-    mac = hmac.new(key, f"{escalation_id}|{ref}".encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(mac).decode()[:TOKEN_CHARS]
+    return tokens.derive(key, f"{escalation_id}|{ref}", TOKEN_CHARS)
 
 
 __all__ = ["ack_token", "ack_url", "link_key", "page_ref", "parse_ref", "token_hash"]

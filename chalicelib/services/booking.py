@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import random
 import secrets
-import time
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
@@ -28,9 +26,10 @@ from chalicelib.domain.workdays import local
 from chalicelib.services.links import family_link, open_link
 from chalicelib.store import appointments as store
 from chalicelib.store import calendar, links
-from chalicelib.store.directory import office_from_plain, office_key
+from chalicelib.store.directory_items import office_from_plain, office_key
 from chalicelib.store.outbox import enqueue
 from chalicelib.store.reminders import reminder_timer_fields, worker_timer_item
+from chalicelib.store.retry import AGAIN, retrying
 from chalicelib.store.tx import TransactionCancelled, batch_get
 
 RULES = BookingRules()
@@ -42,7 +41,6 @@ NO_LIMITS = FamilyLoad(meetings_per_week=10**6)
 class BookingRequest:
     """What is asked for, and by whom (``booked_by``: ``family`` or a staff label).
 
-    ``public_url`` starts the link to the family's page that the family's message carries.
     ``any_hour``: a crisis meeting staff book outside working time (with a reason).
     """
 
@@ -50,7 +48,6 @@ class BookingRequest:
     start: datetime
     location: str
     booked_by: str
-    public_url: str
     staff: bool = False
     minutes: int | None = None
     kind: str = "meeting"
@@ -124,7 +121,8 @@ def book(request: BookingRequest, items: dict, now: datetime,
     office = _office(items, request.location)
     appointment = _new_appointment(request, office, now, rules)
     body = appointment_view(appointment)
-    for attempt in range(ATTEMPTS):
+
+    def attempt(_):
         plan = calendar.Plan()
         store.add_booking(plan, appointment, rules, rooms=office.rooms if office else None,
                           weekly_limit=None if request.staff else request.case.meetings_per_week,
@@ -136,7 +134,7 @@ def book(request: BookingRequest, items: dict, now: datetime,
                           any_hour=request.any_hour)
         # A move is one message naming the old time and the new, not a new confirmation.
         _tell_family(plan.tx, "rescheduled" if moving else "confirmation", request.case,
-                     appointment, now, request.public_url, moving)
+                     appointment, now, moving)
         if request.idempotency:
             links.remember_response(plan.tx, links.idempotency_key(
                 request.case.id, request.idempotency), links.StoredResponse(
@@ -144,8 +142,6 @@ def book(request: BookingRequest, items: dict, now: datetime,
         try:
             plan.commit(token=appointment.id)
             return status, body
-        except Unavailable:
-            back_off(attempt)
         except TransactionCancelled as cancelled:
             if "idempotency" in cancelled.failed:
                 fresh = batch_get(idempotency_keys(request.case.id, request.idempotency),
@@ -154,7 +150,9 @@ def book(request: BookingRequest, items: dict, now: datetime,
             if "old-appointment" in cancelled.failed:
                 raise Conflict("this appointment is no longer booked", code="not_booked")
             _explain(request, appointment, office, now, rules, moving)
-    raise Unavailable("the calendar is busy, try again")
+            return AGAIN  # no rule explains it: the locks moved meanwhile
+
+    return retrying(attempt, ATTEMPTS, Unavailable("the calendar is busy, try again"))
 
 
 def move(request: BookingRequest, old: Appointment, items: dict, now: datetime,
@@ -165,7 +163,7 @@ def move(request: BookingRequest, old: Appointment, items: dict, now: datetime,
                 moving=old)
 
 
-def cancel(appointment: Appointment, case: Case, now: datetime, *, public_url: str,
+def cancel(appointment: Appointment, case: Case, now: datetime, *,
            rules: BookingRules = RULES) -> Appointment:
     """Cancel and release everything the appointment holds; cancelling twice is a no-op.
 
@@ -179,27 +177,19 @@ def cancel(appointment: Appointment, case: Case, now: datetime, *, public_url: s
     if appointment.outcome:
         raise Conflict("this meeting's outcome is recorded", code="has_outcome")
     request_token = "c" + secrets.token_hex(12)  # one per request, kept across its retries
-    for attempt in range(ATTEMPTS):
+
+    def attempt(_):
         plan = calendar.Plan()
         store.release(plan, appointment, rules, now)
-        _tell_family(plan.tx, "cancellation", case, appointment, now, public_url)
+        _tell_family(plan.tx, "cancellation", case, appointment, now)
         try:
             plan.commit(token=request_token)
-            break
-        except Unavailable:
-            back_off(attempt)
         except TransactionCancelled:
-            break  # someone else cancelled it first: the outcome is the same
-    else:
-        raise Unavailable("the calendar is busy, try again")
+            pass  # someone else cancelled it first: the outcome is the same
+
+    retrying(attempt, ATTEMPTS, Unavailable("the calendar is busy, try again"))
     return replace(appointment, status="cancelled", sequence=appointment.sequence + 1,
                    updated_at=now)
-
-
-def back_off(attempt: int) -> None:
-    # Jittered exponential back-off: conflicting transactions must not retry in step.
-    if attempt + 1 < ATTEMPTS:
-        time.sleep(random.uniform(0, 0.05 * 2**attempt))
 
 
 def _replay(request: BookingRequest, items: dict, operation: str) -> tuple[int, dict] | None:
@@ -256,7 +246,7 @@ def family_notes(kind: str, case: Case, appointment: Appointment, link_ref: str,
 
 
 def _tell_family(tx, kind: str, case: Case, appointment: Appointment, now: datetime,
-                 public_url: str, old: Appointment | None = None) -> None:
+                 old: Appointment | None = None) -> None:
     """Queue the family's message with a fresh link to its page (none if unreachable)."""
     if not case.contact.destinations():
         return

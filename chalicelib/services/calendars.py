@@ -24,7 +24,7 @@ from chalicelib.domain.workdays import at_local
 from chalicelib.services import booking
 from chalicelib.services import directory as use
 from chalicelib.store import calendar
-from chalicelib.store.directory import office_from_plain, office_key
+from chalicelib.store.directory_items import office_from_plain, office_key
 from chalicelib.store.tx import batch_get
 from chalicelib.store.week_calendars import absence_reasons, read_diaries
 

@@ -21,6 +21,7 @@ from chalicelib.services import ack_links
 from chalicelib.store import escalations as esc_store
 from chalicelib.store.escalations import EscalationRecord
 from chalicelib.store.outbox import enqueue
+from chalicelib.store.retry import AGAIN, retrying
 from chalicelib.store.tx import Transaction, TransactionCancelled
 
 log = logging.getLogger("tapaamo.escalations")
@@ -72,7 +73,7 @@ class Escalator:
     # --- opening -------------------------------------------------------------------
     def raise_alarm(self, request: HelpRequest, now: datetime) -> Opened:
         """Open an escalation, or add the request to the case's open one."""
-        for _ in range(ATTEMPTS):
+        def attempt(_):
             open_id = request.case_id and self.store.open_escalation_of(request.case_id)
             if open_id:
                 return self._add_request(open_id, request, now)
@@ -81,7 +82,10 @@ class Escalator:
             except TransactionCancelled as cancelled:
                 if "pointer" not in cancelled.failed:
                     raise
-        raise Unavailable("busy: the case's escalation changed meanwhile; try again")
+                return AGAIN  # another request opened the case's escalation meanwhile
+
+        return retrying(attempt, ATTEMPTS, Unavailable(
+            "busy: the case's escalation changed meanwhile; try again"))
 
     def _open(self, request: HelpRequest, now: datetime) -> Opened:
         rota = self.rota_store.load()
@@ -200,7 +204,7 @@ class Escalator:
                                 outcome=outcome)
 
     def _transition(self, escalation_id, change, now, event, worker, link_hash, **detail):
-        for _ in range(ATTEMPTS):
+        def attempt(_):
             record = self.store.get(escalation_id)
             if record is None:
                 raise NotFound("no such escalation")
@@ -216,14 +220,15 @@ class Escalator:
                 esc_store.release_case(tx, record.case_id, escalation_id)
             try:
                 tx.commit()
-                log.info("escalation %s %s", escalation_id, event)
-                return after
             except TransactionCancelled as cancelled:
                 if "ack_link" in cancelled.failed:
                     raise Gone("this acknowledgement link has been used") from cancelled
-            except Unavailable:
-                continue  # a sweep is writing the same item this instant: read again
-        raise Conflict("the escalation keeps changing; reload and retry", code="concurrent_update")
+                return AGAIN  # a sweep wrote the same item this instant: read again
+            log.info("escalation %s %s", escalation_id, event)
+            return after
+
+        return retrying(attempt, ATTEMPTS, Conflict(
+            "the escalation keeps changing; reload and retry", code="concurrent_update"))
 
     # --- effects of the machine's actions --------------------------------------------
     def _effects(self, tx, record, after, actions, rota, now, case_claimed=True) -> None:

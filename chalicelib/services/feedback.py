@@ -73,6 +73,11 @@ def queue_feedback(tx: Transaction, case: Case, appointment: Appointment, items:
     return True
 
 
+def sent_keys(case_id: str) -> list[tuple[str, str]]:
+    """What to read with a link for :func:`sent_survey`."""
+    return [store.sent_key(case_id)]
+
+
 def one_destination(destinations: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """The one place the survey goes ("one SMS or e-mail"): of the family's channels, the
     e-mail when it is one of them (only the e-mail carries the QR code), else the SMS.

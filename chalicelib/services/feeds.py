@@ -15,16 +15,14 @@ office), which a calendar client learns with the next change or the next day.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
-import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from chalicelib import tokens
 from chalicelib.domain import feeds
 from chalicelib.domain.access import Actor, require_self_or_coordinator
 from chalicelib.domain.directory import Case, Office
@@ -39,6 +37,7 @@ from chalicelib.services.seats import seated_sessions
 from chalicelib.store.appointments import case_appointments
 from chalicelib.store.shared import Shared, SharedItems
 from chalicelib.store.tx import family_feed_key
+from chalicelib.tokens import token_hash
 
 CALENDAR_NAME = "Tapaamo"
 EVENTS_KEPT = 40_000  # two feeds of the largest size benchmarked (bench/feeds.py)
@@ -68,10 +67,6 @@ class Feed:
     tag: str
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def owner_of(token: str) -> str:
     """The worker or case id a well-formed token names; NotFound for anything else."""
     match = _TOKEN.fullmatch(token)
@@ -95,7 +90,7 @@ def issue_feed_token(agenda, directory, actor: Actor, worker_id: str, public_url
     require_self_or_coordinator(actor, worker_id)
     if worker_id not in directory.get_workers([worker_id]):
         raise NotFound("no such worker")
-    token = f"{worker_id}.{secrets.token_urlsafe(SECRET_BYTES)}"
+    token = f"{worker_id}.{tokens.draw(SECRET_BYTES)}"
     agenda.put_feed_token(worker_id, token_hash(token), now)
     return feed_url(public_url, token)
 
@@ -107,7 +102,7 @@ def keep_feed_token(agenda, worker_id: str, token: str, public_url: str,
     current = agenda.worker_agenda(worker_id, now).token_hash
     if current is None:
         agenda.put_feed_token(worker_id, token_hash(token), now)
-    elif not hmac.compare_digest(current, token_hash(token)):
+    elif not tokens.same(current, token_hash(token)):
         return None
     return feed_url(public_url, token)
 
@@ -137,8 +132,8 @@ def feed_tag(version: int, now: datetime, language: str | None = None) -> str:
 
 def _require_token(record, token: str) -> None:
     presented = token_hash(token)
-    if record.token_hash is None or not hmac.compare_digest(record.token_hash, presented):
-        if any(hmac.compare_digest(old, presented) for old in record.replaced):
+    if record.token_hash is None or not tokens.same(record.token_hash, presented):
+        if any(tokens.same(old, presented) for old in record.replaced):
             raise Gone("this calendar address was replaced by a new one", code="feed_replaced")
         raise NotFound("not found")
 

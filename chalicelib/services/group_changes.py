@@ -37,7 +37,7 @@ from chalicelib.services.groups import (
 from chalicelib.services.links import family_link
 from chalicelib.store import appointments, calendar
 from chalicelib.store import groups as store
-from chalicelib.store.directory import case_key
+from chalicelib.store.directory_items import case_key
 from chalicelib.store.links import case_from_plain
 from chalicelib.store.outbox import enqueue
 from chalicelib.store.reminders import reminder_timer_fields, worker_timer_item

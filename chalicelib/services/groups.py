@@ -26,7 +26,7 @@ from chalicelib.domain.intervals import Interval
 from chalicelib.services.booking import NO_LIMITS, RULES
 from chalicelib.store import calendar
 from chalicelib.store import groups as store
-from chalicelib.store.directory import office_key, worker_key
+from chalicelib.store.directory_items import office_key, worker_key
 from chalicelib.store.reminders import reminder_timer_fields, worker_timer_item
 from chalicelib.store.tx import TransactionCancelled, batch_get
 

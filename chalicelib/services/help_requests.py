@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from chalicelib import tokens
 from chalicelib.domain.errors import TooMany
 from chalicelib.services.escalations import HelpRequest, Opened
 from chalicelib.services.links import open_link
-from chalicelib.store import links
 
 HELP_LIMIT = 3
 HELP_WINDOW = timedelta(hours=1)
@@ -29,7 +29,7 @@ def ask_for_help(escalator, directory, limits, token: str, message: str | None,
         TooMany: the link asked :data:`HELP_LIMIT` times this hour already (429).
     """
     case, _ = open_link(token, now)
-    wait = limits.take(f"help#{links.sha256(token)}", now, HELP_LIMIT, HELP_WINDOW)
+    wait = limits.take(f"help#{tokens.token_hash(token)}", now, HELP_LIMIT, HELP_WINDOW)
     if wait is not None:
         raise TooMany("this link has asked for help several times this hour; call the "
                       "support number", retry_after=wait, code="too_many_requests")

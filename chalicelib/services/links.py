@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import hmac
 import re
-import secrets
 from datetime import datetime, timedelta
 
+from chalicelib import tokens
 from chalicelib.domain.access import Actor
 from chalicelib.domain.directory import CHANNELS, Case
 from chalicelib.domain.errors import Gone, NotFound, Rejected
@@ -14,7 +13,7 @@ from chalicelib.domain.notification import Notification
 from chalicelib.services import message_links
 from chalicelib.services.directory import read_case
 from chalicelib.store import links
-from chalicelib.store.directory import case_key
+from chalicelib.store.directory_items import case_key
 from chalicelib.store.outbox import enqueue
 from chalicelib.store.tx import Transaction, batch_get
 
@@ -25,7 +24,7 @@ DEFAULT_VALID_DAYS = 30
 def new_token(case_id: str) -> str:
     """A booking-link token: the case id (so opening it reads link and case in one trip)
     and 144 random bits. Only its SHA-256 is ever stored."""
-    return f"{case_id}.{secrets.token_urlsafe(18)}"
+    return f"{case_id}.{tokens.draw(18)}"
 
 
 def booking_url(public_url: str, token: str) -> str:
@@ -65,10 +64,10 @@ def issue_link(repo, actor: Actor, case_id: str, valid_days: int | None, now: da
     expires_at = now + timedelta(days=days)
     url = booking_url(public_url, token)
     tx = Transaction()
-    links.add_link(tx, links.sha256(token), case.id, case.link_epoch, expires_at, now)
+    links.add_link(tx, tokens.token_hash(token), case.id, case.link_epoch, expires_at, now)
     if send:
         enqueue(tx, Notification(
-            "booking-link", send, recipient, f"booking-link:{links.sha256(token)[:24]}",
+            "booking-link", send, recipient, f"booking-link:{tokens.token_hash(token)[:24]}",
             language=case.contact.language, case_id=case.id,
             params={"service": case.service, "expires_at": expires_at.isoformat(),
                     message_links.REF_PARAM: ref}), now)
@@ -91,7 +90,7 @@ def family_link(tx: Transaction, case: Case, now: datetime,
     ref = message_links.new_ref()
     token = message_links.message_token(message_links.current_key(), case.id, ref)
     expires_at = max(now + timedelta(days=DEFAULT_VALID_DAYS), until or now)
-    links.add_link(tx, links.sha256(token), case.id, case.link_epoch, expires_at, now)
+    links.add_link(tx, tokens.token_hash(token), case.id, case.link_epoch, expires_at, now)
     return ref
 
 
@@ -111,7 +110,7 @@ def open_link(token: str, now: datetime, extra_keys=()) -> tuple[Case, dict]:
     match = TOKEN.fullmatch(token or "")
     if not match:
         raise NotFound("no such booking link")
-    token_hash = links.sha256(token)
+    token_hash = tokens.token_hash(token)
     case_id = match.group(1)
     items = batch_get([links.link_key(token_hash), case_key(case_id), *extra_keys])
     link_item = items.get(links.link_key(token_hash))
@@ -119,7 +118,7 @@ def open_link(token: str, now: datetime, extra_keys=()) -> tuple[Case, dict]:
     if link_item is None or case_item is None:
         raise NotFound("no such booking link")
     link = links.link_from_item(link_item)
-    if not hmac.compare_digest(link.token_hash, token_hash) or link.case_id != case_id:
+    if not tokens.same(link.token_hash, token_hash) or link.case_id != case_id:
         raise NotFound("no such booking link")
     case = links.case_from_plain(case_item)
     if link.expires_at <= now or link.epoch < case.link_epoch:

@@ -10,13 +10,10 @@ table, the outbox included, opens a family's page, as for the on-call pages' lin
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import secrets
 from dataclasses import replace
 from datetime import datetime
 
+from chalicelib import tokens
 from chalicelib.config import Settings, load_settings
 from chalicelib.domain.delivery import Delivery
 from chalicelib.notify.templates import LINK_REF as REF_PARAM
@@ -29,7 +26,7 @@ def link_key(settings: Settings) -> bytes:
     """The key message link tokens are derived with."""
     from chalicelib.web import csrf  # the server key's one home
 
-    return hmac.new(csrf.server_key(settings), LABEL, hashlib.sha256).digest()
+    return tokens.sub_key(csrf.server_key(settings), LABEL)
 
 
 def current_key() -> bytes:
@@ -45,13 +42,12 @@ def with_family_links(dispatch, public_url: str | None = None) -> "FamilyLinkDis
 
 def new_ref() -> str:
     """A message's link reference: random, useless without the key."""
-    return secrets.token_urlsafe(12)
+    return tokens.draw(12)
 
 
 def message_token(key: bytes, case_id: str, ref: str) -> str:
     """The booking-link token of one message; the same inputs always give the same token."""
-    mac = hmac.new(key, f"{case_id}|{ref}".encode(), hashlib.sha256).digest()
-    return f"{case_id}.{base64.urlsafe_b64encode(mac).decode()[:TOKEN_CHARS]}"
+    return f"{case_id}.{tokens.derive(key, f'{case_id}|{ref}', TOKEN_CHARS)}"
 
 
 class FamilyLinkDispatch:

@@ -31,7 +31,7 @@ def sweep(directory, deliveries, provider: Provider, now: datetime, public_url: 
     family's links are made from their references under ``public_url``
     (``services/message_links.py``).
     """
-    reminders = run_reminders(directory, now, public_url)
+    reminders = run_reminders(directory, now)
     outcomes = deliver_due(deliveries, provider, now, _office_names(directory),
                            dispatch=with_family_links(dispatch, public_url))
     outcomes["reminders_queued"] = reminders

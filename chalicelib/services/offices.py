@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from chalicelib.store.directory import OFFICE_NAMES_KEY, office_names_from_item
+from chalicelib.store.directory_items import OFFICE_NAMES_KEY, office_names_from_item
 from chalicelib.store.shared import Shared
 
 

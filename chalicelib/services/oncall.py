@@ -16,6 +16,7 @@ from chalicelib.domain.rota import Reach, Rota
 from chalicelib.domain.workdays import HELSINKI
 from chalicelib.store.oncall import ROTA_KEY, rota_from_raw
 from chalicelib.store.outbox import enqueue
+from chalicelib.store.retry import AGAIN, retrying
 from chalicelib.store.shared import Shared
 from chalicelib.store.tx import Transaction, TransactionCancelled
 
@@ -54,15 +55,16 @@ def change_rota(rota_store, change, notes=()) -> Rota:
         change: ``Rota -> Rota``, run again on each retry (it may refuse: DomainError).
         notes: ``(Notification, now)`` pairs queued with the write that wins, never twice.
     """
-    for _ in range(ATTEMPTS):
+    def attempt(_):
         try:
             before = rota_store.load()
             return rota_store.save(change(before), before, notes)
         except Conflict as lost:
             if lost.code != "concurrent_update":
                 raise  # the change itself refused, e.g. a swap accepted already
-            continue
-    raise Unavailable("the rota is busy; try again")
+            return AGAIN
+
+    return retrying(attempt, ATTEMPTS, Unavailable("the rota is busy; try again"))
 
 
 def put_rotation(rota_store, directory, actor: Actor, rotation: Rotation,

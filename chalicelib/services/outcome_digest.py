@@ -29,7 +29,8 @@ PAGE_PATH = "/staff/outcomes"
 def awaiting(agenda, worker_id: str, until: datetime) -> list[AgendaEntry]:
     """The worker's booked meetings that ended by ``until`` (within 30 days) and have no
     outcome yet: one Query of the worker's agenda."""
-    return awaiting_outcome(agenda.worker_agenda(worker_id, until - WINDOW).entries, until)
+    return awaiting_outcome(agenda.worker_agenda(worker_id, until - WINDOW, until).entries,
+                            until)
 
 
 def send_digests(directory, agenda, now: datetime, public_url: str) -> int:

@@ -37,10 +37,11 @@ from chalicelib.store.tx import Transaction, TransactionCancelled
 log = logging.getLogger("tapaamo.reminders")
 
 
-def run_reminders(directory, now: datetime, public_url: str, limit: int = 100) -> int:
+def run_reminders(directory, now: datetime, limit: int = 100) -> int:
     """Queue every reminder due at ``now``; returns how many were queued.
 
-    ``public_url`` starts the link to the family's page in a family's reminder.
+    A family's reminder keeps a reference to its link; the sender makes the link
+    (``services/message_links.py``).
     """
     cases: dict[str, Case | None] = {}
 
@@ -51,14 +52,14 @@ def run_reminders(directory, now: datetime, public_url: str, limit: int = 100) -
         # A group session's case id is its group's: it reminds every seated family.
         families = [case] if case else seated_families(timer.case_id, timer.appointment_id)
         workers = directory.get_workers(timer.workers) if timer.audience == "workers" else {}
-        return fire(timer, families, now, public_url, workers)
+        return fire(timer, families, now, workers)
 
     # A timer that fails is skipped and reported; it is still due on the next sweep.
     return sum(each_record("reminders", timers.find_due(now, limit), remind,
                            lambda timer: timer.appointment_id, now))
 
 
-def fire(timer: ReminderTimer, families: Sequence[Case], now: datetime, public_url: str,
+def fire(timer: ReminderTimer, families: Sequence[Case], now: datetime,
          workers: Mapping[str, Worker] | None = None) -> bool:
     """Advance one timer and queue its reminders; True if any was queued.
 
@@ -73,7 +74,7 @@ def fire(timer: ReminderTimer, families: Sequence[Case], now: datetime, public_u
     tx = Transaction()
     notes = [] if send is None else (
         worker_notes(timer, workers or {}, times[send]) if timer.audience == "workers"
-        else _family_notes(tx, timer, families, times[send], now, public_url))
+        else _family_notes(tx, timer, families, times[send], now))
     timers.advance_timer(tx, timer, next_at, following)
     for note in notes:
         enqueue(tx, note, now)
@@ -97,14 +98,13 @@ def fire(timer: ReminderTimer, families: Sequence[Case], now: datetime, public_u
 
 
 def _family_notes(tx: Transaction, timer: ReminderTimer, families: Sequence[Case],
-                  at: datetime, now: datetime, public_url: str) -> list[Notification]:
-    notes = [n for case in families
-             for n in family_reminders(tx, timer, case, at, now, public_url)]
+                  at: datetime, now: datetime) -> list[Notification]:
+    notes = [n for case in families for n in family_reminders(tx, timer, case, at, now)]
     return list({note.id: note for note in notes}.values())  # one per phone or address
 
 
 def family_reminders(tx: Transaction, timer: ReminderTimer, case: Case | None, at: datetime,
-                     now: datetime, public_url: str) -> list[Notification]:
+                     now: datetime) -> list[Notification]:
     """The family's reminder on each of its channels, with a link to its page (added to
     ``tx``); none when the case is gone or has no phone and no e-mail."""
     destinations = case.contact.destinations() if case else []

@@ -16,19 +16,18 @@ from chalicelib.domain.directory import Case
 from chalicelib.domain.errors import Conflict, NotFound, Rejected, Unavailable
 from chalicelib.domain.groups import Group, Roster, Session, is_group_id, is_open, may_join
 from chalicelib.domain.notification import Notification
-from chalicelib.services.booking import back_off
 from chalicelib.services.links import family_link
 from chalicelib.store import groups as store
 from chalicelib.store.appointments import appointment_from_item, appointment_key
-from chalicelib.store.directory import case_key
+from chalicelib.store.directory_items import case_key
 from chalicelib.store.links import case_from_plain
 from chalicelib.store.outbox import enqueue
+from chalicelib.store.retry import AGAIN, back_off, retrying
 from chalicelib.store.tx import Transaction, TransactionCancelled, batch_get, utc_iso
 
 ATTEMPTS = 8  # parallel families conflict on one group item: more tries than a booking
 MAX_LISTED = 30
 MAX_KEYS = 100  # one batch read for the family's own places in every listed group
-BUSY = "busy"
 
 Listed = tuple[Group, str | None, frozenset[str]]
 
@@ -99,33 +98,30 @@ def take_seat(case: Case, group_id: str, now: datetime, wait: bool = True,
     group = _joinable(case, group_id, now)
     if group.per_session or session_id is not None:
         return _take_session_seat(case, group, _session_of(group, session_id, now), now)
-    for attempt in range(ATTEMPTS):
-        place = _attempt(lambda tx: store.take_seat(tx, group_id, case.id, now), "seated",
-                         attempt)
-        if place == BUSY:
-            continue
+
+    def attempt(_):
+        place = _commit(lambda tx: store.take_seat(tx, group_id, case.id, now), "seated")
         if place:
             return place
         if not wait:
             raise Conflict("every seat is taken", code="group_full")
         ticket = store.next_ticket(group_id)
-        place = _attempt(lambda tx: store.join_line(tx, group_id, case.id, ticket, now),
-                         "waiting", attempt)
-        if place not in (None, BUSY):
-            return place
         # None: a seat came free between the two tries; try for it again.
-    raise Unavailable("the group is busy, try again")
+        return _commit(lambda tx: store.join_line(tx, group_id, case.id, ticket, now),
+                       "waiting") or AGAIN
+
+    return retrying(attempt, ATTEMPTS, Unavailable("the group is busy, try again"))
 
 
 def _take_session_seat(case: Case, group: Group, session: Session, now: datetime) -> str:
-    for attempt in range(ATTEMPTS):
-        place = _attempt(lambda tx: store.take_session_seat(tx, group.id, session.id, case.id,
-                                                            now), "seated", attempt)
-        if place == "seated":
-            return place
+    def attempt(_):
+        place = _commit(lambda tx: store.take_session_seat(tx, group.id, session.id, case.id,
+                                                           now), "seated")
         if place is None:
             raise Conflict("every seat of this session is taken", code="group_full")
-    raise Unavailable("the group is busy, try again")
+        return place if place == "seated" else AGAIN
+
+    return retrying(attempt, ATTEMPTS, Unavailable("the group is busy, try again"))
 
 
 def _session_of(group: Group, session_id: str | None, now: datetime) -> Session:
@@ -145,18 +141,15 @@ def _session_of(group: Group, session_id: str | None, now: datetime) -> Session:
     return session
 
 
-def _attempt(build, done: str, attempt: int) -> str | None:
+def _commit(build, done: str) -> str | None:
     """Commit the transaction ``build(tx)`` fills: ``done`` when it commits, the family's
-    place when it has one already, :data:`BUSY` (after a back-off) when the store was busy,
-    None when the group's own condition failed (full, or no longer full)."""
+    place when it has one already, None when the group's own condition failed (full, or
+    no longer full)."""
     tx = Transaction()
     build(tx)
     try:
         tx.commit()
         return done
-    except Unavailable:
-        back_off(attempt)
-        return BUSY
     except TransactionCancelled as cancelled:
         if "seat" in cancelled.failed:
             return "seated"
@@ -167,14 +160,14 @@ def give_up_seat(case: Case, group_id: str, now: datetime,
                  session_id: str | None = None) -> None:
     """Leave the group (seat or line); a freed seat goes to the first in line. A drop-in
     group takes ``session_id``: leave that session. Leaving twice is a no-op."""
-    for attempt in range(ATTEMPTS):
+    def attempt(_):
         group, roster = _roster(case, group_id)
         if group.per_session or session_id is not None:
             _give_up_session_seat(case, group, roster, _session_of(group, session_id, now))
-            return
+            return None
         place = roster.place_of(case.id)
         if place is None:
-            return
+            return None
         if not is_open(group, now):
             raise Rejected("the group's last session has begun", code="group_closed")
         tx = Transaction()
@@ -187,12 +180,11 @@ def give_up_seat(case: Case, group_id: str, now: datetime,
                 _tell_seated(tx, group, first, now)
         try:
             tx.commit()
-            return
-        except Unavailable:
-            back_off(attempt)
+            return None
         except TransactionCancelled:
-            pass  # the roster changed under us: read it again
-    raise Unavailable("the group is busy, try again")
+            return AGAIN  # the roster changed under us: read it again
+
+    retrying(attempt, ATTEMPTS, Unavailable("the group is busy, try again"))
 
 
 def _give_up_session_seat(case: Case, group: Group, roster: Roster, session: Session) -> None:
@@ -223,7 +215,7 @@ def fill_from_line(group_id: str, now: datetime) -> int:
             tx.commit()
             moved += 1
         except Unavailable:
-            back_off(attempt % ATTEMPTS)
+            back_off(attempt % ATTEMPTS, ATTEMPTS)
         except TransactionCancelled:
             pass
     return moved

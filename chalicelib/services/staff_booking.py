@@ -52,7 +52,7 @@ def open_case(actor: Actor, case_id: str, extra_keys=()) -> tuple[Case, dict]:
     return case, items
 
 
-def book(actor: Actor, ask: StaffBooking, now: datetime, public_url: str,
+def book(actor: Actor, ask: StaffBooking, now: datetime,
          outcome: object = NO_OUTCOME) -> tuple[int, dict]:
     """Book ``ask`` for the case (or with ``outcome``, record a meeting that took place).
 
@@ -66,26 +66,25 @@ def book(actor: Actor, ask: StaffBooking, now: datetime, public_url: str,
         made = outcomes.record_past(case, ask.start, ask.location, ask.minutes, ask.kind,
                                     outcome, actor.label(), now)
         return 201, appointment_view(made)
-    return booking.book(_request(actor, case, ask, public_url), items, now)
+    return booking.book(_request(actor, case, ask), items, now)
 
 
 def move(actor: Actor, old: Appointment, case: Case, start: datetime, location: str,
-         now: datetime, public_url: str) -> tuple[int, dict]:
+         now: datetime) -> tuple[int, dict]:
     """Move ``old`` (opened with ``appointment_access.staff_appointment``) to ``start``
     at ``location``."""
     items = batch_get(booking.office_keys(location))
     ask = StaffBooking(case.id, start, location, old.minutes, old.kind)
-    return booking.move(_request(actor, case, ask, public_url), old, items, now)
+    return booking.move(_request(actor, case, ask), old, items, now)
 
 
-def cancel(actor: Actor, appointment_id: str, now: datetime, public_url: str) -> Appointment:
+def cancel(actor: Actor, appointment_id: str, now: datetime) -> Appointment:
     """Cancel an appointment of the actor's case (the family is told)."""
     appointment, case = staff_appointment(actor, appointment_id)
-    return booking.cancel(appointment, case, now, public_url=public_url)
+    return booking.cancel(appointment, case, now)
 
 
-def _request(actor: Actor, case: Case, ask: StaffBooking, public_url: str
-             ) -> booking.BookingRequest:
+def _request(actor: Actor, case: Case, ask: StaffBooking) -> booking.BookingRequest:
     if ask.after_hours is not None and (ask.kind != "crisis"
                                         or ask.after_hours not in AFTER_HOURS_REASONS):
         raise Rejected(f"reason: only a crisis meeting, one of {', '.join(AFTER_HOURS_REASONS)}",
@@ -93,4 +92,4 @@ def _request(actor: Actor, case: Case, ask: StaffBooking, public_url: str
     return booking.BookingRequest(case=case, start=ask.start, location=ask.location,
                                   booked_by=actor.label(), staff=True, minutes=ask.minutes,
                                   kind=ask.kind, idempotency=ask.idempotency,
-                                  public_url=public_url, any_hour=ask.after_hours is not None)
+                                  any_hour=ask.after_hours is not None)

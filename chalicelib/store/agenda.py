@@ -37,7 +37,7 @@ REPLACED_KEPT = 5
 # feed record; nothing else is sent or decoded.
 _SHOWN = ("sk", "appointment_id", "case_id", "start", "end", "location", "kind", "status",
           "sequence", "created_at", "updated_at", "review_id", "due", "token_hash",
-          "replaced", "version")
+          "replaced", "version", "outcome")
 _NAMES = {f"#a{i}": name for i, name in enumerate(_SHOWN)}
 
 
@@ -169,9 +169,11 @@ class DynamoAgenda:
 
 
 def _plain(raw: dict) -> dict:
-    """An agenda item's projected attributes: strings, whole numbers, lists of strings."""
+    """An agenda item's projected attributes: strings, whole numbers, lists of strings,
+    and NULL (an entry without an outcome, as a plain put of ``agenda_item`` writes it)."""
     return {name: value["S"] if "S" in value else int(value["N"]) if "N" in value
-            else [v["S"] for v in value["L"]] for name, value in raw.items()}
+            else None if "NULL" in value else [v["S"] for v in value["L"]]
+            for name, value in raw.items()}
 
 
 def _record(item: dict | None) -> FeedRecord:

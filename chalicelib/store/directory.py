@@ -1,191 +1,25 @@
-"""Offices, workers, cases and the case audit log in DynamoDB, and their in-memory twin.
+"""The directory repository on DynamoDB: offices, workers, cases and the case audit log.
 
-Item layout (one table, see ``table.py``):
-
-* office   ``pk=OFFICE``           ``sk=<office id>``   (listing is one Query)
-* office names ``pk=DIRECTORY``    ``sk=OFFICE_NAMES``  with ``office#<id>`` = name per office,
-  written in the same transaction as the office: feeds read it by key with other items
-* worker   ``pk=WORKER#<id>``      ``sk=PROFILE``       (``gsi1pk=WORKERS``: the paged list)
-* case     ``pk=CASE#<id>``        ``sk=CASE``          (``version`` guards concurrent edits;
-  ``gsi1pk=SERVICE#<service>#CASES``, ``gsi1sk=<id>``: a service's cases without a Scan)
-* case list entries ``pk=CASE#<id>`` ``sk=LISTED#<list>`` (see ``directory_lists.py``)
-* audit    ``pk=CASE#<id>``        ``sk=AUDIT#<UTC instant>#<nonce>``
+The items and their keys are in ``directory_items.py``; the in-memory twin is
+``memory_directory.py``.
 """
 
 from __future__ import annotations
 
 import secrets
-from dataclasses import replace
-from datetime import date, datetime
+from datetime import datetime
 
-from pynamodb.attributes import (
-    ListAttribute,
-    MapAttribute,
-    NumberAttribute,
-    UnicodeAttribute,
-    UTCDateTimeAttribute,
-)
-from chalicelib.domain.directory import Case, Contact, Office, Worker
+from chalicelib.domain.directory import Case, Office, Worker
 from chalicelib.domain.errors import Conflict
-from chalicelib.domain.paging import Page, page_of
+from chalicelib.domain.paging import Page
 from chalicelib.store import directory_lists as lists
-from chalicelib.store.table import DecimalAttribute, TableModel
+from chalicelib.store.directory_items import (NAME_OF, OFFICE_NAMES_KEY, AuditItem, CaseItem,
+                                              OfficeItem, WorkerItem, case_from_item, case_key,
+                                              case_to_item, cases_listing, office_from_item,
+                                              office_key, service_cases_key, worker_from_item,
+                                              worker_from_plain, worker_key)
 from chalicelib.store.tx import (Transaction, TransactionCancelled, batch_get, client,
                                  query, table_name, to_dynamo)
-
-OFFICE_NAMES_KEY = ("DIRECTORY", "OFFICE_NAMES")
-_NAME_OF = "office#"
-
-
-class OfficeItem(TableModel):
-    name = UnicodeAttribute()
-    name_sv = UnicodeAttribute(null=True)
-    address = UnicodeAttribute()
-    rooms = NumberAttribute()
-
-
-class WorkerItem(TableModel):
-    name = UnicodeAttribute()
-    email = UnicodeAttribute(null=True)
-    phone = UnicodeAttribute(null=True)
-    office = UnicodeAttribute(null=True)
-    roles = ListAttribute(of=UnicodeAttribute, default=list)
-    language = UnicodeAttribute(default="fi")
-    gsi1pk = UnicodeAttribute(null=True)
-    gsi1sk = UnicodeAttribute(null=True)
-
-
-class ContactMap(MapAttribute):
-    phone = UnicodeAttribute(null=True)
-    email = UnicodeAttribute(null=True)
-    language = UnicodeAttribute(default="fi")
-    channels = ListAttribute(of=UnicodeAttribute, null=True)
-
-
-class CaseItem(TableModel):
-    service = UnicodeAttribute()
-    workers = ListAttribute(of=UnicodeAttribute)
-    social_worker = UnicodeAttribute(null=True)
-    start_date = UnicodeAttribute()
-    meeting_minutes = NumberAttribute()
-    meetings_per_week = NumberAttribute()
-    locations = ListAttribute(of=UnicodeAttribute)
-    contact = ContactMap()
-    reminders = ListAttribute(of=DecimalAttribute)
-    worker_reminders = ListAttribute(of=DecimalAttribute, default=list)
-    link_epoch = NumberAttribute(default=0)
-    created_at = UTCDateTimeAttribute()
-    updated_at = UTCDateTimeAttribute()
-    version = NumberAttribute(default=0)
-    gsi1pk = UnicodeAttribute(null=True)
-    gsi1sk = UnicodeAttribute(null=True)
-
-
-class AuditItem(TableModel):
-    at = UTCDateTimeAttribute()
-    actor = UnicodeAttribute()
-    action = UnicodeAttribute()
-
-
-def office_key(office_id: str) -> tuple[str, str]:
-    return "OFFICE", office_id
-
-
-def worker_key(worker_id: str) -> tuple[str, str]:
-    return f"WORKER#{worker_id}", "PROFILE"
-
-
-def case_key(case_id: str) -> tuple[str, str]:
-    return f"CASE#{case_id}", "CASE"
-
-
-def office_from_item(item: OfficeItem) -> Office:
-    return Office(id=item.sk, name=item.name, address=item.address, rooms=int(item.rooms),
-                  name_sv=item.name_sv)
-
-
-def office_from_plain(item: dict) -> Office:
-    """An office from a plain item of ``tx.batch_get`` (read with other items)."""
-    return Office(id=item["sk"], name=item["name"], address=item["address"],
-                  rooms=int(item["rooms"]), name_sv=item.get("name_sv"))
-
-
-def office_names_from_item(item: dict | None) -> dict[str, str] | None:
-    """Names by office id from the raw names item; None when it was never written."""
-    if item is None:
-        return None
-    return {k.removeprefix(_NAME_OF): v["S"] for k, v in item.items() if k.startswith(_NAME_OF)}
-
-
-def worker_from_item(item: WorkerItem) -> Worker:
-    return Worker(
-        id=item.pk.removeprefix("WORKER#"),
-        name=item.name,
-        email=item.email,
-        phone=item.phone,
-        office=item.office,
-        roles=tuple(item.roles or ()),
-        language=item.language or "fi",
-    )
-
-
-def worker_from_plain(item: dict) -> Worker:
-    """A worker from a plain item (``tx.query``), without PynamoDB's model in between."""
-    return Worker(id=item["pk"].removeprefix("WORKER#"), name=item["name"],
-                  email=item.get("email"), phone=item.get("phone"), office=item.get("office"),
-                  roles=tuple(item.get("roles") or ()), language=item.get("language") or "fi")
-
-
-def case_from_item(item: CaseItem) -> Case:
-    return Case(
-        id=item.pk.removeprefix("CASE#"),
-        service=item.service,
-        workers=tuple(item.workers),
-        social_worker=item.social_worker,
-        start_date=date.fromisoformat(item.start_date),
-        meeting_minutes=int(item.meeting_minutes),
-        meetings_per_week=int(item.meetings_per_week),
-        locations=tuple(item.locations),
-        contact=Contact(item.contact.phone, item.contact.email, item.contact.language,
-                        tuple(item.contact.channels) if item.contact.channels else None),
-        reminders=tuple(item.reminders),
-        worker_reminders=tuple(item.worker_reminders or ()),
-        link_epoch=int(item.link_epoch or 0),
-        created_at=item.created_at,
-        updated_at=item.updated_at,
-        version=int(item.version or 0),
-    )
-
-
-def case_to_item(case: Case) -> CaseItem:
-    pk, sk = case_key(case.id)
-    return CaseItem(
-        pk,
-        sk,
-        service=case.service,
-        workers=list(case.workers),
-        social_worker=case.social_worker,
-        start_date=case.start_date.isoformat(),
-        meeting_minutes=case.meeting_minutes,
-        meetings_per_week=case.meetings_per_week,
-        locations=list(case.locations),
-        contact=ContactMap(
-            phone=case.contact.phone, email=case.contact.email, language=case.contact.language,
-            channels=list(case.contact.channels) if case.contact.channels else None,
-        ),
-        reminders=list(case.reminders),
-        worker_reminders=list(case.worker_reminders),
-        link_epoch=case.link_epoch,
-        created_at=case.created_at,
-        updated_at=case.updated_at,
-        version=case.version,
-        gsi1pk=service_cases_key(case.service),
-        gsi1sk=case.id,
-    )
-
-
-def service_cases_key(service: str) -> str:
-    return f"SERVICE#{service}#CASES"
 
 
 class DynamoDirectory:
@@ -197,12 +31,12 @@ class DynamoDirectory:
         tx.put(OfficeItem(*office_key(office.id), name=office.name, name_sv=office.name_sv,
                           address=office.address, rooms=office.rooms), "office")
         tx.update(*OFFICE_NAMES_KEY, "SET #office = :name", "office-names",
-                  names={"#office": _NAME_OF + office.id}, values={":name": office.name})
+                  names={"#office": NAME_OF + office.id}, values={":name": office.name})
         tx.commit()
 
     def sync_office_names(self) -> None:
         """Write the names item from the offices (for a table from before the item)."""
-        names = {_NAME_OF + o.id: o.name for o in self.list_offices()}
+        names = {NAME_OF + o.id: o.name for o in self.list_offices()}
         item = dict(zip(("pk", "sk"), OFFICE_NAMES_KEY)) | names
         client().put_item(TableName=table_name(),
                           Item={k: to_dynamo(v) for k, v in item.items()})
@@ -298,7 +132,7 @@ class DynamoDirectory:
         One Query on ``by_parent`` and one BatchGet per page (eventually consistent).
         """
         name = lists.worker_cases(worker_id) if worker_id else lists.ALL_CASES
-        ids = lists.page_of_ids(name, _cases_listing(worker_id), cursor, size,
+        ids = lists.page_of_ids(name, cases_listing(worker_id), cursor, size,
                                 lists.case_entry_key(name))
         found = {c.id: c for c in map(case_from_item, CaseItem.batch_get(
             [case_key(i) for i in ids.items]))}
@@ -332,86 +166,3 @@ class DynamoDirectory:
 
 def _audit_sk(at: datetime) -> str:
     return f"AUDIT#{at.isoformat()}#{secrets.token_hex(4)}"
-
-
-def _cases_listing(worker_id: str | None) -> str:
-    """What a case list's cursor names: the list and its filter."""
-    return f"cases:worker={worker_id}" if worker_id else "cases"
-
-
-class InMemoryDirectory:
-    """The same interface over dicts, for fast service tests."""
-
-    def __init__(self):
-        self.offices: dict[str, Office] = {}
-        self.workers: dict[str, Worker] = {}
-        self.cases: dict[str, Case] = {}
-        self.audit: dict[str, list[tuple[datetime, str, str]]] = {}
-
-    def put_office(self, office: Office) -> None:
-        self.offices[office.id] = office
-
-    def sync_office_names(self) -> None:
-        """Nothing to write: the names come from ``offices`` (see ``office_names_item``)."""
-
-    def office_names_item(self) -> dict:
-        """The raw names item DynamoDB would hold for these offices (for shared reads)."""
-        return {_NAME_OF + o.id: {"S": o.name} for o in self.offices.values()}
-
-    def list_offices(self) -> list[Office]:
-        return [self.offices[k] for k in sorted(self.offices)]
-
-    def get_offices(self, ids) -> dict[str, Office]:
-        return {i: self.offices[i] for i in set(ids) if i in self.offices}
-
-    def get_offices_and_workers(self, office_ids, worker_ids
-                                ) -> tuple[dict[str, Office], dict[str, Worker]]:
-        return self.get_offices(office_ids), self.get_workers(worker_ids)
-
-    def put_worker(self, worker: Worker) -> bool:
-        created = worker.id not in self.workers
-        self.workers[worker.id] = worker
-        return created
-
-    def list_workers(self, cursor: str | None, size: int) -> Page[Worker]:
-        return page_of("workers", self.workers.values(), lambda w: w.id, cursor, size)
-
-    def office_workers(self, office_id: str | None) -> list[Worker]:
-        return [self.workers[k] for k in sorted(self.workers)
-                if office_id is None or self.workers[k].office == office_id]
-
-    def get_workers(self, ids) -> dict[str, Worker]:
-        return {i: self.workers[i] for i in set(ids) if i in self.workers}
-
-    def get_case(self, case_id: str) -> Case | None:
-        return self.cases.get(case_id)
-
-    def save_case(self, case: Case) -> Case:
-        stored = self.cases.get(case.id)
-        if (stored.version if stored else 0) != case.version:
-            raise Conflict("the case was changed by someone else; reload and retry",
-                           code="concurrent_update")
-        saved = replace(case, version=case.version + 1)
-        self.cases[case.id] = saved
-        return saved
-
-    def case_ids(self, service: str) -> list[str]:
-        return sorted(c.id for c in self.cases.values() if c.service == service)
-
-    def index_lists(self, worker_ids, case_ids) -> None:
-        """Nothing to write: the lists are read from ``workers`` and ``cases``."""
-
-    def list_cases(self, worker_id: str | None, cursor: str | None, size: int) -> Page[Case]:
-        listed = (c for c in self.cases.values()
-                  if worker_id is None or lists.worker_cases(worker_id) in lists.lists_of(c))
-        return page_of(_cases_listing(worker_id), listed, lambda c: c.id, cursor, size)
-
-    def add_audit(self, case_id: str, at: datetime, actor: str, action: str) -> None:
-        self.audit.setdefault(case_id, []).append((at, actor, action))
-
-    def add_audits(self, case_ids, at: datetime, actor: str, action: str) -> None:
-        for case_id in case_ids:
-            self.add_audit(case_id, at, actor, action)
-
-    def list_audit(self, case_id: str) -> list[tuple[datetime, str, str]]:
-        return sorted(self.audit.get(case_id, []))

@@ -13,13 +13,13 @@ Item layout:
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from chalicelib.store.directory import CaseItem, case_key
+from chalicelib.store.directory_items import CaseItem, case_key
 from chalicelib.store.tx import Transaction, client, table_name, to_dynamo, utc_iso
+from chalicelib.tokens import token_hash
 
 LINK_RETENTION = timedelta(days=90)
 IDEMPOTENCY_TTL = timedelta(hours=24)
@@ -40,16 +40,12 @@ class StoredResponse:
     body: dict
 
 
-def sha256(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
 def link_key(token_hash: str) -> tuple[str, str]:
     return f"LINK#{token_hash}", "LINK"
 
 
 def idempotency_key(case_id: str, header: str) -> tuple[str, str]:
-    return f"IDEM#{case_id}#{sha256(header)}", "IDEM"
+    return f"IDEM#{case_id}#{token_hash(header)}", "IDEM"
 
 
 def link_from_item(item: dict) -> LinkRecord:
@@ -105,6 +101,6 @@ def remember_response(tx: Transaction, key: tuple[str, str], stored: StoredRespo
 
 def case_from_plain(item: dict):
     """A case from a plain item of :func:`tx.batch_get` (read with the link in one trip)."""
-    from chalicelib.store.directory import case_from_item
+    from chalicelib.store.directory_items import case_from_item
 
     return case_from_item(CaseItem.from_raw_data({k: to_dynamo(v) for k, v in item.items()}))

@@ -8,14 +8,14 @@ each console request reads that one key: a single strongly consistent GetItem.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 
+from chalicelib.tokens import token_hash
 from chalicelib.store.tx import client, key, table_name, to_dynamo
 
 
 def session_key(session_id: str) -> tuple[str, str]:
-    return f"SESSION#{hashlib.sha256(session_id.encode()).hexdigest()}", "ENDED"
+    return f"SESSION#{token_hash(session_id)}", "ENDED"
 
 
 class DynamoSessions:

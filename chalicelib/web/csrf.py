@@ -8,12 +8,11 @@ created on first use under ``TAPAAMO_LOCAL_DIR``.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 from datetime import datetime
 from pathlib import Path
 
+from chalicelib import tokens
 from chalicelib.config import Settings
 from chalicelib.keyfile import read_or_create
 
@@ -44,9 +43,7 @@ def is_valid(key: bytes, link_token: str, submitted: str | None, now: datetime) 
     if not submitted:
         return False
     window = _window(now)
-    # Bytes: compare_digest raises TypeError on a str with non-ASCII characters.
-    given = submitted.encode("utf-8", "surrogatepass")
-    return any(hmac.compare_digest(_mac(key, link_token, w).encode(), given)
+    return any(tokens.same(submitted, _mac(key, link_token, w))
                for w in (window, window - 1))
 
 
@@ -56,5 +53,4 @@ def _window(now: datetime) -> int:
 
 def _mac(key: bytes, link_token: str, window: int) -> str:
     # The link token itself is never an HMAC input, only its hash (as it is stored).
-    link_hash = hashlib.sha256(link_token.encode()).hexdigest()
-    return hmac.new(key, f"{link_hash}:{window}".encode(), hashlib.sha256).hexdigest()
+    return tokens.mac_hex(key, f"{tokens.token_hash(link_token)}:{window}")

@@ -17,6 +17,7 @@ import urllib.request
 from dataclasses import dataclass
 from datetime import datetime
 
+from chalicelib import tokens
 from chalicelib.config import Settings
 from chalicelib.domain.errors import Unauthorized
 
@@ -59,9 +60,7 @@ def finish(settings: Settings, attempt: LoginAttempt, state: str | None, code: s
         Unauthorized: wrong ``state``, no verifier, a code the provider refuses (used
             already, expired, or not for this verifier), or an ID token that fails any check.
     """
-    import hmac
-
-    if not state or not hmac.compare_digest(state.encode(), attempt.state.encode()):
+    if not state or not tokens.same(state, attempt.state):
         raise Unauthorized("the sign-in state does not match", code="bad_state")
     if not code or not attempt.verifier:
         raise Unauthorized("the sign-in is incomplete", code="bad_callback")

@@ -13,13 +13,12 @@ worthless in another.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from http.cookies import SimpleCookie
 
+from chalicelib import tokens
 from chalicelib.domain.access import Actor
 from chalicelib.web.oidc import LoginAttempt
 
@@ -120,15 +119,13 @@ def cleared(name: str, secure: bool, path: str = PATH) -> str:
 
 def csrf_token(key: bytes, session: StaffSession) -> str:
     """The token every form of this session carries (``csrf`` field)."""
-    return hmac.new(key, f"staff-csrf:{session.sid}".encode(), hashlib.sha256).hexdigest()
+    return tokens.mac_hex(key, f"staff-csrf:{session.sid}")
 
 
 def csrf_ok(key: bytes, session: StaffSession, submitted: str | None) -> bool:
     if not submitted:
         return False
-    # Bytes: compare_digest raises TypeError on a str with non-ASCII characters.
-    return hmac.compare_digest(csrf_token(key, session).encode(),
-                               submitted.encode("utf-8", "surrogatepass"))
+    return tokens.same(submitted, csrf_token(key, session))
 
 
 def cookies(header: str | None) -> dict[str, str]:

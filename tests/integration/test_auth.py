@@ -8,7 +8,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from chalicelib.auth import AUDIENCE, LOCAL_ISSUER, mint_local_token
-from tests.support.api import call
+from harness.api import call
 
 
 def bearer(value: str) -> dict:

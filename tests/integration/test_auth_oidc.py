@@ -6,7 +6,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from tests.support.api import call
+from harness.api import call
 
 ISSUER = "https://login.example.org/tenant/v2.0"
 AUDIENCE = "api://tapaamo"

@@ -9,8 +9,8 @@ import time_machine
 
 from chalicelib.domain.workdays import is_working_day
 
-from tests.support.api import call
-from tests.support.booking import (NOW, TUESDAY, at, book, clock, coord,  # noqa: F401 - fixtures
+from harness.api import call
+from harness.booking import (NOW, TUESDAY, at, book, clock, coord,  # noqa: F401 - fixtures
                                    family, issue_link, make_family)
 
 JSON = {"Content-Type": "application/json"}

@@ -8,8 +8,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.support.api import call
-from tests.support.booking import (TUESDAY, at, book, clock, coord,  # noqa: F401 - fixtures
+from harness.api import call
+from harness.booking import (TUESDAY, at, book, clock, coord,  # noqa: F401 - fixtures
                                    family, make_family)
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}

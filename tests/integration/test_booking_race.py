@@ -19,11 +19,11 @@ from chalicelib.domain.intervals import Interval
 from chalicelib.domain.workdays import at_local
 from chalicelib.store.calendar import cal_key, load_key
 from chalicelib.store.tx import batch_get
-from tests.support.api import call, make_worker
-from tests.support.booking import (NOW, TUESDAY, at, book, clock, coord,  # noqa: F401 - fixtures
+from harness.api import call, make_worker
+from harness.booking import (NOW, TUESDAY, at, book, clock, coord,  # noqa: F401 - fixtures
                                    make_family)
 from tests.support.client import app_client, staff_headers
-from tests.support.ddblocal import ddb_local  # noqa: F401 - fixture
+from harness.ddblocal import ddb_local  # noqa: F401 - fixture
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ from collections import Counter
 import pytest
 import time_machine
 
-from tests.support.api import call
-from tests.support.booking import NOW, TUESDAY, at, book, make_family
-from tests.support.round_trips import dynamodb_requests
+from harness.api import call
+from harness.booking import NOW, TUESDAY, at, book, make_family
+from harness.round_trips import dynamodb_requests
 
 
 @pytest.fixture

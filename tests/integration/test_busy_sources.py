@@ -18,9 +18,9 @@ from chalicelib.domain.intervals import Interval
 from chalicelib.domain.workdays import at_local
 from chalicelib.local.queue import LocalQueue
 from chalicelib.services.busy import QUEUE
-from tests.support.api import call
-from tests.support.booking import book, coord, make_family  # noqa: F401 - coord: a fixture
-from tests.support.calendar_servers import (EXPECTED_BUSY, GraphFake, IcsServer,
+from harness.api import call
+from harness.booking import book, coord, make_family  # noqa: F401 - coord: a fixture
+from harness.calendar_servers import (EXPECTED_BUSY, GraphFake, IcsServer,
                                             RadicaleServer, event_documents, one_event,
                                             schedule_item)
 
@@ -31,7 +31,7 @@ FIRST_DAY, DAYS = date(2027, 3, 23), 22
 
 
 @pytest.fixture
-def clock(aws):  # coord (tests.support.booking) mints its token at this clock
+def clock(aws):  # coord (harness.booking) mints its token at this clock
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
 

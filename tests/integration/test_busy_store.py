@@ -15,7 +15,7 @@ from chalicelib.sources.guard import FetchError
 from chalicelib.sources.readers import Reading
 from chalicelib.store.busy import DynamoBusySources
 from chalicelib.store.memory_busy import InMemoryBusySources
-from tests.support.calendar_servers import EXPECTED_BUSY
+from harness.calendar_servers import EXPECTED_BUSY
 from tests.support.twins import BACKENDS, twin
 
 RULES = BookingRules()

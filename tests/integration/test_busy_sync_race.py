@@ -18,10 +18,10 @@ from chalicelib.sources.readers import Reading
 from chalicelib.store.busy import DynamoBusySources
 from chalicelib.store.calendar import cal_key
 from chalicelib.store.tx import batch_get
-from tests.support.api import call, make_worker
-from tests.support.calendar_servers import EXPECTED_BUSY, IcsServer, event_documents
+from harness.api import call, make_worker
+from harness.calendar_servers import EXPECTED_BUSY, IcsServer, event_documents
 from tests.support.client import app_client, staff_headers
-from tests.support.ddblocal import ddb_local  # noqa: F401 - fixture
+from harness.ddblocal import ddb_local  # noqa: F401 - fixture
 
 NOW = at_local(date(2027, 3, 22), 7, 30)
 RULES = BookingRules()

@@ -15,8 +15,10 @@ from hypothesis import strategies as st
 
 from chalicelib.domain.directory import LANGUAGES, SERVICES, Case, Contact, Worker
 from chalicelib.domain.numbers import exact_number
-from chalicelib.store.directory import DynamoDirectory, InMemoryDirectory, case_key
-from tests.support.booking import NOW, TUESDAY
+from chalicelib.store.directory import DynamoDirectory
+from chalicelib.store.directory_items import case_key
+from chalicelib.store.memory_directory import InMemoryDirectory
+from harness.booking import NOW, TUESDAY
 from tests.support.twins import BACKENDS, twin
 
 HOURS = st.decimals(min_value="0.25", max_value="336", places=4).map(exact_number)
@@ -86,8 +88,7 @@ def _book(repo, case: Case) -> None:
         repo.put_worker(Worker(worker, "Test Worker", None, None, None, ("instructor",)))
     start = at_local(TUESDAY, 10)
     with time_machine.travel(NOW, tick=False):
-        status, body = book(BookingRequest(case, start, "home", booked_by="family",
-                                           public_url="http://tapaamo.test"), {}, NOW)
+        status, body = book(BookingRequest(case, start, "home", booked_by="family"), {}, NOW)
     assert status == 201 and body["status"] == "booked"
     # The timers hold the case's hours in whole minutes and are read back without error.
     due = [t for t in find_due(start) if t.case_id == case.id]

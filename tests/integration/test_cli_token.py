@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from chalicelib import cli
-from tests.support.api import call
+from harness.api import call
 
 
 def mint(capsys, *args) -> dict:

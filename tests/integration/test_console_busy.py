@@ -9,9 +9,9 @@ from urllib.parse import urlencode
 
 from chalicelib.local.queue import LocalQueue
 from tests.integration.test_console_pages import FORM, get, post
-from tests.support.api import call, make_worker
-from tests.support.booking import clock, coord  # noqa: F401 - fixtures (the clock stands at NOW)
-from tests.support.console import console_cookie
+from harness.api import call, make_worker
+from harness.booking import clock, coord  # noqa: F401 - fixtures (the clock stands at NOW)
+from harness.console import console_cookie
 
 URL = "https://calendar.example.org/private/3f9a1c/basic.ics"
 

@@ -10,9 +10,9 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.support.api import call, make_worker
-from tests.support.booking import TUESDAY, at, book, clock, coord, make_family  # noqa: F401
-from tests.support.console import console_cookie, csrf_of
+from harness.api import call, make_worker
+from harness.booking import TUESDAY, at, book, clock, coord, make_family  # noqa: F401
+from harness.console import console_cookie, csrf_of
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 WEEK = "2026-W49"  # Monday 30 November – Sunday 6 December; TUESDAY is 1 December

@@ -8,9 +8,9 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.support.api import make_office, make_worker
-from tests.support.booking import clock, coord  # noqa: F401 - fixtures (the clock stands at NOW)
-from tests.support.console import console_cookie, csrf_of
+from harness.api import make_office, make_worker
+from harness.booking import clock, coord  # noqa: F401 - fixtures (the clock stands at NOW)
+from harness.console import console_cookie, csrf_of
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
@@ -146,7 +146,7 @@ def test_behind_a_stage_path_redirects_and_cookies_carry_it(client, monkeypatch)
 
 
 def test_a_workers_home_lists_the_help_request_of_their_case(client, coordinator, coord, team):
-    from tests.support.api import call
+    from harness.api import call
 
     case_id = created_case(client, coordinator, team)
     status, opened = call(client, "POST", "/escalations", coord, {"case": case_id})

@@ -18,7 +18,7 @@ from itsdangerous import URLSafeSerializer
 
 from chalicelib.web import oidc
 from chalicelib.web import session as cookies
-from tests.support.console import csrf_of, sign_in, until_callback
+from harness.console import csrf_of, sign_in, until_callback
 
 pytestmark = pytest.mark.localstack
 

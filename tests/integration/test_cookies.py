@@ -5,7 +5,7 @@ from __future__ import annotations
 from chalice.test import Client
 
 from app import app
-from tests.support.booking import clock, coord, family  # noqa: F401 - fixtures
+from harness.booking import clock, coord, family  # noqa: F401 - fixtures
 
 
 def remembered(test_client, family) -> str:

@@ -15,7 +15,7 @@ from chalicelib.notify.templates import Message
 from chalicelib.store import outbox
 from chalicelib.store.deliveries import DynamoDeliveries
 from chalicelib.store.tx import Transaction
-from tests.support.ddblocal import ddb_local  # noqa: F401 - fixture
+from harness.ddblocal import ddb_local  # noqa: F401 - fixture
 from tests.support.notify import hki, make_case, run
 
 T0 = hki(2026, 12, 1, 10, 0)

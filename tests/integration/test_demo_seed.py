@@ -8,7 +8,7 @@ from pathlib import Path
 
 import time_machine
 
-from tests.support.api import call
+from harness.api import call
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 

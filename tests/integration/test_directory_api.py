@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.support.api import call, case_payload, make_case, make_office, make_worker
+from harness.api import call, case_payload, make_case, make_office, make_worker
 
 
 @pytest.fixture

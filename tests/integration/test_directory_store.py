@@ -9,7 +9,8 @@ import pytest
 
 from chalicelib.domain.directory import Case, Contact, Office, Worker
 from chalicelib.domain.errors import Conflict, Invalid
-from chalicelib.store.directory import DynamoDirectory, InMemoryDirectory
+from chalicelib.store.directory import DynamoDirectory
+from chalicelib.store.memory_directory import InMemoryDirectory
 from tests.support.twins import BACKENDS, twin
 
 T0 = datetime(2026, 12, 1, 8, tzinfo=UTC)
@@ -90,7 +91,7 @@ def test_the_audit_trail_keeps_every_entry_in_time_order(repo):
 
 def test_office_names_are_one_item_written_with_each_office_or_synced_once(aws):
     from chalicelib import bootstrap
-    from chalicelib.store.directory import OFFICE_NAMES_KEY, OfficeItem, office_names_from_item
+    from chalicelib.store.directory_items import OFFICE_NAMES_KEY, OfficeItem, office_names_from_item
     from chalicelib.store.tx import batch_get
 
     def names():

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from tests.integration.test_console_pages import get, post
 from tests.integration.test_escalation_messages import PRIMARY, SECONDARY, ask_help, deliver
-from tests.support.api import call
-from tests.support.booking import clock, coord, family  # noqa: F401 - fixtures
-from tests.support.console import console_cookie
+from harness.api import call
+from harness.booking import clock, coord, family  # noqa: F401 - fixtures
+from harness.console import console_cookie
 from tests.support.oncall import on_call, two_step_policy
 
 WORDS = "Lapsi ei tule kotiin"

@@ -15,7 +15,7 @@ from chalicelib.domain.oncall import Rotation
 from chalicelib.services import oncall
 from chalicelib.services.escalations import Escalator, HelpRequest
 from chalicelib.store.table import reset_connections
-from tests.support.ddblocal import ddb_local  # noqa: F401 - fixture
+from harness.ddblocal import ddb_local  # noqa: F401 - fixture
 
 T0 = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)  # 02:30 Helsinki, half an hour before DST
 BOSS = Actor("test", "coordinator")

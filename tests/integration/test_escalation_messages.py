@@ -12,8 +12,8 @@ import pytest
 
 from chalicelib.domain.escalation import OUTCOMES
 from chalicelib.notify.sms import is_gsm7, sms_segments
-from tests.support.api import call
-from tests.support.booking import clock, coord, family  # noqa: F401 - fixtures
+from harness.api import call
+from harness.booking import clock, coord, family  # noqa: F401 - fixtures
 from tests.support.oncall import on_call, two_step_policy
 from tests.integration.test_reviews_api import run_job
 from tests.support.notify import link_path, sink_messages
@@ -102,7 +102,7 @@ def test_help_is_acknowledged_to_the_case_contact_never_to_the_typed_number(
     ask_help(client, family, callback_phone="040 999 8877")
     deliver(client)
     assert to(aws, CALLBACK) == []
-    received = to(aws, "+358401234567")  # the case's own contact (tests.support.api)
+    received = to(aws, "+358401234567")  # the case's own contact (harness.api)
     assert [m["body"] for m in received] == [
         "Pyyntösi on vastaanotettu. Päivystäjä ottaa sinuun yhteyttä pian."]
 

@@ -14,8 +14,8 @@ from datetime import timedelta
 import pytest
 
 from chalicelib.domain.workdays import at_local
-from tests.support.api import call, make_worker
-from tests.support.booking import NOW, clock, coord, make_family  # noqa: F401 - fixtures
+from harness.api import call, make_worker
+from harness.booking import NOW, clock, coord, make_family  # noqa: F401 - fixtures
 from tests.support.oncall import on_call
 
 JSON = {"Content-Type": "application/json"}

@@ -18,7 +18,7 @@ from chalicelib.store.deliveries import DynamoDeliveries
 from tests.integration.test_escalation_flow import (T0, build_world, events, family_help,
                                                      fresh_escalator, staff_rota)
 from tests.integration.test_escalation_flow import real_world, world  # noqa: F401
-from tests.support.ddblocal import ddb_local  # noqa: F401 - fixture
+from harness.ddblocal import ddb_local  # noqa: F401 - fixture
 
 PRIMARY, SECONDARY = "+358401110001", "+358401110002"
 

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.support.api import call
-from tests.support.booking import (TUESDAY, at, book, clock, coord,  # noqa: F401 - fixtures
+from harness.api import call
+from harness.booking import (TUESDAY, at, book, clock, coord,  # noqa: F401 - fixtures
                                    make_family)
 
 JSON = {"Content-Type": "application/json"}
@@ -69,7 +69,7 @@ HOUR_VALUES = st.one_of(
        worker_reminders=st.lists(HOUR_VALUES, max_size=6))
 def test_any_reminders_list_is_refused_with_a_4xx_or_books(client, coord, reminders,
                                                            worker_reminders):
-    from tests.support.api import case_payload, make_office, make_worker
+    from harness.api import case_payload, make_office, make_worker
 
     workers = [make_worker(client, coord), make_worker(client, coord)]
     office = make_office(client, coord)

@@ -13,8 +13,8 @@ import pytest
 from chalicelib.domain.workdays import at_local
 from chalicelib.notify.texts import TEXTS
 from tests.integration.test_reviews_api import run_job
-from tests.support.api import call
-from tests.support.booking import TUESDAY, at, book, clock, coord, make_family  # noqa: F401
+from harness.api import call
+from harness.booking import TUESDAY, at, book, clock, coord, make_family  # noqa: F401
 from tests.support.notify import link_path, sink_messages
 
 JSON = {"Content-Type": "application/json"}

@@ -8,8 +8,8 @@ from html import unescape
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from tests.integration.test_booking_page import form_fields, get, header, post_form
-from tests.support.api import call, make_case, unique
-from tests.support.booking import (TUESDAY, Family, at, book, clock, coord,  # noqa: F401
+from harness.api import call, make_case, unique
+from harness.booking import (TUESDAY, Family, at, book, clock, coord,  # noqa: F401
                                    family, issue_link)
 
 
@@ -184,7 +184,7 @@ def test_the_page_names_the_familys_workers_by_first_name(client, coord):
 
 def test_the_workers_names_stay_on_the_page_never_in_the_sms_or_the_feed(client, coord):
     from chalicelib.notify.providers import FakeProvider
-    from tests.support.booking import NOW
+    from harness.booking import NOW
     from tests.support.notify import run
 
     workers = [unique("w"), unique("w")]
@@ -237,7 +237,7 @@ def test_the_demo_seeds_the_offices_swedish_names_also_into_offices_seeded_befor
     from chalicelib import bootstrap
     from chalicelib.domain.directory import Office
     from chalicelib.local.demo import seed_demo
-    from tests.support.booking import NOW
+    from harness.booking import NOW
 
     # A table seeded before offices had Swedish names.
     bootstrap.wiring().directory.put_office(Office("kallio", "Kallio", "Toinen linja 4 A", 3))

@@ -15,15 +15,15 @@ from contextlib import contextmanager
 
 import pytest
 import time_machine
-from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 
 from chalicelib import bootstrap
 from chalicelib.domain.booking_rules import iso_week_key
-from tests.support.api import call
-from tests.support.booking import NOW, TUESDAY, at, book, make_family
-from tests.support.consistency import lock_problems
-from tests.support.ddblocal import ddb_engine  # noqa: F401 - fixture
+from harness.api import call
+from harness.booking import NOW, TUESDAY, at, book, make_family
+from harness.consistency import lock_problems
+from harness.ddblocal import ddb_engine  # noqa: F401 - fixture
+from harness.round_trips import around_api_calls
 from tests.support.notify import sink_messages
 
 
@@ -48,23 +48,19 @@ def conflicted(operation: str) -> ClientError:
 @contextmanager
 def failing(operation: str, make_error, times: int):
     """The next ``times`` calls of ``operation`` (any client) raise ``make_error(op)``."""
-    real = BaseClient._make_api_call
     left = {"n": times}
 
-    def call_(self, op, params):
+    def call_(send, client, op, params):
         if op == operation and left["n"] > 0:
             left["n"] -= 1
             error = make_error(op)
             if error.response["Error"]["Code"] == "TransactionCanceledException":
-                raise self.exceptions.TransactionCanceledException(error.response, op)
+                raise client.exceptions.TransactionCanceledException(error.response, op)
             raise error
-        return real(self, op, params)
+        return send(client, op, params)
 
-    BaseClient._make_api_call = call_
-    try:
+    with around_api_calls(call_):
         yield left
-    finally:
-        BaseClient._make_api_call = real
 
 
 def appointments(client, family) -> list:

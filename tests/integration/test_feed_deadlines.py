@@ -9,9 +9,9 @@ import pytest
 import time_machine
 
 from chalicelib.domain.workdays import HELSINKI
-from tests.support.api import call, make_case, make_worker
+from harness.api import call, make_case, make_worker
 from tests.support.ics import assert_ics_wellformed, assert_parsers_agree
-from tests.support.round_trips import dynamodb_requests
+from harness.round_trips import dynamodb_requests
 
 OPENED = datetime(2026, 11, 2, 10, tzinfo=HELSINKI)  # a Monday
 

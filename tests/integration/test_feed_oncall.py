@@ -11,7 +11,7 @@ import pytest
 
 from chalicelib.domain.workdays import HELSINKI
 from tests.integration.test_feeds_api import clock  # noqa: F401 - fixture (Monday 2.2.2026)
-from tests.support.api import call, make_case, make_worker, unique
+from harness.api import call, make_case, make_worker, unique
 from tests.support.ics import assert_ics_wellformed
 
 @pytest.fixture

@@ -15,9 +15,9 @@ import pytest
 from chalicelib.store.agenda import TOKEN_SK, agenda_pk
 from tests.integration.test_feeds_api import (  # noqa: F401 - fixtures
     JSON, clock, family_book, feed_path, helsinki, staff_book, team)
-from tests.support.api import call, make_worker, unique
-from tests.support.booking import coord  # noqa: F401 - fixture
-from tests.support.round_trips import dynamodb_requests
+from harness.api import call, make_worker, unique
+from harness.booking import coord  # noqa: F401 - fixture
+from harness.round_trips import dynamodb_requests
 
 TUESDAY_TEN = helsinki(2026, 2, 10, 10, 0)
 TODAY_TWO_PM = helsinki(2026, 2, 2, 14, 0)  # the clock's day (Monday), after 11:00
@@ -97,14 +97,11 @@ def test_each_kind_of_write_the_feed_shows_changes_its_etag(client, team, change
 
 
 def test_writes_the_feed_does_not_show_keep_its_etag(client, team, clock):
-    meeting = staff_book(client, team, TODAY_TWO_PM)
+    staff_book(client, team, TODAY_TWO_PM)
     other = make_worker(client, team["coord"], office=team["office"])
     path = feed_path(client, team["auth"], team["worker"])
     before = etag_of(client, path)
     clock.shift(timedelta(hours=4))  # the meeting has begun, the day is the same
-    with_outcome = call(client, "POST", f"/appointments/{meeting}/outcome", team["coord"],
-                        {"outcome": "held"})
-    assert with_outcome[0] == 200, with_outcome
     absence = call(client, "POST", f"/workers/{team['worker']}/absences", team["coord"],
                    {"start": "2026-02-20T08:00:00+02:00", "end": "2026-02-20T16:00:00+02:00"})
     assert absence[0] == 201, absence
@@ -112,6 +109,18 @@ def test_writes_the_feed_does_not_show_keep_its_etag(client, team, clock):
     assert others[0] == 201, others
     assert poll(client, path, before) == 304
     assert etag_of(client, path) == before
+
+
+def test_an_outcome_recorded_changes_the_etag_and_ends_the_events_title(client, team, clock):
+    meeting = staff_book(client, team, TODAY_TWO_PM)
+    path = feed_path(client, team["auth"], team["worker"])
+    clock.shift(timedelta(hours=4))  # the meeting has begun, the day is the same
+    before = etag_of(client, path)
+    with_outcome = call(client, "POST", f"/appointments/{meeting}/outcome", team["coord"],
+                        {"outcome": "no-show"})
+    assert with_outcome[0] == 200, with_outcome
+    assert poll(client, path, before) == 200
+    assert "· ei saapunut" in client.http.get(path).body.decode().replace("\r\n ", "")
 
 
 def test_the_next_day_a_poll_gets_the_feed_again(client, team, clock):

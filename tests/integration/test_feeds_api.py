@@ -17,17 +17,17 @@ from chalicelib.domain.appointment import Appointment
 from chalicelib.domain.workdays import HELSINKI, is_working_day
 from chalicelib.store.appointments import agenda_item
 from chalicelib.store.tx import to_dynamo
-from tests.support.api import call, make_case, make_office, make_worker
-from tests.support.booking import coord, issue_link, make_family  # noqa: F401 - fixture
+from harness.api import call, make_case, make_office, make_worker
+from harness.booking import coord, issue_link, make_family  # noqa: F401 - fixture
 from tests.support.ics import assert_ics_wellformed, assert_parsers_agree
-from tests.support.round_trips import dynamodb_requests
+from harness.round_trips import dynamodb_requests
 
 NOW = datetime(2026, 2, 2, 9, 0, tzinfo=UTC)  # Monday 11:00 in Helsinki
 FAMILY_PHONE, FAMILY_EMAIL = "040 123 4567", "family@example.org"
 JSON = {"Content-Type": "application/json"}
 
 
-# Stands in for tests/support/booking's clock here: the imported coord is minted at this NOW.
+# Stands in for harness/booking's clock here: the imported coord is minted at this NOW.
 @pytest.fixture
 def clock():
     with time_machine.travel(NOW, tick=False) as traveller:

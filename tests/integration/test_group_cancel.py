@@ -13,8 +13,8 @@ from tests.integration.test_group_sessions import one_family_per_session
 from tests.integration.test_groups import (coord, families, make_group, seat,  # noqa: F401
                                            sent, team)
 from tests.integration.test_reviews_api import run_job
-from tests.support.api import call, make_worker
-from tests.support.booking import TUESDAY
+from harness.api import call, make_worker
+from harness.booking import TUESDAY
 
 NEXT = TUESDAY + timedelta(days=7)
 

@@ -13,8 +13,8 @@ from chalicelib.domain.workdays import at_local
 from tests.integration.test_groups import (coord, families, make_group, seat,  # noqa: F401
                                            sent, team)
 from tests.integration.test_reviews_api import run_job
-from tests.support.api import call, make_worker
-from tests.support.booking import TUESDAY, at, make_family
+from harness.api import call, make_worker
+from harness.booking import TUESDAY, at, make_family
 
 WEDNESDAY = TUESDAY + timedelta(days=8)  # the day after the second session
 

@@ -13,9 +13,9 @@ import time_machine
 from chalicelib.store.groups import group_key
 from chalicelib.store.tx import batch_get
 from tests.integration.test_booking_race import local_client, local_coord  # noqa: F401
-from tests.support.api import call, make_office, make_worker
-from tests.support.booking import NOW, TUESDAY, at, make_family
-from tests.support.ddblocal import ddb_local  # noqa: F401 - fixture
+from harness.api import call, make_office, make_worker
+from harness.booking import NOW, TUESDAY, at, make_family
+from harness.ddblocal import ddb_local  # noqa: F401 - fixture
 
 JSON = {"Content-Type": "application/json"}
 

@@ -20,8 +20,8 @@ from tests.integration.test_groups import (  # noqa: F401 - fixtures
     team,
 )
 from tests.integration.test_reviews_api import run_job
-from tests.support.api import call
-from tests.support.booking import TUESDAY
+from harness.api import call
+from harness.booking import TUESDAY
 
 
 def leave(client, family, group_id, **body):

@@ -12,8 +12,8 @@ from chalicelib.domain.workdays import at_local
 from tests.integration.test_groups import (coord, families, make_group, seat,  # noqa: F401
                                            sent, team)
 from tests.integration.test_reviews_api import run_job
-from tests.support.api import call
-from tests.support.booking import TUESDAY
+from harness.api import call
+from harness.booking import TUESDAY
 
 LEADER_PHONES = ("+358405550901", "+358405550902")  # the team fixture's leaders
 

@@ -13,8 +13,8 @@ import time_machine
 
 from chalicelib.domain.workdays import at_local
 from tests.integration.test_reviews_api import run_job
-from tests.support.api import call, make_office, make_worker
-from tests.support.booking import NOW, TUESDAY, at, book, make_family
+from harness.api import call, make_office, make_worker
+from harness.booking import NOW, TUESDAY, at, book, make_family
 
 JSON = {"Content-Type": "application/json"}
 SERVICE = "tehostettu-perhetyo"

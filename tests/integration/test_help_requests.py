@@ -17,9 +17,9 @@ import time_machine
 
 from chalicelib.services.help_requests import HELP_LIMIT
 from chalicelib.store.rate_limits import DynamoRateLimits, InMemoryRateLimits
-from tests.support.booking import NOW, clock, coord, family, make_family  # noqa: F401
+from harness.booking import NOW, clock, coord, family, make_family  # noqa: F401
 from tests.support.client import app_client, staff_headers
-from tests.support.ddblocal import ddb_local  # noqa: F401 - fixture
+from harness.ddblocal import ddb_local  # noqa: F401 - fixture
 from tests.support.oncall import on_call
 from tests.support.twins import BACKENDS, twin
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.api import call, case_payload, make_worker
-from tests.support.booking import clock, coord, family  # noqa: F401 - fixtures
+from harness.api import call, case_payload, make_worker
+from harness.booking import clock, coord, family  # noqa: F401 - fixtures
 
 JSON = {"Content-Type": "application/json"}
 DEEP = "[" * 10_000 + "]" * 10_000

@@ -7,8 +7,8 @@ import logging
 
 import time_machine
 
-from tests.support.api import call, make_case, make_office
-from tests.support.booking import NOW, TUESDAY, at, book, issue_link
+from harness.api import call, make_case, make_office
+from harness.booking import NOW, TUESDAY, at, book, issue_link
 
 FAMILY_NAME = "Virtanen-Korhonen"
 WORKER_NAME = "Aino Salmiakki"

@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
-from tests.support.api import call, make_worker, unique
-from tests.support.round_trips import dynamodb_requests
+from harness.api import call, make_worker, unique
+from harness.round_trips import dynamodb_requests
 
 SECRET = "hook-secret-for-tests"
 SCHEDULED = {"version": "0", "id": "e", "detail-type": "Scheduled Event", "source": "aws.events",
@@ -254,8 +254,8 @@ def test_a_workers_feed_shows_their_on_call_shifts(client, boss, pair):
 
 def test_a_family_asks_for_help_twice_and_both_requests_join_one_escalation(client, boss,
                                                                            pair):
-    from tests.support.api import make_case
-    from tests.support.booking import issue_link
+    from harness.api import make_case
+    from harness.booking import issue_link
 
     rotation(client, boss, pair[:1], start="2020-01-06T08:00:00+02:00")
     case = make_case(client, boss, pair)

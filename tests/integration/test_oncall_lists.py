@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.api import call, make_worker
+from harness.api import call, make_worker
 
 
 @pytest.fixture

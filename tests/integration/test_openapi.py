@@ -68,7 +68,7 @@ def test_the_review_rule_schema_names_exactly_the_rule_parameters():
     from dataclasses import fields
 
     from chalicelib.domain.review_rules import RULE_TYPES
-    from chalicelib.web.openapi import REVIEW_RULE
+    from chalicelib.web.openapi_schemas import REVIEW_RULE
 
     parameters = {f.name for cls in RULE_TYPES.values() for f in fields(cls)} | {"type"}
     assert set(REVIEW_RULE["properties"]) == parameters

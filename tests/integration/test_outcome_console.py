@@ -19,11 +19,11 @@ import time_machine
 
 from chalicelib.domain.workdays import at_local
 from tests.integration.test_reviews_api import run_job
-from tests.support.api import call, make_worker
-from tests.support.booking import NOW, TUESDAY, at, clock, coord, make_family  # noqa: F401
+from harness.api import call, make_worker
+from harness.booking import NOW, TUESDAY, at, clock, coord, make_family  # noqa: F401
 from tests.support.client import app_client, staff_headers
-from tests.support.console import console_cookie, csrf_of
-from tests.support.ddblocal import ddb_local  # noqa: F401 - fixture
+from harness.console import console_cookie, csrf_of
+from harness.ddblocal import ddb_local  # noqa: F401 - fixture
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 WEDNESDAY = date(2026, 12, 2)

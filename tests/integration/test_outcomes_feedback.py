@@ -22,8 +22,8 @@ from chalicelib import qr
 from chalicelib.domain.workdays import at_local
 from tests.integration.test_booking_race import atomic_calls  # noqa: F401 - fixture
 from tests.integration.test_reviews_api import run_job
-from tests.support.api import call, make_worker
-from tests.support.booking import NOW, TUESDAY, at, make_family
+from harness.api import call, make_worker
+from harness.booking import NOW, TUESDAY, at, make_family
 
 SURVEY = "https://link.webropol.com/s/perhetyo-palaute"
 JSON = {"Content-Type": "application/json"}

@@ -7,8 +7,8 @@ from urllib.parse import urlencode
 import pytest
 
 from chalicelib.web.i18n import catalogue
-from tests.support.api import call
-from tests.support.booking import clock, coord, family  # noqa: F401 - fixtures
+from harness.api import call
+from harness.booking import clock, coord, family  # noqa: F401 - fixtures
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 SECURITY = ("content-security-policy", "referrer-policy", "cache-control",

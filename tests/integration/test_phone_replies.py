@@ -12,8 +12,8 @@ import pytest
 
 from tests.integration.test_escalation_messages import PRIMARY, SECONDARY, ask_help, deliver, to
 from tests.integration.test_reviews_api import run_job
-from tests.support.api import call
-from tests.support.booking import clock, coord, family  # noqa: F401 - fixtures
+from harness.api import call
+from harness.booking import clock, coord, family  # noqa: F401 - fixtures
 from tests.support.oncall import on_call, two_step_policy
 
 
@@ -110,7 +110,7 @@ def test_the_secondary_cannot_acknowledge_a_page_they_never_got(client, coord, f
 
 
 def test_a_reply_names_one_of_two_open_pages_by_its_code(client, coord, family, rota, aws):
-    from tests.support.booking import make_family
+    from harness.booking import make_family
 
     first = ask_help(client, family)
     second = ask_help(client, make_family(client, coord))

@@ -10,7 +10,7 @@ from chalicelib.services.escalations import Escalator
 from chalicelib.services.phone_replies import InboundReply, PhoneReplies
 from tests.integration.test_escalation_flow import (T0, assert_nobody_paged_after_the_ack,
                                                     build_world, family_help, race, staff_rota)
-from tests.support.ddblocal import ddb_local  # noqa: F401 - fixture
+from harness.ddblocal import ddb_local  # noqa: F401 - fixture
 
 
 @pytest.fixture

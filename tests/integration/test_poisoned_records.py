@@ -14,7 +14,7 @@ from chalicelib.domain.directory import Case, Contact
 from chalicelib.domain.review_rules import DEFAULT_RULES, rules_to_payload
 from tests.integration.test_reviews_api import (OPENED, at, boss, open_case,  # noqa: F401
                                                 run_job, store, token)
-from tests.support.api import call, make_worker
+from harness.api import call, make_worker
 
 POISON_ID = "k-0-poisoned"  # sorts before every "k<hex>" id: the job meets it first
 

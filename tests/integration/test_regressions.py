@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time_machine
 
-from tests.support.booking import NOW, TUESDAY, at, book, make_family
+from harness.booking import NOW, TUESDAY, at, book, make_family
 
 
 def test_a_family_feed_with_two_booked_appointments_is_not_a_500(client, token):

@@ -17,7 +17,7 @@ from chalicelib.services import reviews as use
 from chalicelib.store import outbox
 from chalicelib.store.tx import Transaction, client as ddb, table_name
 from tests.integration.test_reviews_api import OPENED, run_job, token  # noqa: F401 - fixture
-from tests.support.api import call, make_case, make_worker
+from harness.api import call, make_case, make_worker
 
 COORDINATOR = "tiimivastaava@example.org"
 

@@ -11,7 +11,7 @@ from chalicelib.domain.directory import SERVICES
 from chalicelib.domain.review_rules import DEFAULT_RULES, rules_to_payload
 from chalicelib.domain.workdays import HELSINKI
 from chalicelib.store.tx import Transaction
-from tests.support.api import call, make_case, make_worker
+from harness.api import call, make_case, make_worker
 
 # Monday 2 November 2026, 10:00 in Helsinki.
 OPENED = datetime(2026, 11, 2, 10, tzinfo=HELSINKI)

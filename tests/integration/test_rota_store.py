@@ -13,7 +13,7 @@ from chalicelib.domain.escalation import Policy, Step
 from chalicelib.domain.oncall import Override, Rotation
 from chalicelib.domain.rota import DEFAULT_POLICY, OVERRIDE_RETENTION, Reach, Rota
 from chalicelib.services import oncall
-from chalicelib.store.directory import InMemoryDirectory
+from chalicelib.store.memory_directory import InMemoryDirectory
 from chalicelib.store.oncall import DynamoRotaStore, InMemoryRotaStore
 from tests.support.twins import BACKENDS, twin
 

@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from tests.support.api import call, make_worker
-from tests.support.booking import NOW, TUESDAY, at, book, make_family
+from harness.api import call, make_worker
+from harness.booking import NOW, TUESDAY, at, book, make_family
 
 # Who may call each staff route: "coordinator" only; "self" (the worker in the path, or a
 # coordinator); "case" (a worker of the case, or a coordinator); "case-in-body" (the same,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.support.api import call, make_case, make_worker
+from harness.api import call, make_case, make_worker
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from chalicelib.store import timers
 from chalicelib.store.deliveries import DynamoDeliveries
 from chalicelib.store.escalations import DynamoEscalations
 from chalicelib.store.reviews import DynamoReviews
-from tests.support.round_trips import dynamodb_requests
+from harness.round_trips import dynamodb_requests
 
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 

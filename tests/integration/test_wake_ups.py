@@ -17,7 +17,7 @@ from chalicelib.services.notifications import deliver_woken
 from chalicelib.store import outbox, tx
 from chalicelib.store.deliveries import DynamoDeliveries
 from chalicelib.store.directory import DynamoDirectory
-from tests.support.booking import NOW, TUESDAY, at, book, make_family
+from harness.booking import NOW, TUESDAY, at, book, make_family
 from tests.support.notify import make_case
 
 T0 = NOW

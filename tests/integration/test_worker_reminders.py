@@ -14,10 +14,10 @@ import time_machine
 
 from chalicelib.domain.workdays import at_local
 from tests.integration.test_reviews_api import run_job
-from tests.support.api import call, case_payload, make_worker
-from tests.support.booking import NOW, TUESDAY, at, book, make_family
+from harness.api import call, case_payload, make_worker
+from harness.booking import NOW, TUESDAY, at, book, make_family
 from tests.support.notify import sink_messages
-from tests.support.round_trips import dynamodb_requests
+from harness.round_trips import dynamodb_requests
 
 JSON = {"Content-Type": "application/json"}
 

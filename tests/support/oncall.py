@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.support.api import call, make_worker, unique
+from harness.api import call, make_worker, unique
 
 POLICY = {"steps": [{"notify": "primary", "wait_seconds": 300},
                     {"notify": "secondary", "wait_seconds": 300}], "repeat": 0}

@@ -16,7 +16,8 @@ from chalicelib.ical import FeedEvent, render_calendar
 from chalicelib.services import feeds
 from chalicelib.services.offices import OfficeNames
 from chalicelib.store.agenda import InMemoryAgenda
-from chalicelib.store.directory import OFFICE_NAMES_KEY, InMemoryDirectory
+from chalicelib.store.directory_items import OFFICE_NAMES_KEY
+from chalicelib.store.memory_directory import InMemoryDirectory
 from chalicelib.store.shared import Shared, SharedItems
 from tests.support.ical_reference import reference_calendar
 

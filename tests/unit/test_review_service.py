@@ -10,7 +10,7 @@ from chalicelib.domain.directory import Case, Contact, Worker
 from chalicelib.domain.review_rules import DEFAULT_RULES, rules_to_payload
 from chalicelib.domain.workdays import HELSINKI
 from chalicelib.services import reviews as use
-from chalicelib.store.directory import InMemoryDirectory
+from chalicelib.store.memory_directory import InMemoryDirectory
 from chalicelib.store.memory_reviews import InMemoryReviews
 
 BOSS = Actor("test", "coordinator")

@@ -18,7 +18,7 @@ import pytest
 
 from chalicelib.local.settings import free_port
 
-ROOTS = (Path(__file__).resolve().parents[2], Path("/work/main"))
+ROOTS = (Path(__file__).resolve().parents[1],)  # the checkout (its node_modules)
 
 
 class NoDynamoDBLocal(Exception):

@@ -1,7 +1,7 @@
 """A pinned clock and a case with a booking link, built through the public HTTP API.
 
 The fixtures ``clock``, ``coord`` and ``family`` are imported by the test modules that
-use them (``from tests.support.booking import clock, coord, family``).
+use them (``from harness.booking import clock, coord, family``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 import time_machine
 
 from chalicelib.domain.workdays import at_local
-from tests.support.api import call, make_case, make_office, make_worker
+from harness.api import call, make_case, make_office, make_worker
 
 NOW = at_local(date(2026, 11, 20), 12)  # a Friday; 2026-12-01 is a Tuesday 11 days later
 TUESDAY = date(2026, 12, 1)

@@ -1,0 +1,1 @@
+"""Pages: Jinja2 templates, Babel catalogues, view helpers and the OpenAPI document."""
