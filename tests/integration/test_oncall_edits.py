@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.integration.test_oncall_api import now_at, rotation
-from tests.support.api import call, make_worker, unique
+from harness.api import call, make_worker, unique
 
 WEEK = "2026-03-23T08:00:00+02:00"
 

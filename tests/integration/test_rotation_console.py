@@ -8,9 +8,9 @@ import re
 import pytest
 
 from tests.integration.test_console_pages import get, post
-from tests.support.api import call, make_worker, unique
-from tests.support.booking import clock, coord  # noqa: F401 - fixtures (the clock stands at NOW)
-from tests.support.console import console_cookie
+from harness.api import call, make_worker, unique
+from harness.booking import clock, coord  # noqa: F401 - fixtures (the clock stands at NOW)
+from harness.console import console_cookie
 
 AT = "/oncall/now?at={}"
 

@@ -7,9 +7,9 @@ import pytest
 
 from tests.integration.test_console_pages import get, post
 from tests.integration.test_swaps import crew, primary_at_sunday_noon  # noqa: F401
-from tests.support.api import call
-from tests.support.booking import clock, coord  # noqa: F401 - fixtures (the clock stands at NOW)
-from tests.support.console import console_cookie
+from harness.api import call
+from harness.booking import clock, coord  # noqa: F401 - fixtures (the clock stands at NOW)
+from harness.console import console_cookie
 
 
 @pytest.fixture

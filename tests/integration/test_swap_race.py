@@ -16,7 +16,7 @@ from chalicelib.domain.oncall import Rotation
 from chalicelib.services import oncall, swaps
 from chalicelib.store import tx as raw
 from tests.integration.test_escalation_flow import BOSS, T0, race
-from tests.support.ddblocal import ddb_local  # noqa: F401 - fixture
+from harness.ddblocal import ddb_local  # noqa: F401 - fixture
 
 URL = "http://tapaamo.test/staff/oncall"
 ASKER_PHONE = "+358401110041"

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from tests.integration.test_escalation_messages import deliver
-from tests.support.api import call, make_worker
-from tests.support.booking import clock, coord  # noqa: F401 - fixtures (the clock stands at NOW)
+from harness.api import call, make_worker
+from harness.booking import clock, coord  # noqa: F401 - fixtures (the clock stands at NOW)
 from tests.support.notify import link_path, sink_messages
 
 ANNA_PHONE = "+358401110031"
