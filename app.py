@@ -6,11 +6,12 @@ from chalice import Chalice
 
 from chalicelib.api import (ack_pages, appointments, auth, booking, busy, directory,
                             escalations, feedback, feeds, groups, health, help, hooks,
-                            notifications, oncall, oncall_events, outcome_jobs, page_forms,
-                            page_groups, page_views, phone_replies, review_jobs, reviews,
-                            staff_calendar, staff_case_forms, staff_directory,
+                            notifications, oncall, oncall_events, oncall_swaps, outcome_jobs,
+                            page_forms, page_groups, page_views, phone_replies, review_jobs,
+                            reviews, staff_calendar, staff_case_forms, staff_directory,
                             staff_escalations, staff_feed, staff_oncall, staff_outcomes,
-                            staff_pages, staff_signin, staff_week, staff_week_forms)
+                            staff_pages, staff_policy, staff_rotations, staff_signin,
+                            staff_swaps, staff_week, staff_week_forms)
 
 app = Chalice(app_name="tapaamo")
 # Chalice keeps its app logger ("tapaamo", parent of every chalicelib logger) at ERROR
@@ -30,6 +31,7 @@ app.register_blueprint(ack_pages.bp)
 app.register_blueprint(help.bp)
 app.register_blueprint(hooks.bp)
 app.register_blueprint(oncall_events.bp)
+app.register_blueprint(oncall_swaps.bp)
 app.register_blueprint(phone_replies.bp)
 app.register_blueprint(booking.bp)
 app.register_blueprint(appointments.bp)
@@ -48,5 +50,8 @@ app.register_blueprint(staff_week.bp)
 app.register_blueprint(staff_week_forms.bp)
 app.register_blueprint(staff_escalations.bp)
 app.register_blueprint(staff_oncall.bp)
+app.register_blueprint(staff_rotations.bp)
+app.register_blueprint(staff_swaps.bp)
+app.register_blueprint(staff_policy.bp)
 app.register_blueprint(staff_outcomes.bp)
 app.register_blueprint(staff_feed.bp)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from chalice import Blueprint
+from datetime import datetime
+
+from chalice import Blueprint, Response
 
 from chalicelib import bootstrap
 from chalicelib.api.auth import staff
@@ -10,6 +12,7 @@ from chalicelib.api.http import (actor_of, bound_param, endpoint, instant_param,
                                  json_response, page_json, page_params)
 from chalicelib.domain.access import require_coordinator
 from chalicelib.domain.escalation import policy_from_dict, policy_to_dict
+from chalicelib.domain.instants import parse_instant
 from chalicelib.domain.oncall import override_from_dict, rotation_from_dict, utc
 from chalicelib.services import oncall as use
 
@@ -22,7 +25,18 @@ def _holder_json(holder: use.OnCall | None):
 
 def _rotation_json(rotation) -> dict:
     return {"id": rotation.id, "level": rotation.level, "workers": list(rotation.workers),
-            "start": rotation.start, "shift_hours": rotation.shift_hours}
+            "start": rotation.start, "shift_hours": rotation.shift_hours, "end": rotation.end}
+
+
+def _override_json(override) -> dict:
+    return {"id": override.key, "worker": override.worker, "level": override.level,
+            "start": override.start, "end": override.end}
+
+
+def _end_instant(request) -> datetime:
+    """The body's ``at`` (default: now) as a UTC instant."""
+    at = json_object(request).get("at")
+    return utc(bootstrap.now() if at is None else parse_instant(at, "at"), "at")
 
 
 @endpoint(bp, "/oncall/rotations", methods=["POST"], authorizer=staff)
@@ -44,6 +58,43 @@ def list_rotations():
     return json_response(page_json("rotations", page, _rotation_json))
 
 
+@endpoint(bp, "/oncall/rotations/{rotation_id}/end", methods=["POST"], authorizer=staff)
+def end_rotation(rotation_id):
+    request = bp.current_request
+    actor = actor_of(request)
+    require_coordinator(actor)  # the role before the body
+    ended = use.end_rotation(bootstrap.wiring().rota, actor, rotation_id, _end_instant(request))
+    return json_response(_rotation_json(ended))
+
+
+@endpoint(bp, "/oncall/overrides", authorizer=staff)
+def list_overrides():
+    actor_of(bp.current_request)
+    found = use.list_overrides(bootstrap.wiring().rota)
+    return json_response({"overrides": [_override_json(o) for o in found]})
+
+
+@endpoint(bp, "/oncall/overrides/{override_id}", methods=["PUT"], authorizer=staff)
+def put_override(override_id):
+    request = bp.current_request
+    actor = actor_of(request)
+    require_coordinator(actor)  # the role before the body
+    override = override_from_dict(json_object(request))
+    wiring = bootstrap.wiring()
+    saved = use.replace_override(wiring.rota, wiring.directory, actor, override_id, override,
+                                 bootstrap.now())
+    return json_response(_override_json(saved))
+
+
+@endpoint(bp, "/oncall/overrides/{override_id}/end", methods=["POST"], authorizer=staff)
+def end_override(override_id):
+    request = bp.current_request
+    actor = actor_of(request)
+    require_coordinator(actor)  # the role before the body
+    use.end_override(bootstrap.wiring().rota, actor, override_id, _end_instant(request))
+    return Response("", status_code=204)
+
+
 @endpoint(bp, "/oncall/overrides", methods=["POST"], authorizer=staff)
 def post_override():
     request = bp.current_request
@@ -52,8 +103,7 @@ def post_override():
     override = override_from_dict(json_object(request))
     wiring = bootstrap.wiring()
     saved = use.put_override(wiring.rota, wiring.directory, actor, override, bootstrap.now())
-    return json_response({"worker": saved.worker, "level": saved.level, "start": saved.start,
-                          "end": saved.end}, status=201)
+    return json_response(_override_json(saved), status=201)
 
 
 @endpoint(bp, "/oncall/policy", methods=["PUT"], authorizer=staff)

@@ -8,8 +8,10 @@ worker-reminder (a meeting reminder to its workers, when the case sets
 ``worker_reminders``; a kind of its own because quiet hours apply to ``reminder`` only);
 feedback (the service's survey link
 after the final meeting) and group-seat (a seat in a peer-support group came free for a
-family in line); outcome-digest (the morning list of a worker's meetings still without
-an outcome: a count and case codes). ``params`` carry only what the text needs (time, place, a link, a short
+family in line); swap-accepted (to a worker whose shift swap another worker took,
+``services/swaps.py``); outcome-digest (the morning list of a worker's meetings still without
+an outcome: a count and case codes). ``params`` carry only what the text needs (time, place,
+a link, a short
 code): never names, case details or the family's message text.
 """
 
@@ -23,7 +25,7 @@ KINDS = (
     "confirmation", "rescheduled", "cancellation", "reminder", "booking-link",
     "worker-reminder", "escalation", "escalation-received", "escalation-fallback",
     "review-due", "review-overdue", "oncall-gap", "feedback", "group-seat", "page-reply",
-    "outcome-digest",
+    "swap-accepted", "outcome-digest",
 )
 
 

@@ -3,7 +3,9 @@
 Handoffs are counted in Helsinki wall-clock time and then localized, so a rotation that
 hands off on Monday at 08:00 stays at 08:00 through both DST changes (the drift of
 Grafana OnCall #3261/#5247 cannot happen). An override replaces whoever is on call at its
-level for its interval; among rotations of a level the latest one that has begun is in force.
+level for its interval; among rotations of a level the latest one that has begun (and not
+ended) is in force. An ended rotation stops at its ``end``: after it, whoever else is in
+force takes over, or nobody (a gap).
 
 Instants are kept in UTC: Python compares and subtracts two datetimes of the same zone by
 their wall clocks, which is wrong around the DST fold. The API renders them in Helsinki.
@@ -12,7 +14,7 @@ their wall clocks, which is wrong around the DST fold. The API renders them in H
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -38,17 +40,26 @@ def utc(instant: object, field: str) -> datetime:
 
 @dataclass(frozen=True)
 class Rotation:
-    """Workers taking turns at one level: shift k goes to ``workers[k % len(workers)]``."""
+    """Workers taking turns at one level: shift k goes to ``workers[k % len(workers)]``.
+
+    ``end``: the rota stops there (None: it runs until replaced); the shift running then
+    is cut short.
+    """
 
     id: str
     level: str
     workers: tuple[str, ...]
     start: datetime
     shift_hours: int
+    end: datetime | None = None
 
     def __post_init__(self) -> None:
         _check_level(self.level)
         object.__setattr__(self, "start", utc(self.start, "start"))
+        if self.end is not None:
+            object.__setattr__(self, "end", utc(self.end, "end"))
+            if self.end <= self.start:
+                raise Invalid("the rotation must end after it starts", field="end")
         if not self.workers or not all(isinstance(w, str) and w for w in self.workers):
             raise Invalid("workers must be a non-empty list of worker ids", field="workers")
         if isinstance(self.shift_hours, bool) or not isinstance(self.shift_hours, int) \
@@ -76,6 +87,19 @@ class Rotation:
             k += 1
         return k
 
+    def runs_at(self, at: datetime) -> bool:
+        """Whether the rotation has begun and not yet ended at ``at``."""
+        return self.start <= at and (self.end is None or at < self.end)
+
+    def ended_at(self, at: datetime) -> Rotation:
+        """This rotation stopping at ``at`` (or earlier, if it already ends before)."""
+        end = utc(at, "at")
+        if self.end is not None and self.end < end:
+            return self
+        if end <= self.start:
+            raise Invalid("a rotation can only end after it starts", field="at")
+        return replace(self, end=end)
+
 
 @dataclass(frozen=True)
 class Override:
@@ -94,6 +118,11 @@ class Override:
             raise Invalid("worker must be a worker id", field="worker")
         if self.end <= self.start:
             raise Invalid("end must be after start", field="end")
+
+    @property
+    def key(self) -> str:
+        """A stable name for the override in URLs: its level, worker, start and end."""
+        return f"{self.level}.{self.worker}.{self.start:%Y%m%dT%H%M%SZ}.{self.end:%Y%m%dT%H%M%SZ}"
 
 
 @dataclass(frozen=True)
@@ -123,7 +152,7 @@ class _Segment:
 
 
 def _in_force(rotations: Iterable[Rotation], level: str, at: datetime) -> Rotation | None:
-    begun = [r for r in rotations if r.level == level and r.start <= at]
+    begun = [r for r in rotations if r.level == level and r.runs_at(at)]
     # Equal starts are broken by id so the answer never depends on input order.
     return max(begun, key=lambda r: (r.start, r.id), default=None)
 
@@ -164,11 +193,14 @@ def _breakpoints(rotations, overrides, level: str, start: datetime,
     points.update(t for o in overrides if o.level == level
                   for t in (o.start, o.end) if start < t < end)
     for rotation in (r for r in rotations if r.level == level):
-        if rotation.start >= end:
+        if rotation.start >= end or (rotation.end is not None and rotation.end <= start):
             continue
         points.add(max(rotation.start, start))
+        stop = end if rotation.end is None else min(end, rotation.end)
+        if stop < end:
+            points.add(stop)
         k = rotation.shift_index(max(rotation.start, start)) + 1
-        while rotation.handoff(k) < end:
+        while rotation.handoff(k) < stop:
             points.add(rotation.handoff(k))
             k += 1
     return sorted(points)
@@ -272,9 +304,11 @@ def rotation_from_dict(data: Mapping[str, Any]) -> Rotation:
         raise Invalid("workers must be a list of worker ids", field="workers")
     if not isinstance(data.get("id"), str) or not data["id"]:
         raise Invalid("id must be a non-empty string", field="id")
+    end = data.get("end")
     return Rotation(id=data["id"], level=data.get("level"), workers=tuple(workers),
                     start=parse_instant(data.get("start"), "start"),
-                    shift_hours=data.get("shift_hours"))
+                    shift_hours=data.get("shift_hours"),
+                    end=None if end is None else parse_instant(end, "end"))
 
 
 def override_from_dict(data: Mapping[str, Any]) -> Override:

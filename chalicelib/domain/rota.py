@@ -1,4 +1,5 @@
-"""The whole on-call rota as one value: rotations, overrides, the policy, on-call phones.
+"""The whole on-call rota as one value: rotations, overrides, the policy, on-call phones
+and the shift swaps asked for.
 
 It is stored as one document so that "who is on call now, and what is their number?"
 costs one read (the phone system asks it on every call). Phones and e-mails are copied
@@ -10,14 +11,35 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
+from chalicelib.domain.errors import NotFound
 from chalicelib.domain.escalation import Policy, Step
-from chalicelib.domain.oncall import (Override, Rotation, coverage, gaps, on_call_at,
-                                      target_resolver)
+from chalicelib.domain.oncall import (MAX_SHIFT_HOURS, Override, Rotation, coverage, gaps,
+                                      on_call_at, shifts_of, target_resolver)
+from chalicelib.domain.swaps import SWAP_RETENTION, Swap
 
 # Used until a coordinator PUTs a policy: primary, then secondary, twice over.
 DEFAULT_POLICY = Policy((Step("primary", 600), Step("secondary", 600)), repeat=1)
 # Overrides that ended this long ago no longer matter for paging or gap alerts.
 OVERRIDE_RETENTION = timedelta(days=90)
+
+
+def _override_order(override: Override):
+    return override.start, override.end, override.worker, override.level
+
+
+def _without_span(overrides, worker: str, span: Override) -> tuple[Override, ...]:
+    """``overrides`` with ``worker``'s at ``span.level`` cut around ``span``."""
+    kept = []
+    for o in overrides:
+        if o.worker != worker or o.level != span.level or o.end <= span.start \
+                or o.start >= span.end:
+            kept.append(o)
+            continue
+        if o.start < span.start:
+            kept.append(replace(o, end=span.start))
+        if o.end > span.end:
+            kept.append(replace(o, start=span.end))
+    return tuple(kept)
 
 
 @dataclass(frozen=True)
@@ -40,6 +62,7 @@ class Rota:
     policy: Policy | None = None
     contacts: dict[str, Reach] = field(default_factory=dict)
     version: int = 0
+    swaps: tuple[Swap, ...] = ()
 
     @property
     def policy_in_force(self) -> Policy:
@@ -59,6 +82,39 @@ class Rota:
         """``who_is_on_call(target, at)`` for the escalation machine."""
         return target_resolver(self.rotations, self.overrides)
 
+    def whole_shifts_of(self, worker_id: str, start: datetime, end: datetime):
+        """The worker's shifts overlapping [start, end), whole (not cut at the edges), as a
+        swap request names them. Covers longer than a week are cut a week outside."""
+        margin = timedelta(hours=MAX_SHIFT_HOURS)
+        return [s for s in shifts_of(worker_id, self.rotations, self.overrides,
+                                     start - margin, end + margin)
+                if s.end > start and s.start < end]
+
+    def swap(self, swap_id: str) -> Swap:
+        """The swap request ``swap_id``; NotFound if there is none."""
+        found = next((s for s in self.swaps if s.id == swap_id), None)
+        if found is None:
+            raise NotFound("no such swap request", code="unknown_swap")
+        return found
+
+    def with_swap(self, swap: Swap, now: datetime) -> Rota:
+        """The rota with ``swap`` added (or replacing its older self); old ones dropped."""
+        kept = tuple(s for s in self.swaps
+                     if s.id != swap.id and s.end > now - SWAP_RETENTION)
+        return replace(self, swaps=tuple(sorted((*kept, swap), key=lambda s: (s.start, s.id))))
+
+    def with_swap_accepted(self, accepted: Swap, contacts: dict[str, Reach],
+                           now: datetime) -> Rota:
+        """The rota with ``accepted`` recorded and its override in force, in one value.
+
+        A cover of the asking worker's own over that shift is cut out of it first: else
+        two overrides would hold the same span, and the tie would not go to the taker.
+        """
+        taken = accepted.covering_override()
+        kept = _without_span(self.overrides, accepted.requester, taken)
+        return replace(self, overrides=kept).with_swap(accepted, now).with_override(
+            taken, contacts, now)
+
     def reach(self, worker_id: str) -> Reach:
         return self.contacts.get(worker_id, Reach(None, None))
 
@@ -72,9 +128,42 @@ class Rota:
                       now: datetime) -> Rota:
         """The rota with ``override`` added and overrides long past dropped."""
         kept = tuple(o for o in self.overrides if o.end > now - OVERRIDE_RETENTION)
-        overrides = tuple(sorted({*kept, override}, key=lambda o: (o.start, o.end, o.worker,
-                                                                    o.level)))
+        overrides = tuple(sorted({*kept, override}, key=_override_order))
         return replace(self, overrides=overrides, contacts={**self.contacts, **contacts})
+
+    def rotation(self, rotation_id: str) -> Rotation:
+        """The rotation called ``rotation_id``; NotFound if there is none."""
+        found = next((r for r in self.rotations if r.id == rotation_id), None)
+        if found is None:
+            raise NotFound(f"no rotation {rotation_id!r}", code="unknown_rotation")
+        return found
+
+    def override(self, key: str) -> Override:
+        """The override whose ``key`` is ``key``; NotFound if there is none."""
+        found = next((o for o in self.overrides if o.key == key), None)
+        if found is None:
+            raise NotFound("no such override", code="unknown_override")
+        return found
+
+    def with_rotation_ended(self, rotation_id: str, at: datetime) -> Rota:
+        """The rota with the rotation stopping at ``at`` (see ``Rotation.ended_at``)."""
+        return self.with_rotation(self.rotation(rotation_id).ended_at(at), {})
+
+    def with_override_ended(self, key: str, at: datetime) -> Rota:
+        """The rota with the override cut short at ``at``; one not begun by then is removed."""
+        override = self.override(key)
+        kept = tuple(o for o in self.overrides if o is not override)
+        if at <= override.start:
+            return replace(self, overrides=kept)
+        ended = replace(override, end=min(override.end, at))
+        return replace(self, overrides=tuple(sorted({*kept, ended}, key=_override_order)))
+
+    def with_override_replaced(self, key: str, override: Override, contacts: dict[str, Reach],
+                               now: datetime) -> Rota:
+        """The rota with the override ``key`` changed into ``override`` (an edit)."""
+        old = self.override(key)
+        rest = replace(self, overrides=tuple(o for o in self.overrides if o is not old))
+        return rest.with_override(override, contacts, now)
 
     def with_policy(self, policy: Policy) -> Rota:
         return replace(self, policy=policy)

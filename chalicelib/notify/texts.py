@@ -162,6 +162,15 @@ TEXTS = {
         "sv": ("Lucka i jouren", "Jourlistan ({level}) har en lucka {start} - {end}."),
         "en": ("On-call gap", "Nobody is on call ({level}) {start} - {end}."),
     },
+    # To the worker whose swap request another worker accepted: the shift, no names.
+    "swap-accepted": {
+        "fi": ("Vuoronvaihto hyväksytty", "Vaihto hyväksytty: päivystys {start} - {end} on "
+               "toisen. {link}"),
+        "sv": ("Turbyte godkänt", "Byte godkänt: jouren {start} - {end} tas av en annan. "
+               "{link}"),
+        "en": ("Swap accepted", "Swap accepted: {start} - {end} is taken by another worker. "
+               "{link}"),
+    },
     "feedback": {
         "fi": ("Palautekysely", "Kiitos yhteistyöstä! Kerro kokemuksestasi: {link}"),
         "sv": ("Responsenkät", "Tack för samarbetet! Berätta om din erfarenhet: {link}"),

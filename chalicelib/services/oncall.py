@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from chalicelib.domain.access import Actor, require_coordinator
@@ -47,23 +47,42 @@ def _contacts_of(directory, worker_ids) -> dict[str, Reach]:
     return {w.id: Reach(w.phone, w.email) for w in known.values()}
 
 
-def _change(rota_store, change) -> Rota:
-    """Read-modify-write the rota document, retrying when another write won the race."""
+def change_rota(rota_store, change, notes=()) -> Rota:
+    """Read-modify-write the rota document, retrying when another write won the race.
+
+    Args:
+        rota_store: the rota's repository.
+        change: ``Rota -> Rota``, run again on each retry (it may refuse: DomainError).
+        notes: ``(Notification, now)`` pairs queued with the write that wins, never twice.
+    """
     def attempt(_):
         try:
             before = rota_store.load()
-            return rota_store.save(change(before), before)
-        except Conflict:
+            return rota_store.save(change(before), before, notes)
+        except Conflict as lost:
+            if lost.code != "concurrent_update":
+                raise  # the change itself refused, e.g. a swap accepted already
             return AGAIN
 
     return retrying(attempt, ATTEMPTS, Unavailable("the rota is busy; try again"))
 
 
-def put_rotation(rota_store, directory, actor: Actor, rotation: Rotation) -> Rotation:
-    """Add a rotation, or replace the one with the same id; copies the workers' phones."""
+def put_rotation(rota_store, directory, actor: Actor, rotation: Rotation,
+                 only_new: bool = False) -> Rotation:
+    """Add a rotation, or replace the one with the same id; copies the workers' phones.
+
+    Args:
+        only_new: refuse (422 ``rotation_exists``) rather than replace one of that id.
+    """
     require_coordinator(actor)
     contacts = _contacts_of(directory, rotation.workers)
-    _change(rota_store, lambda rota: rota.with_rotation(rotation, contacts))
+
+    def change(rota: Rota) -> Rota:
+        if only_new and any(r.id == rotation.id for r in rota.rotations):
+            raise Rejected("a rotation with this id exists", code="rotation_exists", field="id")
+        return rota.with_rotation(rotation, contacts)
+
+    change_rota(rota_store, change)
     return rotation
 
 
@@ -71,7 +90,29 @@ def put_override(rota_store, directory, actor: Actor, override: Override,
                  now: datetime) -> Override:
     require_coordinator(actor)
     contacts = _contacts_of(directory, [override.worker])
-    _change(rota_store, lambda rota: rota.with_override(override, contacts, now))
+    change_rota(rota_store, lambda rota: rota.with_override(override, contacts, now))
+    return override
+
+
+def end_rotation(rota_store, actor: Actor, rotation_id: str, at: datetime) -> Rotation:
+    """Stop a rotation at ``at``: after it, its level falls to another rotation or a gap."""
+    require_coordinator(actor)
+    saved = change_rota(rota_store, lambda rota: rota.with_rotation_ended(rotation_id, at))
+    return saved.rotation(rotation_id)
+
+
+def end_override(rota_store, actor: Actor, key: str, at: datetime) -> None:
+    """Cut an override short at ``at``; one that has not begun by then is removed."""
+    require_coordinator(actor)
+    change_rota(rota_store, lambda rota: rota.with_override_ended(key, at))
+
+
+def replace_override(rota_store, directory, actor: Actor, key: str, override: Override,
+                     now: datetime) -> Override:
+    """Change the override ``key`` into ``override`` (one write: never both, never none)."""
+    require_coordinator(actor)
+    contacts = _contacts_of(directory, [override.worker])
+    change_rota(rota_store, lambda rota: rota.with_override_replaced(key, override, contacts, now))
     return override
 
 
@@ -81,14 +122,19 @@ def put_policy(rota_store, directory, actor: Actor, policy: Policy) -> Policy:
     named = {s.notify.removeprefix("worker:") for s in policy.steps
              if s.notify.startswith("worker:")}
     contacts = _contacts_of(directory, named) if named else {}
-    _change(rota_store, lambda rota: Rota(rota.rotations, rota.overrides, policy,
-                                          {**rota.contacts, **contacts}, rota.version))
+    change_rota(rota_store, lambda rota: replace(rota.with_policy(policy),
+                                             contacts={**rota.contacts, **contacts}))
     return policy
 
 
 def list_rotations(rota_store, cursor: str | None, size: int) -> Page[Rotation]:
     """A page of the rotations in id order (the rota is one item: one GetItem per page)."""
     return page_of("rotations", rota_store.load().rotations, lambda r: r.id, cursor, size)
+
+
+def list_overrides(rota_store) -> tuple[Override, ...]:
+    """The overrides kept (the last 90 days' and every future one), by start."""
+    return rota_store.load().overrides
 
 
 def policy_in_force(rota_store) -> tuple[Policy, bool]:

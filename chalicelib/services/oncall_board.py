@@ -1,15 +1,20 @@
-"""The console's on-call page: who is on call now and the next 14 days' coverage per level.
+"""The console's on-call page: who is on call now and the next 14 days' coverage per level,
+and the escalation policy's timeline of who is paged when.
 
-A cover (an override) can be previewed: the same coverage as if it were saved, from the
-same read of the rota, with nothing written.
+A change (a cover, a rotation made, edited or ended) can be previewed: the same coverage
+as if it were saved, from the same read of the rota, with nothing written.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from chalicelib.domain.oncall import LEVELS, Override
+from chalicelib.domain.escalation import Policy
+from chalicelib.domain.escalation_schedule import Paging, schedule
+from chalicelib.domain.oncall import LEVELS
+from chalicelib.domain.rota import Rota
 from chalicelib.domain.workdays import at_local, local
 from chalicelib.services.oncall import OnCall
 
@@ -27,14 +32,25 @@ class Coverage:
     end: datetime
 
 
-def coverage(rota_store, now: datetime, cover: Override | None = None) -> Coverage:
-    """The coverage page's facts; with ``cover``, as they would be once it is saved."""
+def coverage(rota_store, now: datetime,
+             change: Callable[[Rota], Rota] | None = None) -> Coverage:
+    """The coverage page's facts; with ``change``, as they would be once it is saved.
+
+    Raises:
+        DomainError: whatever ``change`` refuses (e.g. an end before the start).
+    """
     rota = rota_store.load()
-    if cover is not None:
-        rota = rota.with_override(cover, {}, now)
+    if change is not None:
+        rota = change(rota)
     today = local(now).date()
     start, end = at_local(today, 0), at_local(today + timedelta(days=HORIZON_DAYS), 0)
     holders = {level: OnCall(level, worker, rota.reach(worker).phone) if worker else None
                for level, worker in rota.on_call(now).items()}
     return Coverage(holders, {level: rota.coverage(level, start, end) for level in LEVELS},
                     start, end)
+
+
+def policy_timeline(rota_store, policy: Policy, now: datetime) -> list[Paging]:
+    """Who ``policy`` would page when for a request arriving now that nobody acknowledges,
+    over the rota as it stands (nothing written)."""
+    return schedule(policy, now, rota_store.load().resolver())

@@ -1,11 +1,13 @@
 """The on-call rota document in DynamoDB (``pk=ONCALL``, ``sk=ROTA``) and its in-memory twin.
 
-One item holds every rotation, the overrides still relevant, the policy and the on-call
-workers' phones, so ``GET /oncall/now`` and the Connect lookup are one GetItem. Writes
-are read-modify-write conditioned on ``version``.
+One item holds every rotation, the overrides still relevant, the policy, the on-call
+workers' phones and the recent shift swap requests, so ``GET /oncall/now`` and the Connect
+lookup are one GetItem. Writes are read-modify-write conditioned on ``version``.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from pynamodb.attributes import (
     ListAttribute,
@@ -18,6 +20,7 @@ from chalicelib.domain.errors import Conflict
 from chalicelib.domain.escalation import Policy, Step
 from chalicelib.domain.oncall import Override, Rotation
 from chalicelib.domain.rota import Reach, Rota, shift_workers_changed
+from chalicelib.domain.swaps import Swap
 from chalicelib.store import tx as raw
 from chalicelib.store.table import TableModel
 
@@ -30,6 +33,7 @@ class RotationMap(MapAttribute):
     workers = ListAttribute(of=UnicodeAttribute)
     start = UTCDateTimeAttribute()
     shift_hours = NumberAttribute()
+    end = UTCDateTimeAttribute(null=True)
 
 
 class OverrideMap(MapAttribute):
@@ -55,12 +59,29 @@ class ReachMap(MapAttribute):
     email = UnicodeAttribute(null=True)
 
 
+class SwapMap(MapAttribute):
+    id = UnicodeAttribute()
+    requester = UnicodeAttribute()
+    level = UnicodeAttribute()
+    start = UTCDateTimeAttribute()
+    end = UTCDateTimeAttribute()
+    asked_at = UTCDateTimeAttribute()
+    status = UnicodeAttribute()
+    accepted_by = UnicodeAttribute(null=True)
+    accepted_at = UTCDateTimeAttribute(null=True)
+
+
+SWAP_FIELDS = ("id", "requester", "level", "start", "end", "asked_at", "status",
+               "accepted_by", "accepted_at")
+
+
 class RotaItem(TableModel):
     rotations = ListAttribute(of=RotationMap, default=list)
     overrides = ListAttribute(of=OverrideMap, default=list)
     policy = PolicyMap(null=True)
     contacts = ListAttribute(of=ReachMap, default=list)
     version = NumberAttribute(default=0)
+    swaps = ListAttribute(of=SwapMap, default=list)
 
 
 def policy_from_map(item: PolicyMap) -> Policy:
@@ -75,13 +96,16 @@ def policy_to_map(policy: Policy) -> PolicyMap:
 
 def rota_from_item(item: RotaItem) -> Rota:
     return Rota(
-        rotations=tuple(Rotation(r.id, r.level, tuple(r.workers), r.start, int(r.shift_hours))
+        rotations=tuple(Rotation(r.id, r.level, tuple(r.workers), r.start, int(r.shift_hours),
+                                 r.end)
                         for r in item.rotations or ()),
         overrides=tuple(Override(o.worker, o.level, o.start, o.end)
                         for o in item.overrides or ()),
         policy=policy_from_map(item.policy) if item.policy else None,
         contacts={c.worker: Reach(c.phone, c.email) for c in item.contacts or ()},
         version=int(item.version or 0),
+        swaps=tuple(Swap(**{name: getattr(w, name) for name in SWAP_FIELDS})
+                    for w in item.swaps or ()),
     )
 
 
@@ -94,13 +118,16 @@ def rota_to_item(rota: Rota) -> RotaItem:
     return RotaItem(
         *ROTA_KEY,
         rotations=[RotationMap(id=r.id, level=r.level, workers=list(r.workers), start=r.start,
-                               shift_hours=r.shift_hours) for r in rota.rotations],
+                               shift_hours=r.shift_hours, end=r.end)
+                   for r in rota.rotations],
         overrides=[OverrideMap(worker=o.worker, level=o.level, start=o.start, end=o.end)
                    for o in rota.overrides],
         policy=policy_to_map(rota.policy) if rota.policy else None,
         contacts=[ReachMap(worker=w, phone=c.phone, email=c.email)
                   for w, c in sorted(rota.contacts.items())],
         version=rota.version,
+        swaps=[SwapMap(**{name: getattr(w, name) for name in SWAP_FIELDS})
+               for w in rota.swaps],
     )
 
 
@@ -118,9 +145,13 @@ class DynamoRotaStore:
                                      ConsistentRead=True).get("Item")
         return rota_from_raw(item)
 
-    def save(self, rota: Rota, before: Rota | None = None) -> Rota:
+    def save(self, rota: Rota, before: Rota | None = None, notes=()) -> Rota:
         """Store ``rota`` if nobody saved since ``before`` (what was loaded) was; Conflict
-        otherwise. The feeds of the workers whose shifts changed are bumped with it."""
+        otherwise. The feeds of the workers whose shifts changed are bumped with it, and
+        ``notes`` (``(Notification, now)`` pairs) queued in the same transaction: sent only
+        if this write wins."""
+        from chalicelib.store.outbox import enqueue
+
         item = rota_to_item(rota)
         item.version = rota.version + 1
         tx = raw.Transaction()
@@ -130,6 +161,8 @@ class DynamoRotaStore:
             tx.put(item, "rota", "version = :v", values={":v": rota.version})
         for worker in sorted(shift_workers_changed(before or Rota(), rota)):
             tx.touch_feed(worker)
+        for note, now in notes:
+            enqueue(tx, note, now)
         try:
             tx.commit()
         except raw.TransactionCancelled as error:
@@ -142,13 +175,14 @@ class InMemoryRotaStore:
 
     def __init__(self):
         self.rota = Rota()
+        self.queued = []  # the notifications saves carried
 
     def load(self) -> Rota:
         return self.rota
 
-    def save(self, rota: Rota, before: Rota | None = None) -> Rota:
+    def save(self, rota: Rota, before: Rota | None = None, notes=()) -> Rota:
         if rota.version != self.rota.version:
             raise _stale_write()
-        self.rota = Rota(rota.rotations, rota.overrides, rota.policy, dict(rota.contacts),
-                         rota.version + 1)
+        self.rota = replace(rota, contacts=dict(rota.contacts), version=rota.version + 1)
+        self.queued.extend(note for note, _ in notes)
         return self.rota

@@ -86,7 +86,30 @@ OPERATIONS = [
      "console", None, PAGE),
     ("POST", "/staff/oncall/cover", "Console: preview a cover (step=preview: the coverage "
      "with it, nothing saved) or save it (step=save: 303)", "console",
-     _form("worker", "level", "start", "end", "step"), PAGE),
+     _form("worker", "level", "start", "end", "replaces", "step"), PAGE),
+    ("POST", "/staff/oncall/overrides/end", "Console: end a cover now (one still to come "
+     "is removed)", "console", _form("override"), REDIRECT),
+    ("GET", "/staff/oncall/rotations/new", "Console: new rotation (form)", "console", None,
+     PAGE),
+    ("GET", "/staff/oncall/rotations/{rotation_id}/edit", "Console: change a rotation (form)",
+     "console", None, PAGE),
+    ("POST", "/staff/oncall/rotations", "Console: preview a rotation (step=preview) or save "
+     "it (step=save: 303)", "console",
+     _form("id", "level", "workers", "start", "shift_hours", "end", "editing", "step"), PAGE),
+    ("GET", "/staff/oncall/rotations/{rotation_id}/end", "Console: end a rotation (form)",
+     "console", None, PAGE),
+    ("POST", "/staff/oncall/rotations/{rotation_id}/end", "Console: preview a rotation's end "
+     "(step=preview) or save it (step=save: 303)", "console", _form("at", "step"), PAGE),
+    ("POST", "/staff/oncall/swaps", "Console: ask for a swap of one's own shift (a worker)",
+     "console", _form("level", "start", "end"), REDIRECT),
+    ("POST", "/staff/oncall/swaps/{swap_id}/accept", "Console: take a shift offered for a "
+     "swap (another worker)", "console", _form(), REDIRECT),
+    ("GET", "/staff/oncall/policy", "Console: the escalation policy (form) and who it "
+     "pages when", "console", None, PAGE),
+    ("POST", "/staff/oncall/policy", "Console: preview a policy's timeline (step=preview) or "
+     "save it (step=save: 303)", "console",
+     _form("repeat", "step", *(f"{name}-{i}" for i in range(3) for name in ("notify", "wait"))),
+     PAGE),
     ("GET", "/staff/escalations", "Console: the help request board (open, unanswered, "
      "acknowledged; refreshes itself)", "console", None, PAGE),
     ("POST", "/staff/escalations/{escalation_id}/ack", "Console: acknowledge a request",
@@ -117,7 +140,8 @@ QUERIES = {
     "/staff/cases/{case_id}": {"notice": STR},
     "/staff/outcomes": {"notice": STR},
     "/staff/oncall": {"notice": STR},
-    "/staff/oncall/cover": {"level": STR, "start": STR, "end": STR},
+    "/staff/oncall/policy": {"notice": STR},
+    "/staff/oncall/cover": {"level": STR, "start": STR, "end": STR, "edit": STR},
     "/staff/week": {"week": STR, "worker": STR, "case": STR, "notice": STR},
     "/staff/team": {"week": STR, "office": STR, "worker1": STR, "worker2": STR,
                     "minutes": STR, "place": STR},

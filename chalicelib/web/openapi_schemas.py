@@ -107,7 +107,15 @@ CASE_SUMMARY = obj({"id": STR, "service": STR, "workers": {"type": "array", "ite
                     "social_worker": nullable(STR), "start_date": DAY, "meetings_per_week": INT,
                     "locations": {"type": "array", "items": STR}})
 ROTATION = obj({"id": STR, "level": STR, "workers": {"type": "array", "items": STR},
-                "start": INSTANT, "shift_hours": INT})
+                "start": INSTANT, "shift_hours": INT}, {"end": nullable(INSTANT)})
+OVERRIDE = obj({"id": STR, "worker": STR, "level": STR, "start": INSTANT, "end": INSTANT})
+OVERRIDE_IN = obj({"worker": STR, "level": {"enum": ["primary", "secondary"]}, "start": INSTANT,
+                   "end": INSTANT})
+SWAP = obj({"id": STR, "requester": STR, "level": STR, "start": INSTANT, "end": INSTANT,
+            "status": {"enum": ["open", "accepted"]}, "asked_at": INSTANT},
+           {"accepted_by": nullable(STR), "accepted_at": nullable(INSTANT)})
+# When a rotation or override stops (default: now).
+END_AT = obj(optional={"at": INSTANT})
 STEP = obj({"notify": STR, "wait_seconds": INT})
 # A paged list's ``?cursor=`` (opaque: the last page's ``cursor``, passed back) and ``?limit=``.
 PAGE_QUERY = {"cursor": STR, "limit": {"type": "integer", "minimum": 1, "maximum": 100}}

@@ -7,6 +7,8 @@ pump, ``tests/support/stack.py``) with helpers to make families through the staf
 from __future__ import annotations
 
 import json
+import re
+import time
 import urllib.request
 import uuid
 from dataclasses import dataclass
@@ -101,6 +103,22 @@ def no_js_phone(browser):
     context = browser.new_context(viewport=PHONE, java_script_enabled=False)
     yield context.new_page()
     context.close()
+
+
+def sms_matching(stack: Stack, phone: str, pattern: re.Pattern, timeout: float = 60.0) -> str:
+    """The first SMS the local pump delivered to ``phone`` whose text matches ``pattern``
+    (read from the sink, waiting up to ``timeout`` seconds for it)."""
+    log = stack.local_dir / "notifications.log"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if log.exists():
+            for line in log.read_text(encoding="utf-8").splitlines():
+                sent = json.loads(line)
+                if sent["to"] == phone and sent["channel"] == "sms" \
+                        and pattern.search(sent["body"]):
+                    return sent["body"]
+        time.sleep(0.5)
+    raise AssertionError(f"no SMS to {phone} matching {pattern.pattern!r} within {timeout} s")
 
 
 def settled(page) -> None:

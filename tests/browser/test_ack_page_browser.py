@@ -3,31 +3,20 @@ link opened on a phone, read and acknowledged by keyboard, axe-clean in each sta
 
 from __future__ import annotations
 
-import json
 import re
-import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import check_state
+from tests.browser.conftest import check_state, sms_matching
 
 LINK = re.compile(r"https?://\S+/ack/\S+")
 
 
 def page_sms_to(stack, phone: str, timeout: float = 60.0) -> str:
     """The page SMS the local pump delivered to ``phone`` (read from the sink)."""
-    log = stack.local_dir / "notifications.log"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if log.exists():
-            for line in log.read_text(encoding="utf-8").splitlines():
-                sent = json.loads(line)
-                if sent["to"] == phone and sent["channel"] == "sms" and LINK.search(sent["body"]):
-                    return sent["body"]
-        time.sleep(0.5)
-    raise AssertionError(f"no page SMS to {phone} within {timeout} s")
+    return sms_matching(stack, phone, LINK, timeout)
 
 
 def test_the_on_call_worker_reads_the_request_and_acknowledges_by_keyboard(page_stack, phone):

@@ -110,7 +110,7 @@ def test_json_nested_10000_deep_is_400_on_every_json_route(client, family, body)
     fill = {"token": family.token, "case_id": family.case, "worker_id": family.workers[0],
             "office_id": family.office, "appointment_id": "a1", "review_id": "plan.1",
             "service": "perhetyo", "escalation_id": "e1", "id": "x", "group_id": "g1",
-            "session_id": "s1"}
+            "rotation_id": "r1", "override_id": "o1", "swap_id": "s1", "session_id": "s1"}
     answers = {}
     for method, path in json_routes():
         concrete = path.format(**fill)

@@ -15,7 +15,8 @@ from harness.booking import NOW, TUESDAY, at, book, make_family
 # Who may call each staff route: "coordinator" only; "self" (the worker in the path, or a
 # coordinator); "case" (a worker of the case, or a coordinator); "case-in-body" (the same,
 # with the case named in the body); "leader" (a leader of the group, or a coordinator);
-# "staff" (any signed-in).
+# "staff" (any signed-in); "worker" (staff with a worker id: a coordinator's own account
+# has no shifts to swap).
 MATRIX = {
     ("GET", "/offices"): "staff",
     ("PUT", "/offices/{office_id}"): "coordinator",
@@ -52,7 +53,14 @@ MATRIX = {
     ("GET", "/notifications"): "coordinator",
     ("GET", "/oncall/rotations"): "staff",
     ("POST", "/oncall/rotations"): "coordinator",
+    ("POST", "/oncall/rotations/{rotation_id}/end"): "coordinator",
+    ("GET", "/oncall/overrides"): "staff",
     ("POST", "/oncall/overrides"): "coordinator",
+    ("PUT", "/oncall/overrides/{override_id}"): "coordinator",
+    ("POST", "/oncall/overrides/{override_id}/end"): "coordinator",
+    ("GET", "/oncall/swaps"): "staff",
+    ("POST", "/oncall/swaps"): "worker",
+    ("POST", "/oncall/swaps/{swap_id}/accept"): "worker",
     ("GET", "/oncall/policy"): "staff",
     ("PUT", "/oncall/policy"): "coordinator",
     ("GET", "/oncall/now"): "staff",
@@ -101,7 +109,8 @@ def world(client, token):
                           "appointment_id": booked["id"], "service": "perhetyo",
                           "review_id": reviews[0]["id"] if reviews else "r1",
                           "escalation_id": escalation["id"], "group_id": group["id"],
-                          "session_id": group["sessions"][1]["id"]}}
+                          "rotation_id": "r-none", "override_id": "primary.none",
+                          "swap_id": "s-none", "session_id": group["sessions"][1]["id"]}}
 
 
 def _path(template: str, params: dict) -> str:
@@ -121,7 +130,8 @@ def test_staff_route_answers_by_role(client, world, method, template):
         other = call(client, method, path, world["other"], body)[0]
         coordinator = call(client, method, path, world["coord"], body)[0]
     assert anonymous == 401 and garbage == 401
-    assert coordinator not in (401, 403) and coordinator < 500
+    assert (coordinator == 403) if rule == "worker" else (
+        coordinator not in (401, 403) and coordinator < 500)
     if rule == "coordinator":
         assert own == 403 and other == 403
     elif rule in ("self", "case", "leader"):
@@ -129,7 +139,7 @@ def test_staff_route_answers_by_role(client, world, method, template):
         assert other in (403, 404), other
     elif rule == "case-in-body":  # an empty body names no case: refused as malformed
         assert own not in (401, 403) and other in (403, 404, 422), (own, other)
-    else:
+    else:  # staff, worker
         assert own not in (401, 403) and other not in (401, 403) and own < 500
 
 

@@ -198,3 +198,31 @@ def test_gaps_and_shifts_tile_the_period_exactly_as_on_call_at_says(start, days,
     for piece in pieces:
         expected = on_call_at(rotations, overrides, piece.start)["primary"]
         assert isinstance(piece, Gap) == (expected is None)
+
+
+def test_an_ended_rotation_leaves_a_gap_after_its_end_and_cuts_the_running_shift():
+    ended = WEEKLY.ended_at(hki(2026, 3, 4, 12))
+    assert on_call_at([ended], [], hki(2026, 3, 4, 11, 59))["primary"] == "anna"
+    assert on_call_at([ended], [], hki(2026, 3, 4, 12))["primary"] is None
+    assert gaps([ended], [], hki(2026, 3, 4), hki(2026, 3, 6)) == [
+        Gap("secondary", hki(2026, 3, 4), hki(2026, 3, 6)),
+        Gap("primary", hki(2026, 3, 4, 12), hki(2026, 3, 6))]
+    assert shifts_of("anna", [ended], [], hki(2026, 3, 1), hki(2026, 4, 1)) == [
+        Shift("primary", hki(2026, 3, 2, 8), hki(2026, 3, 4, 12))]
+
+
+def test_after_a_newer_rotation_ends_an_older_running_one_takes_over_again():
+    newer = DAILY.ended_at(hki(2026, 3, 25, 8))
+    assert on_call_at([WEEKLY, newer], [], hki(2026, 3, 24, 9))["primary"] == "ben"
+    assert on_call_at([WEEKLY, newer], [], hki(2026, 3, 25, 9))["primary"] == \
+        on_call_at([WEEKLY], [], hki(2026, 3, 25, 9))["primary"]
+
+
+def test_a_rotation_cannot_end_before_it_starts_and_ending_later_keeps_an_earlier_end():
+    with pytest.raises(Invalid):
+        WEEKLY.ended_at(WEEKLY.start)
+    ended = WEEKLY.ended_at(hki(2026, 3, 4, 12))
+    assert ended.ended_at(hki(2026, 4, 1)) == ended
+    assert rotation_from_dict({"id": "r", "level": "primary", "workers": ["a"], "shift_hours": 24,
+                               "start": "2026-03-02T08:00:00+02:00",
+                               "end": "2026-03-09T08:00:00+02:00"}).end == hki(2026, 3, 9, 8)
