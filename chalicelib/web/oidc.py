@@ -64,10 +64,10 @@ def finish(settings: Settings, attempt: LoginAttempt, state: str | None, code: s
         raise Unauthorized("the sign-in state does not match", code="bad_state")
     if not code or not attempt.verifier:
         raise Unauthorized("the sign-in is incomplete", code="bad_callback")
-    tokens = _token_request(settings, {
+    answer = _token_request(settings, {
         "grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri,
         "code_verifier": attempt.verifier})
-    id_token = tokens.get("id_token")
+    id_token = answer.get("id_token")
     if not isinstance(id_token, str):
         raise Unauthorized("the provider sent no ID token", code="bad_token")
     return verify_id_token(id_token, lambda: provider_keys(settings), settings.oidc_issuer,
