@@ -8,13 +8,14 @@ from chalicelib import bootstrap
 from chalicelib.api.console import Visit, console_route
 from chalicelib.api.http import query_param
 from chalicelib.domain.directory import SERVICES
+from chalicelib.domain.escalation import WAITING
 from chalicelib.services import directory as use
 from chalicelib.services import staff_cases, staff_home
 from chalicelib.services.staff_case import case_page
 from chalicelib.web import staff_view
 
 bp = Blueprint(__name__)
-HELP_WAITING, HELP_SHOWN = ("open", "unanswered"), 20
+HELP_WAITING, HELP_SHOWN = WAITING, 20
 
 
 @console_route(bp, "/staff")

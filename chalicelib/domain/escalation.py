@@ -28,6 +28,8 @@ OUTCOMES = ("called-back", "no-answer", "referred")
 # ``unanswered``: the last step passed with nobody acknowledging; the family has the
 # fallback numbers, and the request stays listed until someone resolves it.
 STATUSES = ("open", "unanswered", "acknowledged", "resolved")
+WAITING = ("open", "unanswered")  # nobody has acknowledged yet: these may be acknowledged
+UNRESOLVED = (*WAITING, "acknowledged")
 MAX_WAIT_SECONDS = 24 * 3600
 MAX_REPEAT = 10
 MAX_STEPS = 20
@@ -232,7 +234,7 @@ def acknowledge(escalation: Escalation, worker: str, now: datetime) -> Escalatio
         Conflict: ``already_acknowledged`` or ``already_resolved``.
     """
     now = utc(now, "now")
-    if escalation.status not in ("open", "unanswered"):
+    if escalation.status not in WAITING:
         raise Conflict(f"the escalation is already {escalation.status}",
                        code=f"already_{escalation.status}")
     return replace(escalation, status="acknowledged", acknowledged_by=worker,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from chalicelib.domain.errors import Conflict, NotFound
+from chalicelib.domain.escalation import UNRESOLVED, WAITING
 from chalicelib.domain.notification import Notification
 from chalicelib.domain.phone_reply import SMS_OUTCOME, Reply, read_reply, same_number
 from chalicelib.store import escalation_lists
@@ -23,8 +24,6 @@ from chalicelib.store.tx import Transaction, TransactionCancelled
 log = logging.getLogger("tapaamo.phone_replies")
 
 LISTED = 100  # open requests looked through; far more than are ever open at once
-ACKABLE = ("open", "unanswered")
-RESOLVABLE = ("open", "unanswered", "acknowledged")
 
 
 @dataclass(frozen=True)
@@ -97,7 +96,7 @@ class PhoneReplies:
 
     def _page_for(self, worker: str, reply: Reply) -> str | None:
         """The worker's newest page the reply can act on (the one with the code, if named)."""
-        statuses = ACKABLE if reply.action == "acknowledge" else RESOLVABLE
+        statuses = WAITING if reply.action == "acknowledge" else UNRESOLVED
         if reply.code:
             candidates = [r for r in self.with_code(reply.code)
                           if r.escalation.status in statuses]

@@ -8,11 +8,11 @@ and the pages with their delivery status.
 from __future__ import annotations
 
 from chalicelib.domain.access import Actor
-from chalicelib.domain.escalation import OUTCOMES
+from chalicelib.domain.escalation import OUTCOMES, UNRESOLVED, WAITING
 from chalicelib.services.escalation_views import EscalationView
 from chalicelib.web.i18n import Words, catalogue
 
-BOARD_STATUSES = ("open", "unanswered", "acknowledged")
+BOARD_STATUSES = UNRESOLVED
 REQUEST_EVENTS = ("opened", "request-added")
 
 
@@ -48,7 +48,7 @@ def board_row(words: Words, actor: Actor, view: EscalationView) -> dict:
         "messages": [t.detail["message"] for t in requests if shown and t.detail.get("message")],
         "callbacks": list(dict.fromkeys(t.detail["callback_phone"] for t in requests
                                         if shown and t.detail.get("callback_phone"))),
-        "may_ack": escalation.status in ("open", "unanswered"),
+        "may_ack": escalation.status in WAITING,
         "outcomes": [(o, words(f"staff.board.outcome.{o}")) for o in OUTCOMES],
     }
 
